@@ -1,0 +1,57 @@
+# Two commands on a fresh machine: `make run` serves the demo, `make test` checks everything.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint typecheck unit browser-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(RUNTIME)
+
+run: $(RUNTIME)
+	$(BIN)/survey demo seed
+	@echo "Demo accounts: admin, board, evaluator. Lost a password? $(BIN)/survey user password NAME"
+	exec $(BIN)/survey run --host 127.0.0.1 --port 8000
+
+# Debian's Chromium for the browser tests (Playwright drives it; a browser download does not work here).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+		else \
+			echo "The browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'" >&2; exit 1; \
+		fi; \
+	fi
+
+lint: $(DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(DEV)
+	$(BIN)/mypy
+
+unit: $(DEV) browser-deps
+	$(BIN)/pytest
+
+test: lint typecheck unit
+
+# Benchmarks are not part of `make test`: they print timings and ratios, and assert nothing about time.
+bench: $(DEV)
+	$(BIN)/pytest tests/benchmarks -s -p no:cacheprovider -o addopts=""
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

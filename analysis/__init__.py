@@ -1,0 +1,1 @@
+"""What the answers mean: scoring, statistics, small-cell suppression, the dashboard and exports."""

@@ -1,0 +1,133 @@
+"""The admin section: sites, accounts and their roles, and the audit trail of staff actions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+import asyncpg
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Template
+
+from survey import accounts, passwords, queries
+from survey.auth import current, requires_role
+from survey.db import Connection
+from survey.pages import page
+from survey.schemas import ROLES, AccountActive, AccountCreate, AccountRoles, SiteCreate, role_list
+
+Form = Body(media_type=RequestEncodingType.URL_ENCODED)
+AUDIT_ROWS: Final = 25
+
+
+def _actor(request: Request[Any, Any, Any]) -> int:
+    principal = current(request)
+    assert principal is not None  # noqa: S101 - the controller's guard lets only admins through
+    return principal.account_id
+
+
+class AdminController(Controller):
+    """Sites, accounts and the audit trail, for the admin role."""
+
+    path = "/admin"
+    guards = [requires_role("admin")]  # noqa: RUF012 - Litestar reads this class attribute
+    tags = ["admin"]
+    include_in_schema = False
+
+    @get("/", operation_id="admin_page")
+    async def admin_page(self, request: Request[Any, Any, Any], conn: Connection) -> Template:
+        """Show the sites, the accounts and the latest staff actions."""
+        return Template("admin/index.html", context=await self._context(conn, request))
+
+    @post("/accounts", operation_id="admin_account_create")
+    async def create_account(
+        self, request: Request[Any, Any, Any], conn: Connection, data: Annotated[AccountCreate, Form]
+    ) -> Template:
+        """Add an account; a password is generated (and shown once) unless one was given."""
+        password = data.password or passwords.generate_password()
+        try:
+            account = await accounts.create_account(
+                conn, actor_id=_actor(request), name=data.name, display_name=data.display_name,
+                roles=role_list(data.roles), password=password,
+            )
+        except accounts.AccountError as refused:
+            return await self._accounts_block(request, conn, error=str(refused), status_code=422)
+        notice = f"Account {account.name} added."
+        shown = "" if data.password else password
+        return await self._accounts_block(request, conn, notice=notice, password_for=account.name, password=shown)
+
+    @post("/accounts/{account_id:int}/roles", operation_id="admin_account_roles")
+    async def change_roles(
+        self, request: Request[Any, Any, Any], conn: Connection, account_id: int,
+        data: Annotated[AccountRoles, Form],
+    ) -> Template:
+        """Change the roles an account holds."""
+        try:
+            account = await accounts.set_roles(
+                conn, actor_id=_actor(request), account_id=account_id, roles=role_list(data.roles)
+            )
+        except accounts.AccountError as refused:
+            return await self._accounts_block(request, conn, error=str(refused), status_code=422)
+        return await self._accounts_block(request, conn, notice=f"Roles of {account.name} saved.")
+
+    @post("/accounts/{account_id:int}/active", operation_id="admin_account_active")
+    async def change_active(
+        self, request: Request[Any, Any, Any], conn: Connection, account_id: int,
+        data: Annotated[AccountActive, Form],
+    ) -> Template:
+        """Turn an account off (ending its sessions and tokens) or back on."""
+        try:
+            account = await accounts.set_active(
+                conn, actor_id=_actor(request), account_id=account_id, active=data.active
+            )
+        except accounts.AccountError as refused:
+            return await self._accounts_block(request, conn, error=str(refused), status_code=422)
+        state = "on" if account.active else "off"
+        return await self._accounts_block(request, conn, notice=f"{account.name} is now turned {state}.")
+
+    @post("/accounts/{account_id:int}/password", operation_id="admin_account_password")
+    async def reset_password(self, request: Request[Any, Any, Any], conn: Connection, account_id: int) -> Template:
+        """Give an account a new generated password, shown once; its sessions end."""
+        password = passwords.generate_password()
+        try:
+            await accounts.set_password(conn, actor_id=_actor(request), account_id=account_id, password=password)
+        except accounts.AccountError as refused:
+            return await self._accounts_block(request, conn, error=str(refused), status_code=422)
+        account = await queries.account_by_id(conn, account_id)
+        name = account.name if account else ""
+        return await self._accounts_block(
+            request, conn, notice=f"New password for {name}.", password_for=name, password=password
+        )
+
+    @post("/sites", operation_id="admin_site_create")
+    async def create_site(
+        self, request: Request[Any, Any, Any], conn: Connection, data: Annotated[SiteCreate, Form]
+    ) -> Template:
+        """Add a site."""
+        try:
+            async with conn.transaction():
+                site = await queries.insert_site(conn, data.name, data.default_language)
+                await queries.audit(conn, "site_created", account_id=_actor(request), subject=site.name)
+        except asyncpg.UniqueViolationError:
+            context = await self._context(conn, request, site_error=f"There is already a site called {data.name!r}.")
+            return page(request, "admin/index.html", "sites", context, 422)
+        context = await self._context(conn, request, site_notice=f"Site {site.name} added.")
+        return page(request, "admin/index.html", "sites", context)
+
+    async def _accounts_block(
+        self, request: Request[Any, Any, Any], conn: Connection, status_code: int = 200, **extra: Any
+    ) -> Template:
+        context = await self._context(conn, request, **extra)
+        return page(request, "admin/index.html", "accounts", context, status_code)
+
+    @staticmethod
+    async def _context(conn: Connection, request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
+        base = {
+            "sites": await queries.sites(conn),
+            "accounts": await queries.accounts(conn),
+            "audit": await conn.fetch(queries.RECENT_AUDIT, AUDIT_ROWS),
+            "me": _actor(request),
+            "roles": ROLES,
+            "notice": "", "error": "", "password": "", "password_for": "", "site_notice": "", "site_error": "",
+        }
+        return base | extra

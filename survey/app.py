@@ -1,0 +1,117 @@
+"""The application factory: every router, middleware and plugin of the platform, in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from survey import db, logs
+from survey.admin_routes import AdminController
+from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
+from survey.errors import http_error, server_error
+from survey.headers import add_security_headers
+from survey.routes import AccountController, ApiController, HomeController, SigninController
+from survey.schemas import Principal
+from survey.settings import PACKAGE_DIR, Settings, resource_dir
+
+CSRF_COOKIE = "survey_csrf"
+
+
+def template_engine() -> JinjaTemplateEngine:
+    """Jinja with autoescaping and StrictUndefined, so a missing variable fails loudly in tests."""
+    environment = Environment(
+        loader=FileSystemLoader(resource_dir("templates")),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    engine = JinjaTemplateEngine.from_environment(environment)
+    engine.register_template_callable("signed_in", _signed_in)
+    return engine
+
+
+def _signed_in(context: Mapping[str, Any]) -> Principal | None:
+    """Template callable: the signed-in principal, or ``None`` (also on routes without authentication)."""
+    return current(context["request"])
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the application.
+
+    Args:
+        settings: the configuration; read from the environment when omitted.
+
+    Returns:
+        The Litestar application. The database pool opens in its lifespan.
+    """
+    settings = settings or Settings.from_env()
+    logs.silence_access_log()
+    logging.getLogger("survey").setLevel(settings.log_level)
+    static = create_static_files_router(
+        path="/static", directories=[PACKAGE_DIR / "static"], name="static", opt={"public": True}
+    )
+    return Litestar(
+        route_handlers=[
+            HomeController,
+            SigninController,
+            AccountController,
+            AdminController,
+            ApiController,
+            static,
+        ],
+        dependencies={
+            "conn": Provide(db.provide_connection),
+            "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+        },
+        lifespan=[db.pool_lifespan],
+        state=State({"settings": settings}),
+        middleware=[
+            logs.request_log_middleware,
+            DefineMiddleware(AccountAuthenticationMiddleware, exclude=["^/static/", "^/healthz$", "^/schema"]),
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.csrf_secret,
+            cookie_name=CSRF_COOKIE,
+            cookie_secure=settings.cookie_secure,
+            cookie_samesite="strict",
+            # The API accepts only bearer tokens (never cookies), so cross-site requests cannot ride on it.
+            exclude=[f"^{API_PREFIX}"],
+        ),
+        before_send=[add_security_headers],
+        compression_config=CompressionConfig(backend="gzip", minimum_size=512, gzip_compress_level=6),
+        template_config=TemplateConfig(instance=template_engine()),
+        plugins=[HTMXPlugin()],
+        openapi_config=OpenAPIConfig(
+            title="Harm reduction survey platform",
+            version="0.1.0",
+            path="/schema",
+            # Only the documents, no browsable UI: those pages load scripts from CDNs and run inline code,
+            # which the Content-Security-Policy forbids.
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"]), YamlRenderPlugin(path="/openapi.yaml")],
+            components=Components(
+                security_schemes={"evaluatorToken": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"evaluatorToken": []}],
+        ),
+        exception_handlers={HTTPException: http_error, Exception: server_error},
+        # Logging is configured by the server (``survey run`` passes ``logs.log_config``), not per app.
+        logging_config=None,
+    )

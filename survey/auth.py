@@ -1,0 +1,81 @@
+"""Who is asking: staff sessions on pages, evaluator API tokens under ``/api/``, and a guard per role.
+
+Pages accept only the session cookie and ``/api/`` accepts only ``Authorization: Bearer``, so the API
+(exempt from CSRF tokens) can never be driven by a browser's ambient cookies.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Final
+
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from survey import passwords, queries
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+    from litestar.handlers.base import BaseRouteHandler
+    from litestar.types import Guard
+
+    from survey.db import Pool
+    from survey.schemas import Principal, Role
+    from survey.settings import Settings
+
+SESSION_COOKIE: Final = "survey_session"
+API_PREFIX: Final = "/api/"
+
+
+class AccountAuthenticationMiddleware(AbstractAuthenticationMiddleware):
+    """Attach the :class:`~survey.schemas.Principal` of a session or API token; anonymous is ``None``."""
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
+        """Look up the session cookie (pages) or the bearer token (API); neither found means anonymous."""
+        pool: Pool = connection.app.state.pool
+        settings: Settings = connection.app.state.settings
+        principal: Principal | None = None
+        if connection.scope["path"].startswith(API_PREFIX):
+            scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                async with pool.acquire() as conn:
+                    principal = await queries.token_principal(conn, passwords.token_hash(token.strip()))
+        elif session_token := connection.cookies.get(SESSION_COOKIE):
+            async with pool.acquire() as conn:
+                principal = await queries.session_principal(
+                    conn, passwords.token_hash(session_token), timedelta(hours=settings.session_hours)
+                )
+        return AuthenticationResult(user=principal, auth=principal.via if principal else None)
+
+
+def current(connection: ASGIConnection) -> Principal | None:  # type: ignore[type-arg]
+    """The principal of a request, or ``None`` when anonymous."""
+    principal: Principal | None = connection.scope.get("user")
+    return principal
+
+
+def requires_role(role: Role) -> Guard:
+    """A guard letting through only principals holding ``role``: 401 when anonymous, 403 otherwise."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+        principal = current(connection)
+        if principal is None:
+            raise NotAuthorizedException("Sign in to continue.")
+        if role not in principal.roles:
+            raise PermissionDeniedException(f"This needs the {role} role.")
+
+    guard.__name__ = f"requires_{role}"
+    return guard
+
+
+def requires_signin(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """A guard letting through any signed-in account, whatever its roles."""
+    if current(connection) is None:
+        raise NotAuthorizedException("Sign in to continue.")
+
+
+def home_for(principal: Principal) -> str:
+    """Where a signed-in person lands: the first section their roles open."""
+    if "admin" in principal.roles:
+        return "/admin"
+    return "/account"

@@ -1,0 +1,247 @@
+"""The ``survey`` command: Litestar's CLI with the platform's own commands added (and ``run`` replaced)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from litestar.cli.main import litestar_group
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from survey import accounts, backup, demo, embedded, logs, migrate, passwords, queries
+from survey.db import Connection, DatabaseUnavailableError, create_pool, database_url, redact
+from survey.schemas import ROLES, Role
+from survey.settings import Settings, SettingsError
+
+T = TypeVar("T")
+console = Console(stderr=True)
+# Errors that mean "fix the setup", shown as one plain line instead of a traceback.
+SETUP_ERRORS = (
+    SettingsError,
+    embedded.EmbeddedDatabaseError,
+    DatabaseUnavailableError,
+    migrate.MigrationError,
+    accounts.AccountError,
+    backup.BackupError,
+)
+
+
+def _with_database(work: Callable[[Connection], Awaitable[T]], *, apply_migrations: bool = True) -> T:
+    """Run ``work`` on one connection to the configured database (starting or joining the embedded one)."""
+    settings = Settings.from_env()
+    url = database_url(settings)
+
+    async def main() -> T:
+        pool = await create_pool(url, min_size=1, max_size=1)
+        try:
+            async with pool.acquire() as conn:
+                if apply_migrations:
+                    await _migrate_with_progress(conn)
+                return await work(conn)
+        finally:
+            await pool.close()
+
+    try:
+        return asyncio.run(main())
+    except SETUP_ERRORS as error:
+        raise click.ClickException(str(error)) from error
+
+
+async def _migrate_with_progress(conn: Connection) -> list[str]:
+    pending = [state for state in await migrate.status(conn) if not state.applied]
+    if not pending:
+        return []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as progress:
+        progress.add_task(f"Applying {len(pending)} migration(s)", total=None)
+        return await migrate.apply_all(conn)
+
+
+@click.command(name="run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
+def run_command(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the platform; without DATABASE_URL, start the embedded PostgreSQL once for every worker."""
+    import uvicorn
+
+    settings = Settings.from_env()
+    try:
+        url = database_url(settings)
+        applied = _with_database(_migrate_with_progress)
+    except SETUP_ERRORS as error:
+        raise click.ClickException(str(error)) from error
+    # Workers inherit the URL, so they join the server this process started instead of starting their own.
+    os.environ["DATABASE_URL"] = url
+    shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - comparing only
+    base = f"http://{shown}:{port}"
+    database = "embedded PostgreSQL in " + str(settings.data_dir) if not settings.database_url else redact(url)
+    click.echo(f"Database: {database}" + (f" ({len(applied)} migration(s) applied)" if applied else ""))
+    click.echo(f"Sign in:  {base}/signin\nAdmin:    {base}/admin\nHealth:   {base}/healthz\nAPI:      {base}/schema")
+    click.echo("Press Ctrl-C to stop.")
+    uvicorn.run(
+        "survey.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload,
+        access_log=False, log_config=logs.log_config(settings.log_level), ws="none",
+        proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False,
+    )
+
+
+@click.group(name="db")
+def db_group() -> None:
+    """The database: migrations, status, backups."""
+
+
+@db_group.command(name="migrate")
+def db_migrate() -> None:
+    """Apply pending migrations (safe while servers run: they share one lock)."""
+    applied = _with_database(_migrate_with_progress)
+    click.echo("\n".join(f"applied {name}" for name in applied) or "Up to date: nothing to apply.")
+
+
+@db_group.command(name="status")
+def db_status() -> None:
+    """List each migration file and whether it is applied."""
+    states = _with_database(migrate.status, apply_migrations=False)
+    for state in states:
+        click.echo(f"{'applied' if state.applied else 'pending'}  {state.name}")
+
+
+@db_group.command(name="backup")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+def db_backup(output: Path) -> None:
+    """Write a pg_dump (custom format) of the whole database; restore it with `survey db restore`."""
+    settings = Settings.from_env()
+    try:
+        url = database_url(settings)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
+            bar.add_task(f"Writing {output}", total=None)
+            size = backup.dump(url, output)
+    except SETUP_ERRORS as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {output} ({size:,} bytes).")
+
+
+@db_group.command(name="restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def db_restore(backup_file: Path, yes: bool) -> None:
+    """Replace the database's contents with a backup (stop the servers first)."""
+    if not yes:
+        click.confirm("This replaces everything in the database with the backup. Go on?", abort=True)
+    settings = Settings.from_env()
+    try:
+        backup.restore(database_url(settings), backup_file)
+    except SETUP_ERRORS as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {backup_file}.")
+
+
+@click.group(name="demo")
+def demo_group() -> None:
+    """Demo data for trying the platform."""
+
+
+@demo_group.command(name="seed")
+def demo_seed() -> None:
+    """Add two demo sites and one account per role to an empty database, printing the passwords once."""
+    made = _with_database(demo.seed)
+    if not made:
+        click.echo("The database already holds sites or accounts: nothing was added.")
+        return
+    click.echo("Demo program ready. These passwords are shown only now:")
+    for account in made:
+        click.echo(f"  {account.name:<10} ({', '.join(account.roles)}): {account.password}")
+
+
+@click.group(name="site")
+def site_group() -> None:
+    """Sites where the program meets people."""
+
+
+@site_group.command(name="list")
+def site_list() -> None:
+    """One site a line: its name, then its main language."""
+    for site in _with_database(queries.sites):
+        click.echo(f"{site.name}\t{site.default_language}")
+
+
+@click.group(name="user")
+def user_group() -> None:
+    """Staff, board and evaluator accounts."""
+
+
+@user_group.command(name="create")
+@click.argument("name")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES), help="Repeat for several.")
+@click.option("--display-name", default="", help="Name shown to others (default: the account name).")
+@click.option("--password", default=None, help="Prompted for (hidden) when not given.")
+def user_create(name: str, roles: tuple[Role, ...], display_name: str, password: str | None) -> None:
+    """Add an account with one or more roles."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    chosen = [role for role in ROLES if role in roles]
+
+    async def work(conn: Connection) -> None:
+        await accounts.create_account(
+            conn, actor_id=None, name=name, display_name=display_name or name, roles=chosen, password=password
+        )
+
+    _with_database(work)
+    click.echo(f"Account {name} added ({', '.join(chosen)}).")
+
+
+@user_group.command(name="password")
+@click.argument("name")
+def user_password(name: str) -> None:
+    """Give an account a new generated password (printed once); its sessions end."""
+    password = passwords.generate_password()
+
+    async def work(conn: Connection) -> None:
+        account = await queries.account_by_name(conn, name)
+        if account is None:
+            raise accounts.AccountError(f"There is no account called {name!r}.")
+        await accounts.set_password(conn, actor_id=None, account_id=account.id, password=password)
+
+    _with_database(work)
+    click.echo(f"New password for {name}: {password}")
+
+
+@user_group.command(name="token")
+@click.argument("name")
+@click.option("--label", default="", help="What the token is for.")
+def user_token(name: str, label: str) -> None:
+    """Print a new API token for an evaluator, once (only its hash is kept)."""
+
+    async def work(conn: Connection) -> str:
+        account = await queries.account_by_name(conn, name)
+        if account is None:
+            raise accounts.AccountError(f"There is no account called {name!r}.")
+        return await accounts.issue_token(conn, actor_id=None, account=account, label=label)
+
+    click.echo(_with_database(work))
+
+
+@user_group.command(name="list")
+def user_list() -> None:
+    """One account a line: name, roles, and whether it can sign in."""
+    for account in _with_database(queries.accounts):
+        click.echo(f"{account.name}\t{','.join(account.roles)}\t{'active' if account.active else 'off'}")
+
+
+def main() -> None:
+    """Entry point of the ``survey`` command."""
+    os.environ.setdefault("LITESTAR_APP", "survey.app:create_app")
+    os.environ.setdefault("LITESTAR_QUIET_CONSOLE", "1")
+    for command in (run_command, db_group, demo_group, site_group, user_group):
+        litestar_group.add_command(command)
+    try:
+        litestar_group(prog_name="survey")
+    except SETUP_ERRORS as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)

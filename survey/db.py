@@ -1,0 +1,98 @@
+"""The database pool, made once per process in the app's lifespan, and the per-request connection."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, Final
+
+import asyncpg
+
+from survey import embedded, migrate
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+    from litestar.datastructures import State
+
+    from survey.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    Pool = asyncpg.Pool[asyncpg.Record]
+    Connection = asyncpg.Connection[asyncpg.Record]
+else:  # asyncpg's classes are generic only in its stubs; Litestar reads these names at run time.
+    Pool = asyncpg.Pool
+    Connection = asyncpg.Connection
+
+CONNECT_TIMEOUT: Final = 10.0
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database cannot be reached; the message names where it looked."""
+
+
+def database_url(settings: Settings) -> str:
+    """The URL to connect to: ``DATABASE_URL`` when set, else the embedded server of the data folder."""
+    return settings.database_url or embedded.start(settings.data_dir)
+
+
+async def _init_connection(connection: Connection) -> None:
+    for json_type in ("json", "jsonb"):
+        await connection.set_type_codec(json_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> Pool:
+    """Open a pool to ``url`` whose connections decode JSON columns.
+
+    Raises:
+        DatabaseUnavailableError: the server refused or did not answer, with the host it tried.
+    """
+    try:
+        pool: Pool = await asyncpg.create_pool(
+            url, min_size=min_size, max_size=max_size, init=_init_connection, timeout=CONNECT_TIMEOUT
+        )
+    except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+        raise DatabaseUnavailableError(
+            f"Cannot reach PostgreSQL at {redact(url)}: {error}. Check DATABASE_URL, or unset it to use "
+            "the embedded database."
+        ) from error
+    return pool
+
+
+@asynccontextmanager
+async def pool_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Open the pool, bring the schema up to date under the migration lock, and close the pool on exit."""
+    settings: Settings = app.state.settings
+    pool = await create_pool(database_url(settings))
+    try:
+        async with pool.acquire() as connection:
+            await migrate.apply_all(connection)
+        app.state.pool = pool
+        yield
+    finally:
+        await pool.close()
+
+
+async def provide_connection(state: State) -> AsyncGenerator[Connection, None]:
+    """Lend one pooled connection to a request and take it back afterwards."""
+    pool: Pool = state.pool
+    async with pool.acquire() as connection:
+        yield connection
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if "@" not in rest:
+        return url
+    credentials, _, location = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}{sep}{user}@{location}"
+
+
+def record_to_dict(record: asyncpg.Record) -> dict[str, Any]:
+    """A row as a plain dict, ready for ``msgspec.convert``."""
+    return dict(record.items())

@@ -1,0 +1,105 @@
+"""The embedded PostgreSQL: one server per data folder, shared by every process that uses the folder.
+
+pgserver (a real PostgreSQL in a wheel) keeps a list of the processes holding the server; the last one to
+exit stops it. A process killed without cleanup would stay on that list forever and keep the server
+alive, so every start first drops the processes that no longer exist.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import warnings
+from pathlib import Path
+from types import ModuleType
+from typing import Final
+
+import psutil
+
+from survey.settings import SettingsError, ensure_data_dir
+
+logger = logging.getLogger(__name__)
+
+PG_FOLDER: Final = "pg"
+_HANDLES_FILE: Final = ".handle_pids.json"
+
+
+class EmbeddedDatabaseError(RuntimeError):
+    """The embedded PostgreSQL could not be started; the message says why and what to do."""
+
+
+def _pgserver() -> ModuleType:
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); pgserver then uses /tmp, which is fine.
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        import pgserver
+    return pgserver
+
+
+def pg_bin(name: str) -> Path:
+    """Path of a PostgreSQL program (``pg_dump``, ``pg_restore``, ``psql``) shipped with pgserver."""
+    return Path(_pgserver().__file__).parent / "pginstall" / "bin" / name
+
+
+def start(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL of a data folder and return its connection URL.
+
+    The server listens on a Unix socket only, never on a network address. It stops when the last
+    process that started or joined it exits.
+
+    Args:
+        data_dir: the data folder; the cluster lives in its ``pg`` subfolder.
+
+    Returns:
+        A ``postgresql://`` URL for the ``postgres`` database of the embedded server.
+
+    Raises:
+        SettingsError: the data folder cannot be written.
+        EmbeddedDatabaseError: PostgreSQL did not start; the message holds the end of its log.
+    """
+    pgserver = _pgserver()
+    from pgserver.postgres_server import PostgresServer
+
+    pgdata = ensure_data_dir(data_dir) / PG_FOLDER
+    with PostgresServer._lock:
+        _forget_exited_processes(pgdata)
+    try:
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, AssertionError) as error:
+        raise EmbeddedDatabaseError(
+            f"The embedded PostgreSQL in {pgdata} did not start. Last lines of its log:\n{_log_tail(pgdata)}"
+        ) from error
+    except PermissionError as error:
+        raise SettingsError(
+            f"The embedded PostgreSQL cannot use {pgdata}: {error}. Point SURVEY_DATA_DIR elsewhere."
+        ) from error
+    url: str = server.get_uri()
+    return url
+
+
+def running_server_pid(data_dir: Path) -> int | None:
+    """Process id of the data folder's running postmaster, or ``None`` when none runs."""
+    pid_file = data_dir / PG_FOLDER / "postmaster.pid"
+    if not pid_file.exists():
+        return None
+    pid = int(pid_file.read_text().split("\n", 1)[0])
+    return pid if psutil.pid_exists(pid) else None
+
+
+def _forget_exited_processes(pgdata: Path) -> None:
+    handles = pgdata / _HANDLES_FILE
+    if not handles.exists():
+        return
+    pids: list[int] = json.loads(handles.read_text() or "[]")
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        logger.info("embedded PostgreSQL: %d exited process(es) forgotten", len(pids) - len(alive))
+        handles.write_text(json.dumps(alive))
+
+
+def _log_tail(pgdata: Path, lines: int = 15) -> str:
+    log = pgdata / "log"
+    if not log.exists():
+        return "(no log written)"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])

@@ -1,0 +1,60 @@
+"""Errors as people meet them: plain pages for browsers, Litestar's JSON for ``/api/``, sign-in for 401."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from litestar.exceptions import HTTPException, InternalServerException
+from litestar.exceptions.responses import create_exception_response
+from litestar.response import Redirect, Response, Template
+
+from survey.auth import API_PREFIX
+
+if TYPE_CHECKING:
+    from litestar import Request
+
+logger = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Something in the form needs another look",
+    401: "Please sign in",
+    403: "This page is not part of your role",
+    404: "There is no page here",
+    405: "That action does not work here",
+    409: "That conflicts with what is already saved",
+    413: "That is too large",
+    422: "Something in the form needs another look",
+    429: "Too many tries for now",
+}
+
+
+def _is_api(request: Request[Any, Any, Any]) -> bool:
+    return request.scope["path"].startswith((API_PREFIX, "/schema", "/healthz"))
+
+
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    """Answer an HTTP error: JSON on the API, a sign-in redirect for pages that need one, else a plain page."""
+    if _is_api(request):
+        return create_exception_response(request, exc)
+    if exc.status_code == 401:
+        target = f"/signin?next={quote(request.scope['path'])}"
+        if request.headers.get("hx-request"):
+            # htmx follows HX-Redirect with a full page load; a 303 would be swapped into the page.
+            return Response(content=b"", status_code=401, headers={"HX-Redirect": target})
+        return Redirect(target, status_code=303)
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    context = {
+        "title": TITLES.get(exc.status_code, "Something went wrong"),
+        "detail": exc.detail,
+        "problems": [p for p in problems if isinstance(p, dict)],
+        "status_code": exc.status_code,
+    }
+    return Template("error.html", context=context, status_code=exc.status_code)
+
+
+def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """Log an unexpected error (method and path only) and answer without details."""
+    logger.error("unexpected error on %s %s", request.method, request.scope["path"], exc_info=exc)
+    return http_error(request, InternalServerException("Something went wrong on our side. Please try again."))

@@ -1,0 +1,143 @@
+"""Helpers for tests: database URLs, a live server subprocess, accounts and signed-in clients."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+from survey import accounts, passwords
+from survey.app import CSRF_COOKIE
+from survey.schemas import Account, Role
+
+if TYPE_CHECKING:
+    from litestar import Litestar
+    from litestar.testing import AsyncTestClient
+
+PASSWORD = "correct horse battery"
+SURVEY_BIN = Path(sys.executable).parent / "survey"
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL pointing at another database."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class LiveServer:
+    """A ``survey run`` subprocess and where its log goes."""
+
+    def __init__(self, process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
+        self.process = process
+        self.base_url = base_url
+        self.log_path = log_path
+
+    def log(self) -> str:
+        """Everything the server wrote so far."""
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self) -> None:
+        """Stop it as Ctrl-C would."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def survey_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
+    """Environment for a ``survey`` subprocess: the test's database or data folder, fixed secrets."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(SURVEY_DATA_DIR=str(tmp_path / "data"), SURVEY_LOG_LEVEL="INFO", PYTHONUNBUFFERED="1")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def start_live_server(database_url: str | None, tmp_path: Path, *, workers: int = 1) -> LiveServer:
+    """Start ``survey run`` and wait until ``/healthz`` answers ok."""
+    port = free_port()
+    log_path = tmp_path / f"server-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(SURVEY_BIN), "run", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+            env=survey_env(tmp_path, database_url), stdout=log, stderr=subprocess.STDOUT,
+        )
+    server = LiveServer(process, f"http://127.0.0.1:{port}", log_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"survey run exited early:\n{server.log()}")
+        try:
+            if httpx.get(f"{server.base_url}/healthz", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"survey run did not become healthy:\n{server.log()}")
+
+
+async def make_account(
+    database_url: str, name: str, roles: list[Role], password: str = PASSWORD
+) -> Account:
+    """Create an account directly through the accounts module."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        return await accounts.create_account(
+            conn, actor_id=None, name=name, display_name=name.title(), roles=roles, password=password
+        )
+    finally:
+        await conn.close()
+
+
+async def raw_token(database_url: str, account_id: int) -> str:
+    """An API token stored straight into the database, whatever the account's roles (for refusal tests)."""
+    token = passwords.new_token()
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(
+            "INSERT INTO api_token (account_id, token_hash) VALUES ($1, $2)", account_id, passwords.token_hash(token)
+        )
+    finally:
+        await conn.close()
+    return token
+
+
+async def csrf_token(client: AsyncTestClient[Litestar]) -> str:
+    """The CSRF token of the client's session (fetching a page sets the cookie)."""
+    if CSRF_COOKIE not in client.cookies:
+        await client.get("/signin")
+    return str(client.cookies[CSRF_COOKIE])
+
+
+async def post_form(
+    client: AsyncTestClient[Litestar], path: str, data: dict[str, Any], **kwargs: Any
+) -> httpx.Response:
+    """POST a form the way a page does, with its CSRF token."""
+    form = {"_csrf_token": await csrf_token(client), **data}
+    return await client.post(path, data=form, follow_redirects=False, **kwargs)
+
+
+async def sign_in(client: AsyncTestClient[Litestar], name: str, password: str = PASSWORD) -> httpx.Response:
+    """Sign the client in through the real form."""
+    return await post_form(client, "/signin", {"name": name, "password": password})
