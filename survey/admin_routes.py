@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
 import asyncpg
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Template
 
 from survey import accounts, passwords, queries
 from survey.auth import current, requires_role
-from survey.db import Connection
+from survey.db import Connection, ConnectionDependency
 from survey.pages import page
 from survey.schemas import ROLES, AccountActive, AccountCreate, AccountRoles, SiteCreate, role_list
 
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 AUDIT_ROWS: Final = 25
 
 
@@ -35,13 +33,13 @@ class AdminController(Controller):
     include_in_schema = False
 
     @get("/", operation_id="admin_page")
-    async def admin_page(self, request: Request[Any, Any, Any], conn: Connection) -> Template:
+    async def admin_page(self, request: Request[Any, Any, Any], conn: ConnectionDependency) -> Template:
         """Show the sites, the accounts and the latest staff actions."""
         return Template("admin/index.html", context=await self._context(conn, request))
 
     @post("/accounts", operation_id="admin_account_create")
     async def create_account(
-        self, request: Request[Any, Any, Any], conn: Connection, data: Annotated[AccountCreate, Form]
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[AccountCreate]
     ) -> Template:
         """Add an account; a password is generated (and shown once) unless one was given."""
         password = data.password or passwords.generate_password()
@@ -58,8 +56,8 @@ class AdminController(Controller):
 
     @post("/accounts/{account_id:int}/roles", operation_id="admin_account_roles")
     async def change_roles(
-        self, request: Request[Any, Any, Any], conn: Connection, account_id: int,
-        data: Annotated[AccountRoles, Form],
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, account_id: FromPath[int],
+        data: URLEncodedBody[AccountRoles],
     ) -> Template:
         """Change the roles an account holds."""
         try:
@@ -72,8 +70,8 @@ class AdminController(Controller):
 
     @post("/accounts/{account_id:int}/active", operation_id="admin_account_active")
     async def change_active(
-        self, request: Request[Any, Any, Any], conn: Connection, account_id: int,
-        data: Annotated[AccountActive, Form],
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, account_id: FromPath[int],
+        data: URLEncodedBody[AccountActive],
     ) -> Template:
         """Turn an account off (ending its sessions and tokens) or back on."""
         try:
@@ -86,7 +84,7 @@ class AdminController(Controller):
         return await self._accounts_block(request, conn, notice=f"{account.name} is now turned {state}.")
 
     @post("/accounts/{account_id:int}/password", operation_id="admin_account_password")
-    async def reset_password(self, request: Request[Any, Any, Any], conn: Connection, account_id: int) -> Template:
+    async def reset_password(self, request: Request[Any, Any, Any], conn: ConnectionDependency, account_id: FromPath[int]) -> Template:
         """Give an account a new generated password, shown once; its sessions end."""
         password = passwords.generate_password()
         try:
@@ -101,7 +99,7 @@ class AdminController(Controller):
 
     @post("/sites", operation_id="admin_site_create")
     async def create_site(
-        self, request: Request[Any, Any, Any], conn: Connection, data: Annotated[SiteCreate, Form]
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[SiteCreate]
     ) -> Template:
         """Add a site."""
         try:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
@@ -102,7 +102,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Harm reduction survey platform",
             version="0.1.0",
-            path="/schema",
+            # Public like the health check: it describes the API, it opens nothing.
+            openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}),
             # Only the documents, no browsable UI: those pages load scripts from CDNs and run inline code,
             # which the Content-Security-Policy forbids.
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"]), YamlRenderPlugin(path="/openapi.yaml")],

@@ -7,7 +7,7 @@ Pages accept only the session cookie and ``/api/`` accepts only ``Authorization:
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -17,7 +17,6 @@ from survey import passwords, queries
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from litestar.handlers.base import BaseRouteHandler
-    from litestar.types import Guard
 
     from survey.db import Pool
     from survey.schemas import Principal, Role
@@ -30,7 +29,7 @@ API_PREFIX: Final = "/api/"
 class AccountAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     """Attach the :class:`~survey.schemas.Principal` of a session or API token; anonymous is ``None``."""
 
-    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:  # type: ignore[type-arg]
+    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         """Look up the session cookie (pages) or the bearer token (API); neither found means anonymous."""
         pool: Pool = connection.app.state.pool
         settings: Settings = connection.app.state.settings
@@ -48,27 +47,36 @@ class AccountAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=principal.via if principal else None)
 
 
-def current(connection: ASGIConnection) -> Principal | None:  # type: ignore[type-arg]
+def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
     """The principal of a request, or ``None`` when anonymous."""
     principal: Principal | None = connection.scope.get("user")
     return principal
 
 
-def requires_role(role: Role) -> Guard:
+class RoleGuard:
     """A guard letting through only principals holding ``role``: 401 when anonymous, 403 otherwise."""
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    def __init__(self, role: Role) -> None:
+        self.role = role
+
+    def __call__(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        """Refuse the request unless its principal holds the role."""
         principal = current(connection)
         if principal is None:
             raise NotAuthorizedException("Sign in to continue.")
-        if role not in principal.roles:
-            raise PermissionDeniedException(f"This needs the {role} role.")
+        if self.role not in principal.roles:
+            raise PermissionDeniedException(f"This needs the {self.role} role.")
 
-    guard.__name__ = f"requires_{role}"
-    return guard
+    def __repr__(self) -> str:
+        return f"requires_role({self.role!r})"
 
 
-def requires_signin(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+def requires_role(role: Role) -> RoleGuard:
+    """The guard for one role, to put on a controller or handler."""
+    return RoleGuard(role)
+
+
+def requires_signin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """A guard letting through any signed-in account, whatever its roles."""
     if current(connection) is None:
         raise NotAuthorizedException("Sign in to continue.")

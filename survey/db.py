@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 import asyncpg
+from litestar.di import NamedDependency
 
 from survey import embedded, migrate
 
@@ -27,6 +28,9 @@ else:  # asyncpg's classes are generic only in its stubs; Litestar reads these n
     Pool = asyncpg.Pool
     Connection = asyncpg.Connection
 
+ConnectionDependency = NamedDependency[Connection]
+"""How a handler asks for its request's connection: ``conn: ConnectionDependency``."""
+
 CONNECT_TIMEOUT: Final = 10.0
 
 
@@ -42,6 +46,13 @@ def database_url(settings: Settings) -> str:
 async def _init_connection(connection: Connection) -> None:
     for json_type in ("json", "jsonb"):
         await connection.set_type_codec(json_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def connect(url: str) -> Connection:
+    """One connection (outside a pool) set up like the pool's: for scripts and tests."""
+    connection: Connection = await asyncpg.connect(url, timeout=CONNECT_TIMEOUT)
+    await _init_connection(connection)
+    return connection
 
 
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> Pool:

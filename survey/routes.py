@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, State
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from survey import accounts, queries
 from survey.auth import SESSION_COOKIE, current, home_for, requires_role, requires_signin
-from survey.db import Connection, Pool
+from survey.db import ConnectionDependency, Pool
 from survey.pages import page
 from survey.schemas import (
     ChosenNameChange,
@@ -27,7 +27,6 @@ from survey.schemas import (
 )
 from survey.settings import Settings
 
-Form = Body(media_type=RequestEncodingType.URL_ENCODED)
 PUBLIC: Final = {"public": True}
 
 
@@ -77,7 +76,7 @@ class SigninController(Controller):
     include_in_schema = False
 
     @get("/signin", operation_id="signin_page", opt=PUBLIC)
-    async def signin_page(self, request: Request[Any, Any, Any], next: str = "") -> Template | Redirect:  # noqa: A002
+    async def signin_page(self, request: Request[Any, Any, Any], next: FromQuery[str] = "") -> Template | Redirect:  # noqa: A002
         """Show the sign-in form (or go home when already signed in)."""
         principal = current(request)
         if principal is not None:
@@ -86,8 +85,8 @@ class SigninController(Controller):
 
     @post("/signin", operation_id="signin", opt=PUBLIC)
     async def signin(
-        self, request: Request[Any, Any, Any], conn: Connection, settings: Settings,
-        data: Annotated[SigninForm, Form],
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, settings: NamedDependency[Settings],
+        data: URLEncodedBody[SigninForm],
     ) -> Template | Redirect:
         """Check the name and password; on success open a new session and go on."""
         try:
@@ -106,7 +105,7 @@ class SigninController(Controller):
         return Redirect(target, status_code=303, cookies=[cookie])
 
     @post("/signout", operation_id="signout", opt=PUBLIC)
-    async def signout(self, request: Request[Any, Any, Any], conn: Connection) -> Redirect:
+    async def signout(self, request: Request[Any, Any, Any], conn: ConnectionDependency) -> Redirect:
         """End the session and forget the cookie."""
         if token := request.cookies.get(SESSION_COOKIE):
             await accounts.sign_out(conn, token)
@@ -130,7 +129,7 @@ class AccountController(Controller):
 
     @post("/name", operation_id="account_name")
     async def change_name(
-        self, request: Request[Any, Any, Any], conn: Connection, data: Annotated[ChosenNameChange, Form]
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[ChosenNameChange]
     ) -> Template:
         """Change the name others see."""
         principal = _principal(request)
@@ -140,7 +139,7 @@ class AccountController(Controller):
 
     @post("/password", operation_id="account_password")
     async def change_password(
-        self, request: Request[Any, Any, Any], conn: Connection, data: Annotated[PasswordChange, Form]
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[PasswordChange]
     ) -> Template:
         """Change one's password; other sessions of the account end."""
         principal = _principal(request)
@@ -154,7 +153,7 @@ class AccountController(Controller):
 
     @post("/tokens", operation_id="account_token", guards=[requires_role("evaluator")])
     async def create_token(
-        self, request: Request[Any, Any, Any], conn: Connection, data: Annotated[TokenCreate, Form]
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[TokenCreate]
     ) -> Template:
         """Make an API token for scripts; it is shown once."""
         account = await queries.account_by_id(conn, _principal(request).account_id)

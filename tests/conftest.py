@@ -11,7 +11,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey import embedded, migrate
+from survey import db, embedded, migrate
 from survey.app import create_app
 from survey.settings import Settings
 from tests.support import LiveServer, start_live_server, with_database
@@ -80,7 +80,7 @@ async def empty_database_url(pg_url: str) -> AsyncIterator[str]:
 @pytest.fixture
 async def conn(database_url: str) -> AsyncIterator[asyncpg.Connection[asyncpg.Record]]:
     """A direct connection to the test's database, for arranging and checking rows."""
-    connection = await asyncpg.connect(database_url)
+    connection = await db.connect(database_url)
     try:
         yield connection
     finally:

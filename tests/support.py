@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 
-from survey import accounts, passwords
+from survey import accounts, db, passwords
 from survey.app import CSRF_COOKIE
 from survey.schemas import Account, Role
 
@@ -101,7 +100,7 @@ async def make_account(
     database_url: str, name: str, roles: list[Role], password: str = PASSWORD
 ) -> Account:
     """Create an account directly through the accounts module."""
-    conn = await asyncpg.connect(database_url)
+    conn = await db.connect(database_url)
     try:
         return await accounts.create_account(
             conn, actor_id=None, name=name, display_name=name.title(), roles=roles, password=password
@@ -113,7 +112,7 @@ async def make_account(
 async def raw_token(database_url: str, account_id: int) -> str:
     """An API token stored straight into the database, whatever the account's roles (for refusal tests)."""
     token = passwords.new_token()
-    conn = await asyncpg.connect(database_url)
+    conn = await db.connect(database_url)
     try:
         await conn.execute(
             "INSERT INTO api_token (account_id, token_hash) VALUES ($1, $2)", account_id, passwords.token_hash(token)
