@@ -1,15 +1,17 @@
-"""Account changes, sign-in and API tokens: each one transaction with its audit event, shared by pages and CLI."""
+"""Account changes, sign-in and API tokens: each one transaction with its audit event, for pages and CLI."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import asyncpg
 
 from survey import passwords, queries
-from survey.db import Connection
-from survey.schemas import Account, Principal, Role
+
+if TYPE_CHECKING:
+    from survey.db import Connection
+    from survey.schemas import Account, Principal, Role
 
 SIGNIN_WINDOW: Final = timedelta(minutes=15)
 MIN_PASSWORD: Final = 10
@@ -46,12 +48,18 @@ async def create_account(
     _check_password(password)
     async with conn.transaction():
         try:
-            account = await queries.insert_account(conn, name, display_name, passwords.hash_password(password), roles)
+            account = await queries.insert_account(
+                conn, name, display_name, passwords.hash_password(password), roles
+            )
         except asyncpg.UniqueViolationError:
             raise AccountError(f"The name {name!r} is already taken.") from None
         except asyncpg.CheckViolationError:
-            raise AccountError(f"{name!r} cannot be an account name: use 2-64 letters, digits, . _ or -.") from None
-        await queries.audit(conn, "account_created", account_id=actor_id, subject=account.name, detail={"roles": roles})
+            raise AccountError(
+                f"{name!r} cannot be an account name: use 2-64 letters, digits, . _ or -."
+            ) from None
+        await queries.audit(
+            conn, "account_created", account_id=actor_id, subject=account.name, detail={"roles": roles}
+        )
     return account
 
 
@@ -69,7 +77,10 @@ async def set_roles(conn: Connection, *, actor_id: int | None, account_id: int, 
             await _keep_an_admin(conn)
         await conn.execute(queries.UPDATE_ROLES, account_id, roles)
         await queries.audit(
-            conn, "account_roles_changed", account_id=actor_id, subject=account.name,
+            conn,
+            "account_roles_changed",
+            account_id=actor_id,
+            subject=account.name,
             detail={"before": list(account.roles), "after": roles},
         )
     return await _reload(conn, account_id)
@@ -139,7 +150,9 @@ async def issue_token(conn: Connection, *, actor_id: int | None, account: Accoun
     token = passwords.new_token()
     async with conn.transaction():
         await conn.execute(queries.INSERT_TOKEN, account.id, passwords.token_hash(token), label.strip())
-        await queries.audit(conn, "api_token_issued", account_id=actor_id, subject=account.name, detail={"label": label})
+        await queries.audit(
+            conn, "api_token_issued", account_id=actor_id, subject=account.name, detail={"label": label}
+        )
     return token
 
 
@@ -157,7 +170,8 @@ async def sign_in(
     if await queries.recent_failures(conn, name, SIGNIN_WINDOW) >= attempts:
         minutes = int(SIGNIN_WINDOW.total_seconds() // 60)
         raise SigninRefusedError(
-            f"Too many attempts for this account. Wait {minutes} minutes, or ask an admin to reset the password.",
+            f"Too many attempts for this account. Wait {minutes} minutes, "
+            "or ask an admin for a new password.",
             429,
         )
     row = await conn.fetchrow(queries.CREDENTIALS, name)

@@ -28,7 +28,7 @@ class AdminController(Controller):
     """Sites, accounts and the audit trail, for the admin role."""
 
     path = "/admin"
-    guards = [requires_role("admin")]  # noqa: RUF012 - Litestar reads this class attribute
+    guards = [requires_role("admin")]
     tags = ["admin"]
     include_in_schema = False
 
@@ -45,18 +45,27 @@ class AdminController(Controller):
         password = data.password or passwords.generate_password()
         try:
             account = await accounts.create_account(
-                conn, actor_id=_actor(request), name=data.name, display_name=data.display_name,
-                roles=role_list(data.roles), password=password,
+                conn,
+                actor_id=_actor(request),
+                name=data.name,
+                display_name=data.display_name,
+                roles=role_list(data.roles),
+                password=password,
             )
         except accounts.AccountError as refused:
             return await self._accounts_block(request, conn, error=str(refused), status_code=422)
         notice = f"Account {account.name} added."
         shown = "" if data.password else password
-        return await self._accounts_block(request, conn, notice=notice, password_for=account.name, password=shown)
+        return await self._accounts_block(
+            request, conn, notice=notice, password_for=account.name, password=shown
+        )
 
     @post("/accounts/{account_id:int}/roles", operation_id="admin_account_roles")
     async def change_roles(
-        self, request: Request[Any, Any, Any], conn: ConnectionDependency, account_id: FromPath[int],
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        account_id: FromPath[int],
         data: URLEncodedBody[AccountRoles],
     ) -> Template:
         """Change the roles an account holds."""
@@ -70,7 +79,10 @@ class AdminController(Controller):
 
     @post("/accounts/{account_id:int}/active", operation_id="admin_account_active")
     async def change_active(
-        self, request: Request[Any, Any, Any], conn: ConnectionDependency, account_id: FromPath[int],
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        account_id: FromPath[int],
         data: URLEncodedBody[AccountActive],
     ) -> Template:
         """Turn an account off (ending its sessions and tokens) or back on."""
@@ -84,11 +96,15 @@ class AdminController(Controller):
         return await self._accounts_block(request, conn, notice=f"{account.name} is now turned {state}.")
 
     @post("/accounts/{account_id:int}/password", operation_id="admin_account_password")
-    async def reset_password(self, request: Request[Any, Any, Any], conn: ConnectionDependency, account_id: FromPath[int]) -> Template:
+    async def reset_password(
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, account_id: FromPath[int]
+    ) -> Template:
         """Give an account a new generated password, shown once; its sessions end."""
         password = passwords.generate_password()
         try:
-            await accounts.set_password(conn, actor_id=_actor(request), account_id=account_id, password=password)
+            await accounts.set_password(
+                conn, actor_id=_actor(request), account_id=account_id, password=password
+            )
         except accounts.AccountError as refused:
             return await self._accounts_block(request, conn, error=str(refused), status_code=422)
         account = await queries.account_by_id(conn, account_id)
@@ -107,7 +123,9 @@ class AdminController(Controller):
                 site = await queries.insert_site(conn, data.name, data.default_language)
                 await queries.audit(conn, "site_created", account_id=_actor(request), subject=site.name)
         except asyncpg.UniqueViolationError:
-            context = await self._context(conn, request, site_error=f"There is already a site called {data.name!r}.")
+            context = await self._context(
+                conn, request, site_error=f"There is already a site called {data.name!r}."
+            )
             return page(request, "admin/index.html", "sites", context, 422)
         context = await self._context(conn, request, site_notice=f"Site {site.name} added.")
         return page(request, "admin/index.html", "sites", context)
@@ -126,6 +144,11 @@ class AdminController(Controller):
             "audit": await conn.fetch(queries.RECENT_AUDIT, AUDIT_ROWS),
             "me": _actor(request),
             "roles": ROLES,
-            "notice": "", "error": "", "password": "", "password_for": "", "site_notice": "", "site_error": "",
+            "notice": "",
+            "error": "",
+            "password": "",
+            "password_for": "",
+            "site_notice": "",
+            "site_error": "",
         }
         return base | extra

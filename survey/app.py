@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import Litestar, Router
@@ -28,8 +27,12 @@ from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
 from survey.errors import http_error, server_error
 from survey.headers import add_security_headers
 from survey.routes import AccountController, ApiController, HomeController, SigninController
-from survey.schemas import Principal
 from survey.settings import PACKAGE_DIR, Settings, resource_dir
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from survey.schemas import Principal
 
 CSRF_COOKIE = "survey_csrf"
 
@@ -85,7 +88,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings}),
         middleware=[
             logs.request_log_middleware,
-            DefineMiddleware(AccountAuthenticationMiddleware, exclude=["^/static/", "^/healthz$", "^/schema"]),
+            DefineMiddleware(
+                AccountAuthenticationMiddleware, exclude=["^/static/", "^/healthz$", "^/schema"]
+            ),
         ],
         csrf_config=CSRFConfig(
             secret=settings.csrf_secret,
@@ -106,7 +111,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             openapi_router=Router(path="/schema", route_handlers=[], opt={"public": True}),
             # Only the documents, no browsable UI: those pages load scripts from CDNs and run inline code,
             # which the Content-Security-Policy forbids.
-            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"]), YamlRenderPlugin(path="/openapi.yaml")],
+            render_plugins=[
+                JsonRenderPlugin(path=["/", "/openapi.json"]),
+                YamlRenderPlugin(path="/openapi.yaml"),
+            ],
             components=Components(
                 security_schemes={"evaluatorToken": SecurityScheme(type="http", scheme="bearer")}
             ),

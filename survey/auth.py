@@ -29,7 +29,9 @@ API_PREFIX: Final = "/api/"
 class AccountAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     """Attach the :class:`~survey.schemas.Principal` of a session or API token; anonymous is ``None``."""
 
-    async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
         """Look up the session cookie (pages) or the bearer token (API); neither found means anonymous."""
         pool: Pool = connection.app.state.pool
         settings: Settings = connection.app.state.settings

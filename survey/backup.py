@@ -49,7 +49,9 @@ def dump(url: str, output: Path) -> int:
     partial = output.with_name(output.name + ".partial")
     result = subprocess.run(  # noqa: S603 - fixed program, arguments as a list
         [str(tool("pg_dump")), "--format=custom", "--no-owner", "--file", str(partial), "--dbname", url],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
@@ -69,10 +71,19 @@ def restore(url: str, backup: Path) -> None:
         raise BackupError(f"There is no backup file at {backup}.")
     result = subprocess.run(  # noqa: S603 - fixed program, arguments as a list
         [
-            str(tool("pg_restore")), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-            "--exit-on-error", "--dbname", url, str(backup),
+            str(tool("pg_restore")),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname",
+            url,
+            str(backup),
         ],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip()}")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from litestar.cli.main import litestar_group
@@ -18,6 +17,9 @@ from survey import accounts, backup, demo, embedded, logs, migrate, passwords, q
 from survey.db import Connection, DatabaseUnavailableError, create_pool, database_url, redact
 from survey.schemas import ROLES, Role
 from survey.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
 T = TypeVar("T")
 console = Console(stderr=True)
@@ -57,14 +59,18 @@ async def _migrate_with_progress(conn: Connection) -> list[str]:
     pending = [state for state in await migrate.status(conn) if not state.applied]
     if not pending:
         return []
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as progress:
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+    ) as progress:
         progress.add_task(f"Applying {len(pending)} migration(s)", total=None)
         return await migrate.apply_all(conn)
 
 
 @click.command(name="run")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
+)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
 def run_command(host: str, port: int, workers: int, reload: bool) -> None:
@@ -81,14 +87,27 @@ def run_command(host: str, port: int, workers: int, reload: bool) -> None:
     os.environ["DATABASE_URL"] = url
     shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host  # noqa: S104 - comparing only
     base = f"http://{shown}:{port}"
-    database = "embedded PostgreSQL in " + str(settings.data_dir) if not settings.database_url else redact(url)
+    database = (
+        "embedded PostgreSQL in " + str(settings.data_dir) if not settings.database_url else redact(url)
+    )
     click.echo(f"Database: {database}" + (f" ({len(applied)} migration(s) applied)" if applied else ""))
-    click.echo(f"Sign in:  {base}/signin\nAdmin:    {base}/admin\nHealth:   {base}/healthz\nAPI:      {base}/schema")
+    click.echo(
+        f"Sign in:  {base}/signin\nAdmin:    {base}/admin\nHealth:   {base}/healthz\nAPI:      {base}/schema"
+    )
     click.echo("Press Ctrl-C to stop.")
     uvicorn.run(
-        "survey.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload,
-        access_log=False, log_config=logs.log_config(settings.log_level), ws="none",
-        proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips, server_header=False,
+        "survey.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        reload=reload,
+        access_log=False,
+        log_config=logs.log_config(settings.log_level),
+        ws="none",
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        server_header=False,
     )
 
 
@@ -113,13 +132,17 @@ def db_status() -> None:
 
 
 @db_group.command(name="backup")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
+)
 def db_backup(output: Path) -> None:
     """Write a pg_dump (custom format) of the whole database; restore it with `survey db restore`."""
     settings = Settings.from_env()
     try:
         url = database_url(settings)
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+        ) as bar:
             bar.add_task(f"Writing {output}", total=None)
             size = backup.dump(url, output)
     except SETUP_ERRORS as error:
@@ -178,7 +201,9 @@ def user_group() -> None:
 
 @user_group.command(name="create")
 @click.argument("name")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES), help="Repeat for several.")
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice(ROLES), help="Repeat for several."
+)
 @click.option("--display-name", default="", help="Name shown to others (default: the account name).")
 @click.option("--password", default=None, help="Prompted for (hidden) when not given.")
 def user_create(name: str, roles: tuple[Role, ...], display_name: str, password: str | None) -> None:
@@ -239,7 +264,7 @@ def main() -> None:
     os.environ.setdefault("LITESTAR_APP", "survey.app:create_app")
     os.environ.setdefault("LITESTAR_QUIET_CONSOLE", "1")
     for command in (run_command, db_group, demo_group, site_group, user_group):
-        litestar_group.add_command(command)
+        litestar_group.add_command(command)  # type: ignore[arg-type] # rich-click's group takes click commands
     try:
         litestar_group(prog_name="survey")
     except SETUP_ERRORS as error:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Final
 
@@ -14,6 +13,8 @@ from litestar.di import NamedDependency
 from survey import embedded, migrate
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncGenerator, AsyncIterator
+
     from litestar import Litestar
     from litestar.datastructures import State
 
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
     Pool = asyncpg.Pool[asyncpg.Record]
-    Connection = asyncpg.Connection[asyncpg.Record]
+    # A pooled connection is a proxy of the same interface; code takes either.
+    Connection = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
 else:  # asyncpg's classes are generic only in its stubs; Litestar reads these names at run time.
     Pool = asyncpg.Pool
     Connection = asyncpg.Connection
@@ -45,7 +49,9 @@ def database_url(settings: Settings) -> str:
 
 async def _init_connection(connection: Connection) -> None:
     for json_type in ("json", "jsonb"):
-        await connection.set_type_codec(json_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+        await connection.set_type_codec(
+            json_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
 
 
 async def connect(url: str) -> Connection:

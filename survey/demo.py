@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import msgspec
 
 from survey import accounts, passwords, queries
-from survey.db import Connection
 from survey.schemas import Role
+
+if TYPE_CHECKING:
+    from survey.db import Connection
 
 DEMO_SITES: Final = (("Eastside Drop-in Centre", "en"), ("Harbour Mobile Van", "es"))
 # (account name, name shown to others, roles)
@@ -44,7 +46,9 @@ async def seed(conn: Connection) -> list[DemoAccount]:
             return []
         for name, language in DEMO_SITES:
             site = await queries.insert_site(conn, name, language)
-            await queries.audit(conn, "site_created", account_id=None, subject=site.name, detail={"demo": True})
+            await queries.audit(
+                conn, "site_created", account_id=None, subject=site.name, detail={"demo": True}
+            )
         made: list[DemoAccount] = []
         for name, display_name, roles in DEMO_ACCOUNTS:
             password = passwords.generate_password()

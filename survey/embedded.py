@@ -12,12 +12,14 @@ import logging
 import subprocess
 import warnings
 from pathlib import Path
-from types import ModuleType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import psutil
 
 from survey.settings import SettingsError, ensure_data_dir
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ class EmbeddedDatabaseError(RuntimeError):
 
 def _pgserver() -> ModuleType:
     with warnings.catch_warnings():
-        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); pgserver then uses /tmp, which is fine.
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI); pgserver then uses /tmp: fine.
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         import pgserver
     return pgserver
@@ -39,7 +41,7 @@ def _pgserver() -> ModuleType:
 
 def pg_bin(name: str) -> Path:
     """Path of a PostgreSQL program (``pg_dump``, ``pg_restore``, ``psql``) shipped with pgserver."""
-    return Path(_pgserver().__file__).parent / "pginstall" / "bin" / name
+    return Path(_pgserver().__file__ or ".").parent / "pginstall" / "bin" / name
 
 
 def start(data_dir: Path) -> str:

@@ -35,7 +35,7 @@ def _is_api(request: Request[Any, Any, Any]) -> bool:
 
 
 def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    """Answer an HTTP error: JSON on the API, a sign-in redirect for pages that need one, else a plain page."""
+    """Answer an HTTP error: JSON on the API, sign-in for pages that need it, else a plain page."""
     if _is_api(request):
         return create_exception_response(request, exc)
     if exc.status_code == 401:
@@ -45,9 +45,10 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
             return Response(content=b"", status_code=401, headers={"HX-Redirect": target})
         return Redirect(target, status_code=303)
     problems = exc.extra if isinstance(exc.extra, list) else []
+    detail = "Please check what you entered:" if problems and exc.status_code == 400 else exc.detail
     context = {
         "title": TITLES.get(exc.status_code, "Something went wrong"),
-        "detail": exc.detail,
+        "detail": detail,
         "problems": [p for p in problems if isinstance(p, dict)],
         "status_code": exc.status_code,
     }

@@ -1,4 +1,4 @@
-"""Security headers on every response: our own scripts and styles only, no framing, no referrer, no sensors."""
+"""Security headers on every response: our own scripts and styles only, no framing, referrer or sensors."""
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import msgspec
@@ -12,7 +11,9 @@ import msgspec
 from survey.settings import resource_dir
 
 if TYPE_CHECKING:
-    import asyncpg
+    from pathlib import Path
+
+    from survey.db import Connection
 
 # Any fixed 64-bit number works; this one spells "survey" in ASCII so it is recognisable in pg_locks.
 LOCK_KEY: Final = 0x737572766579
@@ -74,7 +75,7 @@ def load(directory: Path | None = None) -> list[Migration]:
     return [migrations[version] for version in sorted(migrations)]
 
 
-async def apply_all(connection: asyncpg.Connection[asyncpg.Record], directory: Path | None = None) -> list[str]:
+async def apply_all(connection: Connection, directory: Path | None = None) -> list[str]:
     """Apply every pending migration, each in its own transaction, holding the advisory lock throughout.
 
     Concurrent runners (several workers starting at once) wait on the lock; the second finds nothing left.
@@ -108,16 +109,16 @@ async def apply_all(connection: asyncpg.Connection[asyncpg.Record], directory: P
                 )
             async with connection.transaction():
                 await connection.execute(migration.sql)
-                await connection.execute(INSERT_APPLIED, migration.version, migration.name, migration.checksum)
+                await connection.execute(
+                    INSERT_APPLIED, migration.version, migration.name, migration.checksum
+                )
             done.append(migration.name)
         return done
     finally:
         await connection.execute("SELECT pg_advisory_unlock($1)", LOCK_KEY)
 
 
-async def status(
-    connection: asyncpg.Connection[asyncpg.Record], directory: Path | None = None
-) -> list[MigrationState]:
+async def status(connection: Connection, directory: Path | None = None) -> list[MigrationState]:
     """Each migration file and whether this database has applied it."""
     applied: set[int] = set()
     if await connection.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL"):

@@ -17,9 +17,15 @@ def is_htmx(request: Request[Any, Any, Any]) -> bool:
 
 
 def page(
-    request: Request[Any, Any, Any], template: str, block: str, context: dict[str, Any], status_code: int = 200
+    request: Request[Any, Any, Any],
+    template: str,
+    block: str,
+    context: dict[str, Any],
+    status_code: int = 200,
 ) -> Template:
     """The named ``block`` of ``template`` for htmx requests, the whole page otherwise."""
     if is_htmx(request):
-        return HTMXBlockTemplate(template_name=template, block_name=block, context=context, status_code=status_code)
+        return HTMXBlockTemplate(
+            template_name=template, block_name=block, context=context, status_code=status_code
+        )
     return Template(template, context=context, status_code=status_code)

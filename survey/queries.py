@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 
 from survey.db import Connection, record_to_dict
 from survey.schemas import Account, Principal, Role, Site
 
+if TYPE_CHECKING:
+    from datetime import timedelta
+
 SITES: Final = "SELECT id, name, default_language FROM site ORDER BY lower(name)"
-INSERT_SITE: Final = "INSERT INTO site (name, default_language) VALUES ($1, $2) RETURNING id, name, default_language"
+INSERT_SITE: Final = (
+    "INSERT INTO site (name, default_language) VALUES ($1, $2) RETURNING id, name, default_language"
+)
 
 ACCOUNTS: Final = "SELECT id, name, display_name, roles, active FROM account ORDER BY lower(name)"
 ACCOUNT_BY_ID: Final = "SELECT id, name, display_name, roles, active FROM account WHERE id = $1"
-ACCOUNT_BY_NAME: Final = "SELECT id, name, display_name, roles, active FROM account WHERE lower(name) = lower($1)"
+ACCOUNT_BY_NAME: Final = (
+    "SELECT id, name, display_name, roles, active FROM account WHERE lower(name) = lower($1)"
+)
 CREDENTIALS: Final = "SELECT id, password_hash, active FROM account WHERE lower(name) = lower($1)"
 INSERT_ACCOUNT: Final = """
 INSERT INTO account (name, display_name, password_hash, roles) VALUES ($1, $2, $3, $4)
@@ -30,7 +36,9 @@ LOCK_ACCOUNT: Final = "SELECT 1 FROM account WHERE id = $1 FOR UPDATE"
 LOCK_ADMINS: Final = "SELECT 1 FROM account WHERE 'admin' = ANY(roles) FOR UPDATE"
 ACTIVE_ADMINS: Final = "SELECT count(*) FROM account WHERE active AND 'admin' = ANY(roles)"
 
-INSERT_SESSION: Final = "INSERT INTO web_session (token_hash, account_id, expires_at) VALUES ($1, $2, now() + $3::interval)"
+INSERT_SESSION: Final = (
+    "INSERT INTO web_session (token_hash, account_id, expires_at) VALUES ($1, $2, now() + $3::interval)"
+)
 SESSION_PRINCIPAL: Final = """
 SELECT a.id AS account_id, a.name, a.display_name, a.roles, s.expires_at < now() + $2::interval / 2 AS renew
 FROM web_session s JOIN account a ON a.id = s.account_id
@@ -47,7 +55,9 @@ SELECT a.id AS account_id, a.name, a.display_name, a.roles
 FROM api_token t JOIN account a ON a.id = t.account_id
 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND a.active
 """
-REVOKE_ACCOUNT_TOKENS: Final = "UPDATE api_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL"
+REVOKE_ACCOUNT_TOKENS: Final = (
+    "UPDATE api_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL"
+)
 
 INSERT_AUDIT: Final = "INSERT INTO audit_event (account_id, action, subject, detail) VALUES ($1, $2, $3, $4)"
 RECENT_FAILURES: Final = """
@@ -118,7 +128,12 @@ async def token_principal(conn: Connection, token_hash: str) -> Principal | None
 
 
 async def audit(
-    conn: Connection, action: str, *, account_id: int | None, subject: str = "", detail: dict[str, Any] | None = None
+    conn: Connection,
+    action: str,
+    *,
+    account_id: int | None,
+    subject: str = "",
+    detail: dict[str, Any] | None = None,
 ) -> None:
     """Record a staff action in the audit trail."""
     await conn.execute(INSERT_AUDIT, account_id, action, subject, detail or {})

@@ -1,4 +1,4 @@
-"""Pages and endpoints every role shares: home, health, sign-in and sign-out, one's own account, ``/api/me``."""
+"""Pages and endpoints every role shares: home, health, sign-in and -out, one's own account, ``/api/me``."""
 
 from __future__ import annotations
 
@@ -76,7 +76,9 @@ class SigninController(Controller):
     include_in_schema = False
 
     @get("/signin", operation_id="signin_page", opt=PUBLIC)
-    async def signin_page(self, request: Request[Any, Any, Any], next: FromQuery[str] = "") -> Template | Redirect:  # noqa: A002
+    async def signin_page(
+        self, request: Request[Any, Any, Any], next: FromQuery[str] = ""
+    ) -> Template | Redirect:
         """Show the sign-in form (or go home when already signed in)."""
         principal = current(request)
         if principal is not None:
@@ -85,13 +87,19 @@ class SigninController(Controller):
 
     @post("/signin", operation_id="signin", opt=PUBLIC)
     async def signin(
-        self, request: Request[Any, Any, Any], conn: ConnectionDependency, settings: NamedDependency[Settings],
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        settings: NamedDependency[Settings],
         data: URLEncodedBody[SigninForm],
     ) -> Template | Redirect:
         """Check the name and password; on success open a new session and go on."""
         try:
             token, principal = await accounts.sign_in(
-                conn, name=data.name, password=data.password, attempts=settings.signin_attempts,
+                conn,
+                name=data.name,
+                password=data.password,
+                attempts=settings.signin_attempts,
                 lifetime=timedelta(hours=settings.session_hours),
             )
         except accounts.SigninRefusedError as refused:
@@ -99,8 +107,13 @@ class SigninController(Controller):
             return Template("signin.html", context=context, status_code=refused.status)
         target = _safe_next(data.next) or home_for(principal)
         cookie = Cookie(
-            key=SESSION_COOKIE, value=token, httponly=True, secure=settings.cookie_secure, samesite="lax",
-            max_age=settings.session_hours * 3600, path="/",
+            key=SESSION_COOKIE,
+            value=token,
+            httponly=True,
+            secure=settings.cookie_secure,
+            samesite="lax",
+            max_age=settings.session_hours * 3600,
+            path="/",
         )
         return Redirect(target, status_code=303, cookies=[cookie])
 
@@ -118,7 +131,7 @@ class AccountController(Controller):
     """One's own account: chosen name, password, and (for evaluators) API tokens."""
 
     path = "/account"
-    guards = [requires_signin]  # noqa: RUF012 - Litestar reads this class attribute
+    guards = [requires_signin]
     tags = ["accounts"]
     include_in_schema = False
 
@@ -129,7 +142,10 @@ class AccountController(Controller):
 
     @post("/name", operation_id="account_name")
     async def change_name(
-        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[ChosenNameChange]
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        data: URLEncodedBody[ChosenNameChange],
     ) -> Template:
         """Change the name others see."""
         principal = _principal(request)
@@ -139,7 +155,10 @@ class AccountController(Controller):
 
     @post("/password", operation_id="account_password")
     async def change_password(
-        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[PasswordChange]
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        data: URLEncodedBody[PasswordChange],
     ) -> Template:
         """Change one's password; other sessions of the account end."""
         principal = _principal(request)
@@ -166,7 +185,10 @@ class AccountController(Controller):
     def _context(request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
         principal = _principal(request)
         base = {
-            "display_name": principal.display_name, "notice": "", "error": "", "token": None,
+            "display_name": principal.display_name,
+            "notice": "",
+            "error": "",
+            "token": None,
             "is_evaluator": "evaluator" in principal.roles,
         }
         return base | extra
@@ -176,7 +198,7 @@ class ApiController(Controller):
     """Scripted access with an evaluator's API token (``Authorization: Bearer ...``)."""
 
     path = "/api"
-    guards = [requires_role("evaluator")]  # noqa: RUF012 - Litestar reads this class attribute
+    guards = [requires_role("evaluator")]
     tags = ["api"]
 
     @get("/me", operation_id="api_me")

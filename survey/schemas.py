@@ -19,7 +19,9 @@ AccountName = Annotated[
 ]
 ChosenName = Annotated[str, Meta(min_length=1, max_length=100, description="The name shown to others.")]
 Password = Annotated[str, Meta(min_length=10, max_length=256, description="At least 10 characters.")]
-LanguageTag = Annotated[str, Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", description="e.g. en, es, es-MX")]
+LanguageTag = Annotated[
+    str, Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", description="e.g. en, es, es-MX")
+]
 
 
 class _Form(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

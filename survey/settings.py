@@ -137,7 +137,7 @@ def generated_secrets(data_dir: Path) -> dict[str, str]:
 
 
 def resource_dir(name: str) -> Path:
-    """Find a top-level resource folder (``templates``, ``migrations``) in a checkout or an installed wheel."""
+    """Find a top-level folder (``templates``, ``migrations``) in a checkout or an installed wheel."""
     checkout = PACKAGE_DIR.parent / name
     return checkout if checkout.is_dir() else PACKAGE_DIR / f"_{name}"
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: one embedded PostgreSQL per test session, a fresh database per test, the app and clients."""
+"""Shared fixtures: one embedded PostgreSQL per session, a fresh database per test, the app, clients."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ async def empty_database_url(pg_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def conn(database_url: str) -> AsyncIterator[asyncpg.Connection[asyncpg.Record]]:
+async def conn(database_url: str) -> AsyncIterator[db.Connection]:
     """A direct connection to the test's database, for arranging and checking rows."""
     connection = await db.connect(database_url)
     try:
@@ -91,7 +91,9 @@ async def conn(database_url: str) -> AsyncIterator[asyncpg.Connection[asyncpg.Re
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings pointing at the test's database, with fixed secrets."""
     return Settings(
-        database_url=database_url, data_dir=tmp_path, csrf_secret="test-csrf-secret",
+        database_url=database_url,
+        data_dir=tmp_path,
+        csrf_secret="test-csrf-secret",
         linkage_pepper="test-linkage-pepper",
     )
 

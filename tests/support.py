@@ -79,7 +79,9 @@ def start_live_server(database_url: str | None, tmp_path: Path, *, workers: int 
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(SURVEY_BIN), "run", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-            env=survey_env(tmp_path, database_url), stdout=log, stderr=subprocess.STDOUT,
+            env=survey_env(tmp_path, database_url),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     server = LiveServer(process, f"http://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + 60
@@ -96,9 +98,7 @@ def start_live_server(database_url: str | None, tmp_path: Path, *, workers: int 
     raise RuntimeError(f"survey run did not become healthy:\n{server.log()}")
 
 
-async def make_account(
-    database_url: str, name: str, roles: list[Role], password: str = PASSWORD
-) -> Account:
+async def make_account(database_url: str, name: str, roles: list[Role], password: str = PASSWORD) -> Account:
     """Create an account directly through the accounts module."""
     conn = await db.connect(database_url)
     try:
@@ -115,7 +115,9 @@ async def raw_token(database_url: str, account_id: int) -> str:
     conn = await db.connect(database_url)
     try:
         await conn.execute(
-            "INSERT INTO api_token (account_id, token_hash) VALUES ($1, $2)", account_id, passwords.token_hash(token)
+            "INSERT INTO api_token (account_id, token_hash) VALUES ($1, $2)",
+            account_id,
+            passwords.token_hash(token),
         )
     finally:
         await conn.close()

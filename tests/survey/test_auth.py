@@ -13,7 +13,6 @@ from tests.support import PASSWORD, make_account, post_form, raw_token, sign_in
 Client = AsyncTestClient[Litestar]
 
 
-
 async def test_sign_in_opens_a_session_and_lands_on_the_section(client: Client, database_url: str) -> None:
     await make_account(database_url, "ada", ["admin"])
     response = await sign_in(client, "ada")
@@ -22,20 +21,27 @@ async def test_sign_in_opens_a_session_and_lands_on_the_section(client: Client, 
     assert (await client.get("/admin")).status_code == 200
 
 
-async def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(client: Client, database_url: str) -> None:
+async def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(
+    client: Client, database_url: str
+) -> None:
     await make_account(database_url, "ada", ["admin"])
     inside = await post_form(client, "/signin", {"name": "ada", "password": PASSWORD, "next": "/account"})
-    outside = await post_form(client, "/signin", {"name": "ada", "password": PASSWORD, "next": "//evil.example/"})
+    outside = await post_form(
+        client, "/signin", {"name": "ada", "password": PASSWORD, "next": "//evil.example/"}
+    )
     assert inside.headers["location"] == "/account"
     assert outside.headers["location"] == "/admin"
 
 
-async def test_only_a_hash_of_the_session_token_is_stored(client: Client, database_url: str, conn: Conn) -> None:
+async def test_only_a_hash_of_the_session_token_is_stored(
+    client: Client, database_url: str, conn: Conn
+) -> None:
     await make_account(database_url, "ada", ["admin"])
     await sign_in(client, "ada")
     cookie = client.cookies[SESSION_COOKIE]
     stored = await conn.fetchval("SELECT token_hash FROM web_session")
-    assert stored and cookie and stored != cookie and cookie not in stored
+    assert stored
+    assert cookie not in stored
 
 
 async def test_wrong_password_is_refused_and_audited(client: Client, database_url: str, conn: Conn) -> None:
@@ -46,7 +52,9 @@ async def test_wrong_password_is_refused_and_audited(client: Client, database_ur
     assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'signin_failed'") == 1
 
 
-async def test_too_many_failures_block_that_name_only(client: Client, database_url: str, settings: Settings) -> None:
+async def test_too_many_failures_block_that_name_only(
+    client: Client, database_url: str, settings: Settings
+) -> None:
     await make_account(database_url, "ada", ["admin"])
     await make_account(database_url, "bo", ["board"])
     for _ in range(settings.signin_attempts):
@@ -98,23 +106,31 @@ async def test_api_token_reads_the_api_and_is_stored_hashed(
     assert await conn.fetchval("SELECT count(*) FROM api_token WHERE token_hash = $1", token) == 0
 
 
-async def test_tokens_only_open_the_api_and_sessions_only_open_pages(client: Client, database_url: str) -> None:
+async def test_tokens_only_open_the_api_and_sessions_only_open_pages(
+    client: Client, database_url: str
+) -> None:
     account = await make_account(database_url, "ev", ["evaluator"])
     token = await raw_token(database_url, account.id)
-    page_with_token = await client.get("/account", headers={"Authorization": f"Bearer {token}"}, follow_redirects=False)
+    page_with_token = await client.get(
+        "/account", headers={"Authorization": f"Bearer {token}"}, follow_redirects=False
+    )
     await sign_in(client, "ev")
     api_with_session = await client.get("/api/me")
     assert page_with_token.status_code == 303
     assert api_with_session.status_code == 401
 
 
-async def test_turning_an_account_off_revokes_its_tokens(client: Client, database_url: str, conn: Conn) -> None:
+async def test_turning_an_account_off_revokes_its_tokens(
+    client: Client, database_url: str, conn: Conn
+) -> None:
     account = await make_account(database_url, "ev", ["evaluator"])
-    admin = await make_account(database_url, "ada", ["admin"])
+    await make_account(database_url, "ada", ["admin"])
     token = await raw_token(database_url, account.id)
     await sign_in(client, "ada")
     await post_form(client, f"/admin/accounts/{account.id}/active", {"active": "false"})
     response = await client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
-    revoked = await conn.fetchval("SELECT revoked_at IS NOT NULL FROM api_token WHERE account_id = $1", account.id)
-    assert revoked and admin.active
+    revoked = await conn.fetchval(
+        "SELECT revoked_at IS NOT NULL FROM api_token WHERE account_id = $1", account.id
+    )
+    assert revoked

@@ -1,6 +1,4 @@
-"""Every route the app registers: public ones are exactly the expected few; every other one refuses an
-anonymous request and a request from an account without its role.
-"""
+"""Every registered route: the public ones are the expected few; the rest refuse anonymous and wrong roles."""
 
 from __future__ import annotations
 
@@ -110,21 +108,23 @@ async def test_every_guarded_route_refuses_anonymous_and_wrong_roles(
     csrf = await csrf_token(client)
     failures: list[str] = []
     for endpoint in guarded:
-        for role in (None, *ROLES):
+        for who in (None, *ROLES):
             client.cookies.delete(SESSION_COOKIE)
             headers = {"x-csrftoken": csrf}
-            if role is not None and endpoint.is_api:
-                headers["authorization"] = f"Bearer {tokens[role]}"
-            elif role is not None:
-                client.cookies.set(SESSION_COOKIE, sessions[role])
-            response = await client.request(endpoint.method, endpoint.url, headers=headers, follow_redirects=False)
+            if who is not None and endpoint.is_api:
+                headers["authorization"] = f"Bearer {tokens[who]}"
+            elif who is not None:
+                client.cookies.set(SESSION_COOKIE, sessions[who])
+            response = await client.request(
+                endpoint.method, endpoint.url, headers=headers, follow_redirects=False
+            )
             status, location = response.status_code, response.headers.get("location", "")
-            if role is None:
+            if who is None:
                 if not refused_anonymously(status, location):
                     failures.append(f"anonymous {endpoint.method} {endpoint.path}: {status}")
                 continue
             needed = expected_roles(endpoint.path)
-            allowed = needed is None or role in needed
+            allowed = needed is None or who in needed
             if allowed == (status in {401, 403} or refused_anonymously(status, location)):
-                failures.append(f"{role} {endpoint.method} {endpoint.path}: {status}")
+                failures.append(f"{who} {endpoint.method} {endpoint.path}: {status}")
     assert failures == []

@@ -1,0 +1,41 @@
+"""A person signs in on a phone-sized screen, adds an account by htmx without a reload, and signs out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.support import PASSWORD, LiveServer, make_account
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+async def test_sign_in_add_account_sign_out(page: Page, live_server: LiveServer, database_url: str) -> None:
+    await make_account(database_url, "ada", ["admin"])
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if message.type == "error" else None)
+
+    await page.goto(f"{live_server.base_url}/admin")
+    await expect(page).to_have_url(f"{live_server.base_url}/signin?next=/admin")
+    await page.get_by_label("Account name").fill("ada")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page).to_have_url(f"{live_server.base_url}/admin")
+
+    await page.evaluate("window.__sameDocument = true")
+    form = page.locator("#account-create")
+    await form.get_by_label("Account name (for signing in)").fill("river")
+    await form.get_by_label("Name shown to others").fill("River")
+    await form.get_by_label("board").check()
+    await form.get_by_role("button", name="Add account").click()
+    await expect(page.locator("tr[data-account=river]")).to_be_visible()
+    await expect(page.locator("#shown-password")).to_have_text(re.compile(r"^[A-Za-z0-9]{16}$"))
+    assert await page.evaluate("window.__sameDocument === true"), "htmx swapped the block without a reload"
+
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page).to_have_url(f"{live_server.base_url}/signin")
+    await page.goto(f"{live_server.base_url}/admin")
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert violations == [], f"console errors (CSP or script): {violations}"

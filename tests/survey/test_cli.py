@@ -1,0 +1,164 @@
+"""The ``survey`` command as an operator runs it, in a subprocess, on the test's database or data folder."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from survey import db
+from survey.backup import tool
+from tests.support import SURVEY_BIN, start_live_server, survey_env, with_database
+
+
+def survey(
+    tmp_path: Path, database_url: str | None, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SURVEY_BIN), *args],
+        env=survey_env(tmp_path, database_url),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def postmasters(data_dir: Path) -> list[psutil.Process]:
+    """Running (not zombie) postgres processes serving ``data_dir``."""
+    found = []
+    for process in psutil.process_iter(["name", "cmdline", "status"]):
+        info = process.info
+        serving = str(data_dir) in " ".join(info["cmdline"] or [])
+        if info["name"] == "postgres" and info["status"] != psutil.STATUS_ZOMBIE and serving:
+            found.append(process)
+    return found
+
+
+@pytest.mark.slow
+def test_demo_seed_then_site_and_user_lists(tmp_path: Path, database_url: str) -> None:
+    seeded = survey(tmp_path, database_url, "demo", "seed")
+    again = survey(tmp_path, database_url, "demo", "seed")
+    sites = survey(tmp_path, database_url, "site", "list")
+    users = survey(tmp_path, database_url, "user", "list")
+    assert seeded.returncode == 0, seeded.stderr
+    assert seeded.stdout.count("admin") >= 1
+    assert "nothing was added" in again.stdout
+    assert [line.split("\t")[0] for line in sites.stdout.splitlines()] == [
+        "Eastside Drop-in Centre",
+        "Harbour Mobile Van",
+    ]
+    assert [line.split("\t")[:2] for line in users.stdout.splitlines()] == [
+        ["admin", "admin"],
+        ["board", "board"],
+        ["evaluator", "evaluator"],
+    ]
+
+
+@pytest.mark.slow
+def test_user_create_prompts_for_a_password_and_token_works(tmp_path: Path, database_url: str) -> None:
+    created = survey(
+        tmp_path,
+        database_url,
+        "user",
+        "create",
+        "eval",
+        "--role",
+        "evaluator",
+        "--role",
+        "board",
+        stdin="a long enough password\na long enough password\n",
+    )
+    token = survey(tmp_path, database_url, "user", "token", "eval").stdout.strip()
+    refused = survey(
+        tmp_path, database_url, "user", "create", "eval", "--role", "admin", "--password", "x" * 12
+    )
+    assert created.returncode == 0, created.stderr
+    assert refused.returncode != 0
+    assert "already taken" in refused.stderr
+    server = start_live_server(database_url, tmp_path)
+    try:
+        me = httpx.get(f"{server.base_url}/api/me", headers={"authorization": f"Bearer {token}"})
+    finally:
+        server.stop()
+    assert me.json()["roles"] == ["board", "evaluator"]
+
+
+@pytest.mark.slow
+async def test_backup_restores_into_a_new_database(tmp_path: Path, database_url: str, pg_url: str) -> None:
+    survey(tmp_path, database_url, "demo", "seed")
+    backup_file = tmp_path / "survey.dump"
+    made = survey(tmp_path, database_url, "db", "backup", "--output", str(backup_file))
+    assert made.returncode == 0, made.stderr
+    admin = await db.connect(pg_url)
+    await admin.execute("CREATE DATABASE restored_copy")
+    await admin.close()
+    restored_url = with_database(pg_url, "restored_copy")
+    try:
+        restored = survey(tmp_path, restored_url, "db", "restore", str(backup_file), "--yes")
+        assert restored.returncode == 0, restored.stderr
+        conn = await db.connect(restored_url)
+        names = [row["name"] for row in await conn.fetch("SELECT name FROM account ORDER BY name")]
+        versions = await conn.fetchval("SELECT count(*) FROM schema_migrations")
+        await conn.close()
+    finally:
+        admin = await db.connect(pg_url)
+        await admin.execute("DROP DATABASE IF EXISTS restored_copy WITH (FORCE)")
+        await admin.close()
+    assert names == ["admin", "board", "evaluator"]
+    assert versions >= 1
+    assert tool("pg_restore").exists()
+
+
+@pytest.mark.slow
+def test_db_status_and_migrate(tmp_path: Path, database_url: str) -> None:
+    status = survey(tmp_path, database_url, "db", "status")
+    migrated = survey(tmp_path, database_url, "db", "migrate")
+    assert status.stdout.splitlines()[0].startswith("applied  0001_")
+    assert "Up to date" in migrated.stdout
+
+
+@pytest.mark.slow
+def test_commands_share_the_embedded_database_of_a_running_server(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    server = start_live_server(None, tmp_path, workers=2)
+    try:
+        serving = {process.pid for process in postmasters(data_dir)}
+        seeded = survey(tmp_path, None, "demo", "seed")
+        listed = survey(tmp_path, None, "site", "list")
+        health = httpx.get(f"{server.base_url}/healthz").json()
+        still_serving = {process.pid for process in postmasters(data_dir)}
+    finally:
+        server.stop()
+    assert seeded.returncode == 0, seeded.stderr
+    assert listed.stdout.splitlines()[0].startswith("Eastside Drop-in Centre")
+    assert health == {"status": "ok", "database": "ok"}
+    assert serving
+    assert still_serving == serving, "the commands joined the server's PostgreSQL instead of starting one"
+    deadline = time.monotonic() + 15
+    while postmasters(data_dir) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert postmasters(data_dir) == [], "Ctrl-C must leave no PostgreSQL behind"
+
+
+def test_setup_errors_are_one_plain_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    env_dir = tmp_path / "elsewhere"
+    env_dir.mkdir()
+    result = subprocess.run(
+        [str(SURVEY_BIN), "site", "list"],
+        env={**survey_env(env_dir, None), "SURVEY_DATA_DIR": str(blocker / "data")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "SURVEY_DATA_DIR" in result.stderr
+    assert "Traceback" not in result.stderr

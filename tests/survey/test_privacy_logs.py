@@ -1,0 +1,47 @@
+"""A spoofed X-Forwarded-For, an odd user agent and the client's address never reach the log or database."""
+
+from __future__ import annotations
+
+import subprocess
+
+import httpx
+import pytest
+
+from survey.backup import tool
+from tests.support import LiveServer, make_account
+
+CLIENT_ADDRESS = "127.0.0.77"
+SPOOFED = "203.0.113.199"
+USER_AGENT = "PrivacyProbe/7.3 (zz-unusual-agent)"
+
+
+@pytest.mark.slow
+async def test_no_address_or_user_agent_in_log_or_database(
+    live_server: LiveServer, database_url: str
+) -> None:
+    await make_account(database_url, "ada", ["admin"])
+    transport = httpx.AsyncHTTPTransport(local_address=CLIENT_ADDRESS)
+    headers = {"user-agent": USER_AGENT, "x-forwarded-for": SPOOFED, "x-real-ip": SPOOFED}
+    async with httpx.AsyncClient(
+        base_url=live_server.base_url, transport=transport, headers=headers
+    ) as client:
+        await client.get("/signin")
+        csrf = client.cookies["survey_csrf"]
+        for password in ("wrong password", "correct horse battery"):
+            await client.post("/signin", data={"_csrf_token": csrf, "name": "ada", "password": password})
+        await client.get("/admin")
+        await client.get("/no-such-page")
+        await client.get("/api/me", headers={"authorization": "Bearer not-a-token"})
+    live_server.stop()
+    log = live_server.log()
+    dump = subprocess.run(
+        [str(tool("pg_dump")), "--data-only", "--dbname", database_url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "POST /signin 303" in log, "the server must have logged the requests it served"
+    assert "signin_failed" in dump, "the dump must hold the audit events of these requests"
+    for secret in (CLIENT_ADDRESS, SPOOFED, USER_AGENT, "PrivacyProbe"):
+        assert secret not in log
+        assert secret not in dump
