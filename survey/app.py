@@ -97,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_name=CSRF_COOKIE,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="strict",
+            cookie_httponly=True,  # pages get the token from the server, never from script
             # The API accepts only bearer tokens (never cookies), so cross-site requests cannot ride on it.
             exclude=[f"^{API_PREFIX}"],
         ),

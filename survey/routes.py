@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Final
 
+import asyncpg
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
@@ -62,8 +63,7 @@ class HomeController(Controller):
         try:
             async with pool.acquire(timeout=5) as conn:
                 await conn.fetchval("SELECT 1")
-        except (OSError, TimeoutError) as error:
-            del error
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
             return Response(Health("unavailable", "unavailable"), status_code=503)
         return Response(Health("ok", "ok"))
 
@@ -107,12 +107,12 @@ class SigninController(Controller):
             return Template("signin.html", context=context, status_code=refused.status)
         target = _safe_next(data.next) or home_for(principal)
         cookie = Cookie(
+            # No max-age: the cookie ends with the browser session; the server ends idle sessions.
             key=SESSION_COOKIE,
             value=token,
             httponly=True,
             secure=settings.cookie_secure,
             samesite="lax",
-            max_age=settings.session_hours * 3600,
             path="/",
         )
         return Redirect(target, status_code=303, cookies=[cookie])

@@ -162,3 +162,11 @@ def test_setup_errors_are_one_plain_line(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "SURVEY_DATA_DIR" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_one_plain_line(tmp_path: Path) -> None:
+    unreachable = "postgresql://survey@127.0.0.1:9/survey"
+    result = survey(tmp_path, unreachable, "db", "status")
+    assert result.returncode != 0
+    assert "Cannot reach PostgreSQL at postgresql://survey@127.0.0.1:9/survey" in result.stderr
+    assert "Traceback" not in result.stderr
