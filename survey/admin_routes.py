@@ -10,18 +10,12 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Template
 
 from survey import accounts, passwords, queries
-from survey.auth import current, requires_role
+from survey.auth import requires_role, signed_in
 from survey.db import Connection, ConnectionDependency
 from survey.pages import page
 from survey.schemas import ROLES, AccountActive, AccountCreate, AccountRoles, SiteCreate, role_list
 
 AUDIT_ROWS: Final = 25
-
-
-def _actor(request: Request[Any, Any, Any]) -> int:
-    principal = current(request)
-    assert principal is not None  # noqa: S101 - the controller's guard lets only admins through
-    return principal.account_id
 
 
 class AdminController(Controller):
@@ -46,7 +40,7 @@ class AdminController(Controller):
         try:
             account = await accounts.create_account(
                 conn,
-                actor_id=_actor(request),
+                actor_id=signed_in(request).account_id,
                 name=data.name,
                 display_name=data.display_name,
                 roles=role_list(data.roles),
@@ -71,7 +65,10 @@ class AdminController(Controller):
         """Change the roles an account holds."""
         try:
             account = await accounts.set_roles(
-                conn, actor_id=_actor(request), account_id=account_id, roles=role_list(data.roles)
+                conn,
+                actor_id=signed_in(request).account_id,
+                account_id=account_id,
+                roles=role_list(data.roles),
             )
         except accounts.AccountError as refused:
             return await self._accounts_block(request, conn, error=str(refused), status_code=422)
@@ -88,7 +85,7 @@ class AdminController(Controller):
         """Turn an account off (ending its sessions and tokens) or back on."""
         try:
             account = await accounts.set_active(
-                conn, actor_id=_actor(request), account_id=account_id, active=data.active
+                conn, actor_id=signed_in(request).account_id, account_id=account_id, active=data.active
             )
         except accounts.AccountError as refused:
             return await self._accounts_block(request, conn, error=str(refused), status_code=422)
@@ -103,7 +100,7 @@ class AdminController(Controller):
         password = passwords.generate_password()
         try:
             await accounts.set_password(
-                conn, actor_id=_actor(request), account_id=account_id, password=password
+                conn, actor_id=signed_in(request).account_id, account_id=account_id, password=password
             )
         except accounts.AccountError as refused:
             return await self._accounts_block(request, conn, error=str(refused), status_code=422)
@@ -121,7 +118,9 @@ class AdminController(Controller):
         try:
             async with conn.transaction():
                 site = await queries.insert_site(conn, data.name, data.default_language)
-                await queries.audit(conn, "site_created", account_id=_actor(request), subject=site.name)
+                await queries.audit(
+                    conn, "site_created", account_id=signed_in(request).account_id, subject=site.name
+                )
         except asyncpg.UniqueViolationError:
             context = await self._context(
                 conn, request, site_error=f"There is already a site called {data.name!r}."
@@ -142,7 +141,7 @@ class AdminController(Controller):
             "sites": await queries.sites(conn),
             "accounts": await queries.accounts(conn),
             "audit": await conn.fetch(queries.RECENT_AUDIT, AUDIT_ROWS),
-            "me": _actor(request),
+            "me": signed_in(request).account_id,
             "roles": ROLES,
             "notice": "",
             "error": "",

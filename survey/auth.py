@@ -55,6 +55,18 @@ def current(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
     return principal
 
 
+def signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """The principal of a request behind a sign-in guard.
+
+    Raises:
+        NotAuthorizedException: the request is anonymous (a route lacking its guard fails closed).
+    """
+    principal = current(connection)
+    if principal is None:
+        raise NotAuthorizedException("Sign in to continue.")
+    return principal
+
+
 class RoleGuard:
     """A guard letting through only principals holding ``role``: 401 when anonymous, 403 otherwise."""
 

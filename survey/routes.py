@@ -13,7 +13,7 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from survey import accounts, queries
-from survey.auth import SESSION_COOKIE, current, home_for, requires_role, requires_signin
+from survey.auth import SESSION_COOKIE, current, home_for, requires_role, requires_signin, signed_in
 from survey.db import ConnectionDependency, Pool
 from survey.pages import page
 from survey.schemas import (
@@ -21,7 +21,6 @@ from survey.schemas import (
     Health,
     IssuedToken,
     PasswordChange,
-    Principal,
     SigninForm,
     TokenCreate,
     WhoAmI,
@@ -29,12 +28,6 @@ from survey.schemas import (
 from survey.settings import Settings
 
 PUBLIC: Final = {"public": True}
-
-
-def _principal(request: Request[Any, Any, Any]) -> Principal:
-    principal = current(request)
-    assert principal is not None  # noqa: S101 - the controller's guard has let only signed-in people through
-    return principal
 
 
 def _safe_next(target: str) -> str | None:
@@ -148,7 +141,7 @@ class AccountController(Controller):
         data: URLEncodedBody[ChosenNameChange],
     ) -> Template:
         """Change the name others see."""
-        principal = _principal(request)
+        principal = signed_in(request)
         await accounts.set_display_name(conn, account_id=principal.account_id, display_name=data.display_name)
         context = self._context(request, display_name=data.display_name.strip(), notice="Your name is saved.")
         return page(request, "account.html", "profile", context)
@@ -161,7 +154,7 @@ class AccountController(Controller):
         data: URLEncodedBody[PasswordChange],
     ) -> Template:
         """Change one's password; other sessions of the account end."""
-        principal = _principal(request)
+        principal = signed_in(request)
         try:
             await accounts.change_own_password(
                 conn, account_id=principal.account_id, current=data.current_password, new=data.new_password
@@ -175,7 +168,7 @@ class AccountController(Controller):
         self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[TokenCreate]
     ) -> Template:
         """Make an API token for scripts; it is shown once."""
-        account = await queries.account_by_id(conn, _principal(request).account_id)
+        account = await queries.account_by_id(conn, signed_in(request).account_id)
         assert account is not None  # noqa: S101 - the session belongs to an active account
         token = await accounts.issue_token(conn, actor_id=account.id, account=account, label=data.label)
         context = self._context(request, token=IssuedToken(token=token, label=data.label))
@@ -183,7 +176,7 @@ class AccountController(Controller):
 
     @staticmethod
     def _context(request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
-        principal = _principal(request)
+        principal = signed_in(request)
         base = {
             "display_name": principal.display_name,
             "notice": "",
@@ -204,5 +197,5 @@ class ApiController(Controller):
     @get("/me", operation_id="api_me")
     async def me(self, request: Request[Any, Any, Any]) -> WhoAmI:
         """The account the token belongs to: a cheap way for a script to check its token."""
-        principal = _principal(request)
+        principal = signed_in(request)
         return WhoAmI(principal.name, principal.display_name, sorted(principal.roles))
