@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -95,6 +96,9 @@ def run_command(host: str, port: int, workers: int, reload: bool) -> None:
         f"Sign in:  {base}/signin\nAdmin:    {base}/admin\nHealth:   {base}/healthz\nAPI:      {base}/schema"
     )
     click.echo("Press Ctrl-C to stop.")
+    # uvicorn re-raises the signal that stopped it once it has shut down; SIGTERM's default action would end
+    # the process before the exit handlers that stop the embedded PostgreSQL, so turn it into a normal exit.
+    signal.signal(signal.SIGTERM, _exit_normally)
     uvicorn.run(
         "survey.app:create_app",
         factory=True,
@@ -109,6 +113,10 @@ def run_command(host: str, port: int, workers: int, reload: bool) -> None:
         forwarded_allow_ips=settings.forwarded_allow_ips,
         server_header=False,
     )
+
+
+def _exit_normally(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @click.group(name="db")

@@ -80,13 +80,13 @@ def start(data_dir: Path) -> str:
     return url
 
 
-def running_server_pid(data_dir: Path) -> int | None:
-    """Process id of the data folder's running postmaster, or ``None`` when none runs."""
-    pid_file = data_dir / PG_FOLDER / "postmaster.pid"
-    if not pid_file.exists():
-        return None
-    pid = int(pid_file.read_text().split("\n", 1)[0])
-    return pid if psutil.pid_exists(pid) else None
+def release(data_dir: Path) -> None:
+    """Let go of this process's hold on the data folder's server, stopping it if no other process holds it."""
+    from pgserver.postgres_server import PostgresServer
+
+    server = PostgresServer._instances.get((data_dir / PG_FOLDER).resolve())
+    if server is not None:
+        server.cleanup()
 
 
 def _forget_exited_processes(pgdata: Path) -> None:

@@ -20,9 +20,11 @@ TEMPLATE = "survey_template"
 
 
 @pytest.fixture(scope="session")
-def pg_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The embedded server of the whole test session (its ``postgres`` database)."""
-    return embedded.start(tmp_path_factory.mktemp("embedded"))
+    data_dir = tmp_path_factory.mktemp("embedded")
+    yield embedded.start(data_dir)
+    embedded.release(data_dir)
 
 
 @pytest.fixture(scope="session")

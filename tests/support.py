@@ -52,10 +52,10 @@ class LiveServer:
         """Everything the server wrote so far."""
         return self.log_path.read_text(errors="replace")
 
-    def stop(self) -> None:
-        """Stop it as Ctrl-C would."""
+    def stop(self, signum: int = signal.SIGINT) -> None:
+        """Stop it as Ctrl-C (or, with SIGTERM, a process supervisor) would."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signum)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:

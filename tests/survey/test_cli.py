@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -124,7 +125,8 @@ def test_db_status_and_migrate(tmp_path: Path, database_url: str) -> None:
 
 
 @pytest.mark.slow
-def test_commands_share_the_embedded_database_of_a_running_server(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_commands_share_the_embedded_database_of_a_running_server(tmp_path: Path, signum: int) -> None:
     data_dir = tmp_path / "data"
     server = start_live_server(None, tmp_path, workers=2)
     try:
@@ -134,7 +136,7 @@ def test_commands_share_the_embedded_database_of_a_running_server(tmp_path: Path
         health = httpx.get(f"{server.base_url}/healthz").json()
         still_serving = {process.pid for process in postmasters(data_dir)}
     finally:
-        server.stop()
+        server.stop(signum)
     assert seeded.returncode == 0, seeded.stderr
     assert listed.stdout.splitlines()[0].startswith("Eastside Drop-in Centre")
     assert health == {"status": "ok", "database": "ok"}
@@ -143,7 +145,7 @@ def test_commands_share_the_embedded_database_of_a_running_server(tmp_path: Path
     deadline = time.monotonic() + 15
     while postmasters(data_dir) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert postmasters(data_dir) == [], "Ctrl-C must leave no PostgreSQL behind"
+    assert postmasters(data_dir) == [], "stopping the server must leave no PostgreSQL behind"
 
 
 def test_setup_errors_are_one_plain_line(tmp_path: Path) -> None:
