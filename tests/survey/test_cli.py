@@ -125,10 +125,16 @@ def test_db_status_and_migrate(tmp_path: Path, database_url: str) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
-def test_commands_share_the_embedded_database_of_a_running_server(tmp_path: Path, signum: int) -> None:
+@pytest.mark.parametrize(
+    ("signum", "workers"),
+    [(signal.SIGINT, 2), (signal.SIGTERM, 1)],
+    ids=["ctrl-c-2-workers", "sigterm-1-worker"],
+)
+def test_commands_share_the_embedded_database_of_a_running_server(
+    tmp_path: Path, signum: int, workers: int
+) -> None:
     data_dir = tmp_path / "data"
-    server = start_live_server(None, tmp_path, workers=2)
+    server = start_live_server(None, tmp_path, workers=workers)
     try:
         serving = {process.pid for process in postmasters(data_dir)}
         seeded = survey(tmp_path, None, "demo", "seed")
