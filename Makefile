@@ -6,7 +6,7 @@ RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit browser-deps bench clean
+.PHONY: run test lint typecheck js unit browser-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,10 +44,14 @@ lint: $(DEV)
 typecheck: $(DEV)
 	$(BIN)/mypy
 
+# The kiosk's JavaScript (skip logic) against the same cases as the Python side, with Node's test runner.
+js:
+	node --test tests/questions/
+
 unit: $(DEV) browser-deps
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: lint typecheck js unit
 
 # Benchmarks are not part of `make test`: they print timings and ratios, and assert nothing about time.
 bench: $(DEV)

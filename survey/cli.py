@@ -180,13 +180,15 @@ def demo_group() -> None:
 
 @demo_group.command(name="seed")
 def demo_seed() -> None:
-    """Add two demo sites and one account per role to an empty database, printing the passwords once."""
-    made = _with_database(demo.seed)
-    if not made:
-        click.echo("The database already holds sites or accounts: nothing was added.")
+    """Add two demo sites, one account per role (passwords printed once) and the published demo survey."""
+    seeded = _with_database(demo.seed)
+    if seeded.survey_version is not None:
+        click.echo(f"Demo survey published as version {seeded.survey_version}.")
+    if not seeded.accounts:
+        click.echo("The database already holds sites or accounts: none were added.")
         return
     click.echo("Demo program ready. These passwords are shown only now:")
-    for account in made:
+    for account in seeded.accounts:
         click.echo(f"  {account.name:<10} ({', '.join(account.roles)}): {account.password}")
 
 

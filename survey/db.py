@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 import asyncpg
+import msgspec
 from litestar.di import NamedDependency
 
 from survey import embedded, migrate
@@ -47,10 +47,15 @@ def database_url(settings: Settings) -> str:
     return settings.database_url or embedded.start(settings.data_dir)
 
 
+def _encode_json(value: object) -> str:
+    return msgspec.json.encode(value).decode()
+
+
 async def _init_connection(connection: Connection) -> None:
+    # msgspec encodes Structs directly, so definitions and details go in without a detour through dicts.
     for json_type in ("json", "jsonb"):
         await connection.set_type_codec(
-            json_type, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+            json_type, encoder=_encode_json, decoder=msgspec.json.decode, schema="pg_catalog"
         )
 
 

@@ -6,12 +6,18 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
+from questions import queries as question_queries
+from questions import versions
+from questions.demo import DEMO_SURVEY_NAME, demo_definition
 from survey import accounts, passwords, queries
 from survey.schemas import Role
 
 if TYPE_CHECKING:
     from survey.db import Connection
 
+ANY_SITE_OR_ACCOUNT: Final = "SELECT EXISTS (SELECT 1 FROM account) OR EXISTS (SELECT 1 FROM site)"
+LOCK_ACCOUNTS: Final = "LOCK TABLE account IN SHARE ROW EXCLUSIVE MODE"
+LOCK_SURVEYS: Final = "LOCK TABLE survey IN SHARE ROW EXCLUSIVE MODE"
 DEMO_SITES: Final = (("Eastside Drop-in Centre", "en"), ("Harbour Mobile Van", "es"))
 # (account name, name shown to others, roles)
 DEMO_ACCOUNTS: Final[tuple[tuple[str, str, list[Role]], ...]] = (
@@ -19,6 +25,13 @@ DEMO_ACCOUNTS: Final[tuple[tuple[str, str, list[Role]], ...]] = (
     ("board", "River", ["board"]),
     ("evaluator", "Evaluation team", ["evaluator"]),
 )
+
+
+class DemoSeed(msgspec.Struct, frozen=True):
+    """What seeding made: accounts with their passwords, and the demo survey's published version."""
+
+    accounts: list[DemoAccount]
+    survey_version: int | None
 
 
 class DemoAccount(msgspec.Struct, frozen=True):
@@ -31,17 +44,37 @@ class DemoAccount(msgspec.Struct, frozen=True):
 
 async def is_seeded(conn: Connection) -> bool:
     """Whether the database already holds accounts or sites (demo or real): seeding never touches those."""
-    return bool(await conn.fetchval("SELECT EXISTS (SELECT 1 FROM account) OR EXISTS (SELECT 1 FROM site)"))
+    return bool(await conn.fetchval(ANY_SITE_OR_ACCOUNT))
 
 
-async def seed(conn: Connection) -> list[DemoAccount]:
-    """Add the demo sites and accounts to an empty database.
+async def seed(conn: Connection) -> DemoSeed:
+    """Add the demo sites and accounts to an empty database, and the demo survey where it is missing.
 
     Returns:
-        The accounts made, with their generated passwords; empty when the database was not empty.
+        The accounts made with their generated passwords (none when the database already had sites or
+        accounts), and the number of the demo survey's version published now (``None`` if it existed).
     """
+    made = await _seed_program(conn)
+    return DemoSeed(made, await _seed_survey(conn))
+
+
+async def _seed_survey(conn: Connection) -> int | None:
     async with conn.transaction():
-        await conn.execute("LOCK TABLE account IN SHARE ROW EXCLUSIVE MODE")
+        await conn.execute(LOCK_SURVEYS)
+        if await conn.fetchval(question_queries.SURVEY_BY_NAME, DEMO_SURVEY_NAME) is not None:
+            return None
+        survey_id = await versions.create_survey(
+            conn, name=DEMO_SURVEY_NAME, definition=demo_definition(), actor_id=None
+        )
+        published = await versions.publish(
+            conn, survey_id, actor_id=None, approval=versions.Approval(basis="demo_seed")
+        )
+    return published.number
+
+
+async def _seed_program(conn: Connection) -> list[DemoAccount]:
+    async with conn.transaction():
+        await conn.execute(LOCK_ACCOUNTS)
         if await is_seeded(conn):
             return []
         for name, language in DEMO_SITES:

@@ -49,7 +49,7 @@ def test_demo_seed_then_site_and_user_lists(tmp_path: Path, database_url: str) -
     users = survey(tmp_path, database_url, "user", "list")
     assert seeded.returncode == 0, seeded.stderr
     assert seeded.stdout.count("admin") >= 1
-    assert "nothing was added" in again.stdout
+    assert "none were added" in again.stdout
     assert [line.split("\t")[0] for line in sites.stdout.splitlines()] == [
         "Eastside Drop-in Centre",
         "Harbour Mobile Van",

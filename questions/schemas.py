@@ -1,0 +1,76 @@
+"""What a survey asks: questions, their options and texts per language, and a survey's whole definition."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypeAlias
+
+import msgspec
+from msgspec import Meta
+
+from analysis.scoring import ScoringRule
+from questions.skip_logic import Expression
+
+QuestionKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="Stable key, e.g. who5_1")]
+Language = Annotated[str, Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
+Texts: TypeAlias = dict[str, str]
+"""Text per language code, e.g. ``{"en": "...", "es": "..."}``."""
+
+QuestionType = Literal["single_choice", "multi_choice", "rating", "number", "text", "info"]
+CHOICE_TYPES: frozenset[str] = frozenset({"single_choice", "multi_choice", "rating"})
+
+
+class Option(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One answer option: its stored code (an instrument's score value, or a word) and its labels."""
+
+    code: int | str
+    label: Texts
+
+
+class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """One screen of a survey.
+
+    Every question can be skipped and offers "prefer not to say" (stored as that value, so a skip, which
+    stores nothing, stays distinct from it). ``info`` screens take no answer.
+    """
+
+    key: QuestionKey
+    type: QuestionType
+    text: Texts
+    help: Texts = {}
+    options: list[Option] = []
+    minimum: float | None = None
+    """Smallest number accepted (``number`` questions)."""
+    maximum: float | None = None
+    """Largest number accepted (``number`` questions)."""
+    integer: bool = True
+    """Whether a ``number`` answer must be whole."""
+    max_length: int = 300
+    """Longest ``text`` answer accepted."""
+    instrument: str | None = None
+    """The instrument an item belongs to (``who5``); its wording is fixed by the instrument's source."""
+    audio: Texts = {}
+    """A recorded reading per language: a path under the static files."""
+    show_if: Expression | None = None
+    """Skip logic: the question is shown only when this holds for earlier answers."""
+    needs_review: list[Language] = []
+    """Languages whose texts are new translations the board has not reviewed yet."""
+
+    @property
+    def option_codes(self) -> list[int | str]:
+        """The codes a choice answer may take."""
+        return [option.code for option in self.options]
+
+
+class SurveyDefinition(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Everything a kiosk needs and a version freezes: questions in order, texts, skip logic, scoring."""
+
+    title: Texts
+    languages: list[Language]
+    """The languages offered, the first being the default."""
+    questions: list[Question]
+    measures: list[ScoringRule] = []
+    """The scoring rules of the instruments the survey contains, frozen with it."""
+
+    def question(self, key: str) -> Question | None:
+        """The question with ``key``, or ``None``."""
+        return next((question for question in self.questions if question.key == key), None)

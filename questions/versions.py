@@ -1,0 +1,132 @@
+"""Surveys, their drafts, and publishing: the one path by which a frozen version comes to exist."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+import asyncpg
+import msgspec
+
+from questions import queries
+from questions.validation import validate
+from survey.queries import audit
+
+if TYPE_CHECKING:
+    from questions.schemas import SurveyDefinition
+    from survey.db import Connection
+
+
+class SurveyError(ValueError):
+    """A survey action was refused; the message says why in plain words."""
+
+
+class PublishRefusedError(SurveyError):
+    """Publishing was refused by the approval check in front of it."""
+
+
+class Approval(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """What allows a version to be published, recorded with the version."""
+
+    basis: Literal["board", "demo_seed"]
+    proposal_id: int | None = None
+
+
+async def _check_approval(conn: Connection, survey_id: int, approval: Approval) -> None:
+    """The gate in front of publishing; every path to a new version passes through it.
+
+    The demo seed may publish the demo survey's first version. Everything else needs the peer advisory
+    board's approval, which the board workspace records; until a proposal is accepted there, the gate
+    stays closed.
+    """
+    if approval.basis == "demo_seed" and await queries.latest_version(conn, survey_id) is None:
+        return
+    raise PublishRefusedError("Publishing needs the peer advisory board's approval of a publish proposal.")
+
+
+async def create_survey(
+    conn: Connection, *, name: str, definition: SurveyDefinition, actor_id: int | None
+) -> int:
+    """Create a survey whose draft is ``definition``.
+
+    Raises:
+        DefinitionError: the definition cannot run (every problem named).
+        SurveyError: the name is taken.
+    """
+    validate(definition)
+    async with conn.transaction():
+        try:
+            survey_id: int = await conn.fetchval(queries.INSERT_SURVEY, name.strip())
+        except asyncpg.UniqueViolationError:
+            raise SurveyError(f"There is already a survey called {name!r}.") from None
+        await conn.execute(queries.UPSERT_DRAFT, survey_id, definition, None)
+        await audit(
+            conn, "survey_created", account_id=actor_id, subject=str(survey_id), detail={"name": name}
+        )
+    return survey_id
+
+
+async def save_draft(
+    conn: Connection, survey_id: int, definition: SurveyDefinition, *, actor_id: int | None
+) -> None:
+    """Replace a survey's draft with a valid definition (published versions are untouched).
+
+    Raises:
+        DefinitionError: the definition cannot run.
+    """
+    validate(definition)
+    async with conn.transaction():
+        based_on = await conn.fetchval(queries.DRAFT_BASE, survey_id)
+        await conn.execute(queries.UPSERT_DRAFT, survey_id, definition, based_on)
+        await audit(conn, "survey_draft_saved", account_id=actor_id, subject=str(survey_id))
+
+
+async def draft_from_latest(conn: Connection, survey_id: int, *, actor_id: int | None) -> SurveyDefinition:
+    """Start a new draft as a copy of the latest published version.
+
+    Raises:
+        SurveyError: the survey has no published version yet.
+    """
+    latest = await queries.latest_version(conn, survey_id)
+    if latest is None:
+        raise SurveyError("This survey has no published version to copy yet.")
+    async with conn.transaction():
+        await conn.execute(queries.UPSERT_DRAFT, survey_id, latest.definition, latest.number)
+        await audit(
+            conn,
+            "survey_draft_copied",
+            account_id=actor_id,
+            subject=str(survey_id),
+            detail={"from": latest.number},
+        )
+    return latest.definition
+
+
+async def publish(
+    conn: Connection, survey_id: int, *, actor_id: int | None, approval: Approval
+) -> queries.PublishedVersion:
+    """Freeze the survey's draft as its next version, once the approval check lets it through.
+
+    Raises:
+        PublishRefusedError: the approval does not allow publishing.
+        SurveyError: there is no draft.
+        DefinitionError: the draft cannot run.
+    """
+    async with conn.transaction():
+        await conn.execute(queries.LOCK_SURVEY, survey_id)
+        definition = await queries.draft(conn, survey_id)
+        if definition is None:
+            raise SurveyError("This survey has no draft to publish.")
+        validate(definition)
+        await _check_approval(conn, survey_id, approval)
+        number: int = await conn.fetchval(queries.NEXT_NUMBER, survey_id)
+        version_id: int = await conn.fetchval(
+            queries.INSERT_VERSION, survey_id, number, definition, approval, actor_id
+        )
+        await audit(
+            conn,
+            "survey_published",
+            account_id=actor_id,
+            subject=str(survey_id),
+            detail={"version": number, "basis": approval.basis},
+        )
+    return queries.PublishedVersion(version_id, survey_id, number, definition)
