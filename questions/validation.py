@@ -68,7 +68,8 @@ def _skip_logic_problems(question: Question, earlier: dict[str, Question]) -> li
             case Answered() | NotAnswered():
                 wanted = []
         if target.type in CHOICE_TYPES:
-            unknown = [value for value in wanted if value not in target.option_codes]
+            # "prefer not to say" is an answer every question offers, so skip logic may name it.
+            unknown = [v for v in wanted if v not in target.option_codes and v != PREFER_NOT_TO_SAY]
             if unknown:
                 problems.append(f"{where} uses option {unknown[0]!r}, which {leaf.q} does not have")
     return problems

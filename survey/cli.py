@@ -2,69 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 import click
 from litestar.cli.main import litestar_group
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from survey import accounts, backup, demo, embedded, logs, migrate, passwords, queries
-from survey.db import Connection, DatabaseUnavailableError, create_pool, database_url, redact
+from questions.cli import questions_group
+from survey import accounts, backup, demo, logs, migrate, passwords, queries
+from survey.cli_support import SETUP_ERRORS, console, migrate_with_progress, with_database
+from survey.db import Connection, database_url, redact
 from survey.schemas import ROLES, Role
-from survey.settings import Settings, SettingsError
-
-if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
-
-T = TypeVar("T")
-console = Console(stderr=True)
-# Errors that mean "fix the setup", shown as one plain line instead of a traceback.
-SETUP_ERRORS = (
-    SettingsError,
-    embedded.EmbeddedDatabaseError,
-    DatabaseUnavailableError,
-    migrate.MigrationError,
-    accounts.AccountError,
-    backup.BackupError,
-)
-
-
-def _with_database(work: Callable[[Connection], Awaitable[T]], *, apply_migrations: bool = True) -> T:
-    """Run ``work`` on one connection to the configured database (starting or joining the embedded one)."""
-    settings = Settings.from_env()
-    url = database_url(settings)
-
-    async def main() -> T:
-        pool = await create_pool(url, min_size=1, max_size=1)
-        try:
-            async with pool.acquire() as conn:
-                if apply_migrations:
-                    await _migrate_with_progress(conn)
-                return await work(conn)
-        finally:
-            await pool.close()
-
-    try:
-        return asyncio.run(main())
-    except SETUP_ERRORS as error:
-        raise click.ClickException(str(error)) from error
-
-
-async def _migrate_with_progress(conn: Connection) -> list[str]:
-    pending = [state for state in await migrate.status(conn) if not state.applied]
-    if not pending:
-        return []
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
-    ) as progress:
-        progress.add_task(f"Applying {len(pending)} migration(s)", total=None)
-        return await migrate.apply_all(conn)
+from survey.settings import Settings
 
 
 @click.command(name="run")
@@ -81,7 +33,7 @@ def run_command(host: str, port: int, workers: int, reload: bool) -> None:
     settings = Settings.from_env()
     try:
         url = database_url(settings)
-        applied = _with_database(_migrate_with_progress)
+        applied = with_database(migrate_with_progress)
     except SETUP_ERRORS as error:
         raise click.ClickException(str(error)) from error
     # Workers inherit the URL, so they join the server this process started instead of starting their own.
@@ -127,14 +79,14 @@ def db_group() -> None:
 @db_group.command(name="migrate")
 def db_migrate() -> None:
     """Apply pending migrations (safe while servers run: they share one lock)."""
-    applied = _with_database(_migrate_with_progress)
+    applied = with_database(migrate_with_progress)
     click.echo("\n".join(f"applied {name}" for name in applied) or "Up to date: nothing to apply.")
 
 
 @db_group.command(name="status")
 def db_status() -> None:
     """List each migration file and whether it is applied."""
-    states = _with_database(migrate.status, apply_migrations=False)
+    states = with_database(migrate.status, apply_migrations=False)
     for state in states:
         click.echo(f"{'applied' if state.applied else 'pending'}  {state.name}")
 
@@ -181,7 +133,7 @@ def demo_group() -> None:
 @demo_group.command(name="seed")
 def demo_seed() -> None:
     """Add two demo sites, one account per role (passwords printed once) and the published demo survey."""
-    seeded = _with_database(demo.seed)
+    seeded = with_database(demo.seed)
     if seeded.survey_version is not None:
         click.echo(f"Demo survey published as version {seeded.survey_version}.")
     if not seeded.accounts:
@@ -200,7 +152,7 @@ def site_group() -> None:
 @site_group.command(name="list")
 def site_list() -> None:
     """One site a line: its name, then its main language."""
-    for site in _with_database(queries.sites):
+    for site in with_database(queries.sites):
         click.echo(f"{site.name}\t{site.default_language}")
 
 
@@ -227,7 +179,7 @@ def user_create(name: str, roles: tuple[Role, ...], display_name: str, password:
             conn, actor_id=None, name=name, display_name=display_name or name, roles=chosen, password=password
         )
 
-    _with_database(work)
+    with_database(work)
     click.echo(f"Account {name} added ({', '.join(chosen)}).")
 
 
@@ -243,7 +195,7 @@ def user_password(name: str) -> None:
             raise accounts.AccountError(f"There is no account called {name!r}.")
         await accounts.set_password(conn, actor_id=None, account_id=account.id, password=password)
 
-    _with_database(work)
+    with_database(work)
     click.echo(f"New password for {name}: {password}")
 
 
@@ -259,13 +211,13 @@ def user_token(name: str, label: str) -> None:
             raise accounts.AccountError(f"There is no account called {name!r}.")
         return await accounts.issue_token(conn, actor_id=None, account=account, label=label)
 
-    click.echo(_with_database(work))
+    click.echo(with_database(work))
 
 
 @user_group.command(name="list")
 def user_list() -> None:
     """One account a line: name, roles, and whether it can sign in."""
-    for account in _with_database(queries.accounts):
+    for account in with_database(queries.accounts):
         click.echo(f"{account.name}\t{','.join(account.roles)}\t{'active' if account.active else 'off'}")
 
 
@@ -273,7 +225,7 @@ def main() -> None:
     """Entry point of the ``survey`` command."""
     os.environ.setdefault("LITESTAR_APP", "survey.app:create_app")
     os.environ.setdefault("LITESTAR_QUIET_CONSOLE", "1")
-    for command in (run_command, db_group, demo_group, site_group, user_group):
+    for command in (run_command, db_group, demo_group, site_group, user_group, questions_group):
         litestar_group.add_command(command)  # type: ignore[arg-type] # rich-click's group takes click commands
     try:
         litestar_group(prog_name="survey")

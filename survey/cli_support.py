@@ -1,0 +1,68 @@
+"""What every ``survey`` command shares: one database connection, migrations first, plain-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from questions.validation import DefinitionError
+from questions.versions import SurveyError
+from questions.xlsform import XLSFormError
+from survey import accounts, backup, embedded, migrate
+from survey.db import Connection, DatabaseUnavailableError, create_pool, database_url
+from survey.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+T = TypeVar("T")
+console = Console(stderr=True)
+# Errors that mean "fix the setup", shown as one plain line instead of a traceback.
+SETUP_ERRORS = (
+    SettingsError,
+    embedded.EmbeddedDatabaseError,
+    DatabaseUnavailableError,
+    migrate.MigrationError,
+    accounts.AccountError,
+    backup.BackupError,
+    DefinitionError,
+    SurveyError,
+    XLSFormError,
+)
+
+
+def with_database(work: Callable[[Connection], Awaitable[T]], *, apply_migrations: bool = True) -> T:
+    """Run ``work`` on one connection to the configured database (starting or joining the embedded one)."""
+    settings = Settings.from_env()
+    url = database_url(settings)
+
+    async def main() -> T:
+        pool = await create_pool(url, min_size=1, max_size=1)
+        try:
+            async with pool.acquire() as conn:
+                if apply_migrations:
+                    await migrate_with_progress(conn)
+                return await work(conn)
+        finally:
+            await pool.close()
+
+    try:
+        return asyncio.run(main())
+    except SETUP_ERRORS as error:
+        raise click.ClickException(str(error)) from error
+
+
+async def migrate_with_progress(conn: Connection) -> list[str]:
+    """Apply pending migrations with a spinner on the terminal, returning the files applied."""
+    pending = [state for state in await migrate.status(conn) if not state.applied]
+    if not pending:
+        return []
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
+    ) as progress:
+        progress.add_task(f"Applying {len(pending)} migration(s)", total=None)
+        return await migrate.apply_all(conn)

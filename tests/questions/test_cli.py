@@ -1,0 +1,77 @@
+"""``survey questions``: import an XLSForm as a draft, export a published version, load an instrument."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pyxform import xls2xform
+
+from questions.bank import DATA
+from survey import db
+from tests.questions.test_xlsform import KOBO_FORM
+from tests.survey.test_cli import survey
+
+pytestmark = pytest.mark.slow
+
+
+async def test_import_makes_a_draft_and_never_publishes(tmp_path: Path, database_url: str) -> None:
+    form = tmp_path / "checkin.xlsx"
+    form.write_bytes(KOBO_FORM)
+    result = survey(tmp_path, database_url, "questions", "import", str(form))
+    assert result.returncode == 0, result.stderr
+    assert "deviceid was dropped" in result.stderr
+    conn = await db.connect(database_url)
+    try:
+        drafts = await conn.fetchval("SELECT count(*) FROM survey_draft")
+        versions = await conn.fetchval("SELECT count(*) FROM survey_version")
+    finally:
+        await conn.close()
+    assert (drafts, versions) == (1, 0)
+
+
+def test_export_of_the_published_demo_converts_with_pyxform(tmp_path: Path, database_url: str) -> None:
+    survey(tmp_path, database_url, "demo", "seed")
+    listed = survey(tmp_path, database_url, "questions", "list").stdout.splitlines()
+    assert listed[0].endswith("version 1")
+    output = tmp_path / "demo.xlsx"
+    exported = survey(tmp_path, database_url, "questions", "export", "1", "--output", str(output))
+    assert exported.returncode == 0, exported.stderr
+    assert "<h:html" in xls2xform.convert(xlsform=str(output)).xform
+
+
+def test_export_of_an_unknown_version_is_refused(tmp_path: Path, database_url: str) -> None:
+    result = survey(tmp_path, database_url, "questions", "export", "99")
+    assert result.returncode != 0
+    assert "no published version 99" in result.stderr
+
+
+async def test_a_licensed_instrument_loads_with_its_items(tmp_path: Path, database_url: str) -> None:
+    pwi = json.loads((DATA / "instruments" / "pwi.json").read_text())
+    pwi["items"] = [
+        {
+            "key": f"pwi_{i}",
+            "type": "rating",
+            "instrument": "pwi",
+            "text": {"en": f"Licensed item {i}"},
+            "options": [{"code": code, "label": {"en": str(code)}} for code in range(11)],
+        }
+        for i in range(1, 8)
+    ]
+    path = tmp_path / "pwi.json"
+    path.write_text(json.dumps(pwi))
+    loaded = survey(tmp_path, database_url, "questions", "add-instrument", str(path))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "7 items" in loaded.stdout
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({**pwi, "measures": [{**pwi["measures"][0], "reverse": ["pwi_9"]}]}))
+    refused = survey(tmp_path, database_url, "questions", "add-instrument", str(broken))
+    assert refused.returncode != 0
+    assert "reverse items" in refused.stderr
+    conn = await db.connect(database_url)
+    try:
+        stored = await conn.fetchval("SELECT definition FROM instrument WHERE key = 'pwi'")
+    finally:
+        await conn.close()
+    assert len(stored["items"]) == 7

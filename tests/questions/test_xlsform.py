@@ -1,0 +1,202 @@
+"""XLSForm: our export converts with pyxform; forms from KoboToolbox/ODK import with texts and skip logic."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+from pyxform import xls2xform
+
+from questions import xlsform
+from questions.demo import demo_definition
+from questions.skip_logic import All, Answered, AnyOf, Equals, Greater, Less, Not, NotAnswered
+from questions.validation import validate
+from questions.xlsform_relevant import RelevantError, parse_relevant
+
+
+def workbook(
+    survey: list[list[Any]], choices: list[list[Any]], settings: list[list[Any]] | None = None
+) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "survey"
+    for row in survey:
+        sheet.append(row)
+    choice_sheet = book.create_sheet("choices")
+    for row in choices:
+        choice_sheet.append(row)
+    if settings:
+        settings_sheet = book.create_sheet("settings")
+        for row in settings:
+            settings_sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+KOBO_FORM = workbook(
+    survey=[
+        [
+            "type",
+            "name",
+            "label::English",
+            "label::Español",
+            "hint::English",
+            "relevant",
+            "constraint",
+            "required",
+        ],
+        ["start", "start", "", "", "", "", "", ""],
+        ["deviceid", "deviceid", "", "", "", "", "", ""],
+        [
+            "select_one yesno",
+            "carried",
+            "Did you carry naloxone?",
+            "¿Llevó naloxona?",
+            "Any kind",
+            "",
+            "",
+            "yes",
+        ],
+        ["select_one yesno", "used", "Did you use it?", "¿La usó?", "", "${carried} = 'yes'", "", ""],
+        ["select_multiple areas", "areas", "What matters most?", "¿Qué le importa más?", "", "", "", ""],
+        [
+            "integer",
+            "nights",
+            "Nights housed?",
+            "¿Noches con techo?",
+            "",
+            "selected(${areas}, 'housing')",
+            ". >= 0 and . <= 30",
+            "",
+        ],
+        [
+            "text",
+            "comment",
+            "Anything else?",
+            "¿Algo más?",
+            "",
+            "${nights} >= 3 or not(${carried} != '')",
+            "",
+            "",
+        ],
+        ["note", "thanks", "Thank you", "Gracias", "", "", "", ""],
+    ],
+    choices=[
+        ["list_name", "name", "label::English", "label::Español"],
+        ["yesno", "yes", "Yes", "Sí"],
+        ["yesno", "no", "No", "No"],
+        ["areas", "housing", "Housing", "Vivienda"],
+        ["areas", "health", "Health", "Salud"],
+    ],
+    settings=[["form_title", "form_id", "default_language"], ["Check-in", "checkin", "English"]],
+)
+
+
+def test_our_export_of_the_demo_survey_converts_with_pyxform(tmp_path: Path) -> None:
+    path = tmp_path / "demo.xlsx"
+    path.write_bytes(xlsform.export(demo_definition(), form_id="demo", version="1"))
+    result = xls2xform.convert(xlsform=str(path))
+    assert "<h:html" in result.xform
+    assert 'id="demo"' in result.xform
+    assert "relevant=\" /data/overdose_seen  = 'yes'\"" in result.xform
+
+
+def test_export_then_import_keeps_questions_options_and_skip_logic() -> None:
+    demo = demo_definition()
+    imported = xlsform.import_workbook(xlsform.export(demo, form_id="demo", version="1")).definition
+    assert [q.key for q in imported.questions] == [q.key for q in demo.questions]
+    assert [q.option_codes for q in imported.questions] == [q.option_codes for q in demo.questions]
+    assert [q.show_if for q in imported.questions] == [q.show_if for q in demo.questions]
+    assert [q.text for q in imported.questions] == [q.text for q in demo.questions]
+
+
+def test_a_kobo_form_imports_with_both_languages_and_skip_logic() -> None:
+    imported = xlsform.import_workbook(KOBO_FORM)
+    definition = imported.definition
+    validate(definition)
+    assert imported.title == "Check-in"
+    assert definition.languages == ["en", "es"]
+    assert [(q.key, q.type) for q in definition.questions] == [
+        ("carried", "single_choice"),
+        ("used", "single_choice"),
+        ("areas", "multi_choice"),
+        ("nights", "number"),
+        ("comment", "text"),
+        ("thanks", "info"),
+    ]
+    carried = definition.questions[0]
+    assert carried.text == {"en": "Did you carry naloxone?", "es": "¿Llevó naloxona?"}
+    assert [(o.code, o.label["es"]) for o in carried.options] == [("yes", "Sí"), ("no", "No")]
+    assert definition.questions[1].show_if == Equals(q="carried", value="yes")
+    assert definition.questions[3].show_if == Equals(q="areas", value="housing")
+    assert (definition.questions[3].minimum, definition.questions[3].maximum) == (0, 30)
+    assert definition.questions[4].show_if == AnyOf(
+        of=[
+            AnyOf(of=[Greater(q="nights", value=3), Equals(q="nights", value=3)]),
+            Not(of=Answered(q="carried")),
+        ]
+    )
+
+
+def test_identifying_metadata_and_required_are_dropped_with_notices() -> None:
+    notices = xlsform.import_workbook(KOBO_FORM).notices
+    assert any("deviceid was dropped" in notice for notice in notices)
+    assert any("start was dropped" in notice for notice in notices)
+    assert any("row 4 (carried): 'required' was dropped" in notice for notice in notices)
+
+
+def test_an_unmappable_relevant_names_its_row() -> None:
+    form = workbook(
+        survey=[
+            ["type", "name", "label", "relevant"],
+            ["text", "a", "A", ""],
+            ["text", "b", "B", "string-length(${a}) > 3"],
+        ],
+        choices=[["list_name", "name", "label"]],
+    )
+    with pytest.raises(xlsform.XLSFormError, match=r"survey row 3 \(b\): relevant"):
+        xlsform.import_workbook(form)
+
+
+def test_an_unsupported_question_type_names_its_row() -> None:
+    form = workbook(
+        survey=[["type", "name", "label"], ["geopoint", "where", "Where?"]],
+        choices=[["list_name", "name", "label"]],
+    )
+    with pytest.raises(xlsform.XLSFormError, match=r"survey row 2 \(where\): the question type 'geopoint'"):
+        xlsform.import_workbook(form)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("${a} = 'x'", Equals(q="a", value="x")),
+        ("${a} = 3", Equals(q="a", value=3)),
+        ("${a} != 'x'", Not(of=Equals(q="a", value="x"))),
+        ("${a} < 2.5", Less(q="a", value=2.5)),
+        ("${a} <= 2", AnyOf(of=[Less(q="a", value=2), Equals(q="a", value=2)])),
+        ("${a} = ''", NotAnswered(q="a")),
+        (
+            "(${a} = 'x' and ${b} > 1) or not(selected(${c}, 'y'))",
+            AnyOf(
+                of=[
+                    All(of=[Equals(q="a", value="x"), Greater(q="b", value=1)]),
+                    Not(of=Equals(q="c", value="y")),
+                ]
+            ),
+        ),
+    ],
+)
+def test_relevant_expressions_map_to_skip_logic(text: str, expected: object) -> None:
+    assert parse_relevant(text) == expected
+
+
+@pytest.mark.parametrize("text", ["${a} = ", "${a} > 'x'", "count(${a}) > 1", "${a} = 'x' ) ", "${a} >= 2.5"])
+def test_relevant_expressions_outside_the_subset_are_refused(text: str) -> None:
+    with pytest.raises(RelevantError):
+        parse_relevant(text)
