@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeAlias
+from typing import Annotated, Final, Literal, TypeAlias
 
 import msgspec
 from msgspec import Meta
@@ -14,6 +14,12 @@ QuestionKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$", description
 Language = Annotated[str, Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 Texts: TypeAlias = dict[str, str]
 """Text per language code, e.g. ``{"en": "...", "es": "..."}``."""
+
+NO_NAMES_HINT: Final[dict[str, str]] = {
+    "en": "Please do not write names or anything that could identify you or someone else.",
+    "es": "Por favor no escriba nombres ni nada que pueda identificarle a usted o a otra persona.",
+}
+"""Shown under every free-text question on the kiosk, in addition to the question's own help."""
 
 QuestionType = Literal["single_choice", "multi_choice", "rating", "number", "text", "info"]
 CHOICE_TYPES: frozenset[str] = frozenset({"single_choice", "multi_choice", "rating"})
