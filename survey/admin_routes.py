@@ -1,19 +1,19 @@
-"""The admin section: sites, accounts and their roles, and the audit trail of staff actions."""
+"""The admin section: accounts and their roles, and the page that also shows sites, kiosks and the audit."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-import asyncpg
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Template
 
-from survey import accounts, passwords, queries
+from questions import queries as question_queries
+from survey import accounts, kiosks, passwords, queries
 from survey.auth import requires_role, signed_in
 from survey.db import Connection, ConnectionDependency
 from survey.pages import page
-from survey.schemas import ROLES, AccountActive, AccountCreate, AccountRoles, SiteCreate, role_list
+from survey.schemas import ROLES, AccountActive, AccountCreate, AccountRoles, role_list
 
 AUDIT_ROWS: Final = 25
 
@@ -29,7 +29,7 @@ class AdminController(Controller):
     @get("/", operation_id="admin_page")
     async def admin_page(self, request: Request[Any, Any, Any], conn: ConnectionDependency) -> Template:
         """Show the sites, the accounts and the latest staff actions."""
-        return Template("admin/index.html", context=await self._context(conn, request))
+        return Template("admin/index.html", context=await admin_context(conn, request))
 
     @post("/accounts", operation_id="admin_account_create")
     async def create_account(
@@ -110,44 +110,31 @@ class AdminController(Controller):
             request, conn, notice=f"New password for {name}.", password_for=name, password=password
         )
 
-    @post("/sites", operation_id="admin_site_create")
-    async def create_site(
-        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[SiteCreate]
-    ) -> Template:
-        """Add a site."""
-        try:
-            async with conn.transaction():
-                site = await queries.insert_site(conn, data.name, data.default_language)
-                await queries.audit(
-                    conn, "site_created", account_id=signed_in(request).account_id, subject=site.name
-                )
-        except asyncpg.UniqueViolationError:
-            context = await self._context(
-                conn, request, site_error=f"There is already a site called {data.name!r}."
-            )
-            return page(request, "admin/index.html", "sites", context, 422)
-        context = await self._context(conn, request, site_notice=f"Site {site.name} added.")
-        return page(request, "admin/index.html", "sites", context)
-
     async def _accounts_block(
         self, request: Request[Any, Any, Any], conn: Connection, status_code: int = 200, **extra: Any
     ) -> Template:
-        context = await self._context(conn, request, **extra)
+        context = await admin_context(conn, request, **extra)
         return page(request, "admin/index.html", "accounts", context, status_code)
 
-    @staticmethod
-    async def _context(conn: Connection, request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
-        base = {
-            "sites": await queries.sites(conn),
-            "accounts": await queries.accounts(conn),
-            "audit": await conn.fetch(queries.RECENT_AUDIT, AUDIT_ROWS),
-            "me": signed_in(request).account_id,
-            "roles": ROLES,
-            "notice": "",
-            "error": "",
-            "password": "",
-            "password_for": "",
-            "site_notice": "",
-            "site_error": "",
-        }
-        return base | extra
+
+async def admin_context(conn: Connection, request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
+    """Everything the admin page shows; ``extra`` adds the notice or error of the action just taken."""
+    base = {
+        "sites": await queries.site_details(conn),
+        "accounts": await queries.accounts(conn),
+        "kiosks": await kiosks.listing(conn),
+        "surveys": await question_queries.surveys(conn),
+        "audit": await conn.fetch(queries.RECENT_AUDIT, AUDIT_ROWS),
+        "me": signed_in(request).account_id,
+        "roles": ROLES,
+        "notice": "",
+        "error": "",
+        "password": "",
+        "password_for": "",
+        "site_notice": "",
+        "site_error": "",
+        "kiosk_notice": "",
+        "kiosk_error": "",
+        "kiosk_code": "",
+    }
+    return base | extra

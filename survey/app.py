@@ -26,8 +26,10 @@ from survey.admin_routes import AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
 from survey.errors import http_error, server_error
 from survey.headers import add_security_headers
+from survey.kiosk_routes import KioskApiController, KioskPageController, service_worker
 from survey.routes import AccountController, ApiController, HomeController, SigninController
 from survey.settings import PACKAGE_DIR, Settings, resource_dir
+from survey.site_routes import SiteAdminController
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -77,7 +79,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SigninController,
             AccountController,
             AdminController,
+            SiteAdminController,
             ApiController,
+            KioskPageController,
+            KioskApiController,
+            service_worker,
             static,
         ],
         dependencies={
@@ -89,7 +95,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[
             logs.request_log_middleware,
             DefineMiddleware(
-                AccountAuthenticationMiddleware, exclude=["^/static/", "^/healthz$", "^/schema"]
+                AccountAuthenticationMiddleware,
+                exclude=["^/static/", "^/healthz$", "^/schema", "^/kiosk-sw.js$"],
             ),
         ],
         csrf_config=CSRFConfig(

@@ -38,7 +38,8 @@ class AccountAuthenticationMiddleware(AbstractAuthenticationMiddleware):
         principal: Principal | None = None
         if connection.scope["path"].startswith(API_PREFIX):
             scheme, _, token = connection.headers.get("authorization", "").partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
+            # Kiosk tokens are checked by the kiosk guard; they never belong to an account.
+            if scheme.lower() == "bearer" and token.strip() and not token.startswith("kiosk_"):
                 async with pool.acquire() as conn:
                     principal = await queries.token_principal(conn, passwords.token_hash(token.strip()))
         elif session_token := connection.cookies.get(SESSION_COOKIE):

@@ -12,7 +12,7 @@ from litestar.cli.main import litestar_group
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from questions.cli import questions_group
-from survey import accounts, backup, demo, logs, migrate, passwords, queries
+from survey import accounts, backup, demo, kiosks, logs, migrate, passwords, queries
 from survey.cli_support import SETUP_ERRORS, console, migrate_with_progress, with_database
 from survey.db import Connection, database_url, redact
 from survey.schemas import ROLES, Role
@@ -139,9 +139,11 @@ def demo_seed() -> None:
     if not seeded.accounts:
         click.echo("The database already holds sites or accounts: none were added.")
         return
-    click.echo("Demo program ready. These passwords are shown only now:")
+    click.echo("Demo program ready. These passwords and PINs are shown only now:")
     for account in seeded.accounts:
         click.echo(f"  {account.name:<10} ({', '.join(account.roles)}): {account.password}")
+    for site, pin in seeded.pins.items():
+        click.echo(f"  staff PIN at {site}: {pin}")
 
 
 @click.group(name="site")
@@ -154,6 +156,83 @@ def site_list() -> None:
     """One site a line: its name, then its main language."""
     for site in with_database(queries.sites):
         click.echo(f"{site.name}\t{site.default_language}")
+
+
+@site_group.command(name="pin")
+@click.argument("name")
+@click.option("--pin", default=None, help="4 to 12 digits; prompted for (hidden) when not given.")
+def site_pin(name: str, pin: str | None) -> None:
+    """Set the staff PIN that leaves kiosk mode at a site."""
+    if pin is None:
+        pin = click.prompt("Staff PIN", hide_input=True, confirmation_prompt=True)
+
+    async def work(conn: Connection) -> None:
+        site_id = await kiosks.site_id_by_name(conn, name)
+        await kiosks.set_pin(conn, site_id=site_id, pin=pin, actor_id=None)
+
+    with_database(work)
+    click.echo(f"Staff PIN of {name} set.")
+
+
+@click.group(name="kiosk")
+def kiosk_group() -> None:
+    """Kiosks: the tablets where participants answer."""
+
+
+@kiosk_group.command(name="enroll")
+@click.option("--site", "site_name", required=True, help="The site the tablet stands at.")
+@click.option("--label", default="Tablet", show_default=True, help="A name for the tablet.")
+@click.option(
+    "--print-token", is_flag=True, help="Enrol at once and print the tablet token (scripted kiosks)."
+)
+def kiosk_enroll(site_name: str, label: str, print_token: bool) -> None:
+    """Add a kiosk and print its one-time code (valid 15 minutes), or with --print-token its token."""
+    settings = Settings.from_env()
+
+    async def work(conn: Connection) -> str:
+        site_id = await kiosks.site_id_by_name(conn, site_name)
+        if print_token:
+            return await kiosks.create_enrolled(conn, site_id=site_id, label=label, actor_id=None)
+        _, code = await kiosks.create(
+            conn, site_id=site_id, label=label, actor_id=None, secret=settings.csrf_secret
+        )
+        return code
+
+    secret = with_database(work)
+    if print_token:
+        click.echo(secret)
+    else:
+        click.echo(
+            f"Kiosk code for {label} at {site_name}: {secret} (type it at /kiosk/enroll within 15 minutes)"
+        )
+
+
+@kiosk_group.command(name="list")
+def kiosk_list() -> None:
+    """One kiosk a line: id, tablet name, site, state."""
+    for kiosk in with_database(kiosks.listing):
+        state = (
+            "off"
+            if kiosk.revoked
+            else "in use"
+            if kiosk.enrolled
+            else "waiting"
+            if kiosk.code_pending
+            else "expired"
+        )
+        click.echo(f"{kiosk.id}\t{kiosk.label}\t{kiosk.site}\t{state}")
+
+
+@kiosk_group.command(name="revoke")
+@click.argument("kiosk_id", type=int)
+def kiosk_revoke(kiosk_id: int) -> None:
+    """Turn a kiosk off: its token stops working at its next request."""
+
+    async def work(conn: Connection) -> None:
+        await kiosks.revoke(conn, kiosk_id=kiosk_id, actor_id=None)
+
+    with_database(work)
+    click.echo(f"Kiosk {kiosk_id} turned off.")
 
 
 @click.group(name="user")
@@ -225,7 +304,7 @@ def main() -> None:
     """Entry point of the ``survey`` command."""
     os.environ.setdefault("LITESTAR_APP", "survey.app:create_app")
     os.environ.setdefault("LITESTAR_QUIET_CONSOLE", "1")
-    for command in (run_command, db_group, demo_group, site_group, user_group, questions_group):
+    for command in (run_command, db_group, demo_group, site_group, kiosk_group, user_group, questions_group):
         litestar_group.add_command(command)  # type: ignore[arg-type] # rich-click's group takes click commands
     try:
         litestar_group(prog_name="survey")

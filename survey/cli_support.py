@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from questions.validation import DefinitionError
 from questions.versions import SurveyError
 from questions.xlsform import XLSFormError
-from survey import accounts, backup, embedded, migrate
+from survey import accounts, backup, embedded, kiosks, migrate
 from survey.db import Connection, DatabaseUnavailableError, create_pool, database_url
 from survey.settings import Settings, SettingsError
 
@@ -32,6 +32,7 @@ SETUP_ERRORS = (
     DefinitionError,
     SurveyError,
     XLSFormError,
+    kiosks.KioskError,
 )
 
 

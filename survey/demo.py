@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import TYPE_CHECKING, Final
 
 import msgspec
@@ -9,7 +10,7 @@ import msgspec
 from questions import queries as question_queries
 from questions import versions
 from questions.demo import DEMO_SURVEY_NAME, demo_definition
-from survey import accounts, passwords, queries
+from survey import accounts, kiosks, passwords, queries
 from survey.schemas import Role
 
 if TYPE_CHECKING:
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
 ANY_SITE_OR_ACCOUNT: Final = "SELECT EXISTS (SELECT 1 FROM account) OR EXISTS (SELECT 1 FROM site)"
 LOCK_ACCOUNTS: Final = "LOCK TABLE account IN SHARE ROW EXCLUSIVE MODE"
 LOCK_SURVEYS: Final = "LOCK TABLE survey IN SHARE ROW EXCLUSIVE MODE"
+SET_SITE_SURVEY: Final = "UPDATE site SET survey_id = $2, resources = $3 WHERE id = $1"
+DEMO_RESOURCES: Final = (
+    "Free naloxone and fentanyl test strips: ask at the front desk, any time we are open.\n"
+    "HIV and hepatitis C testing: Tuesdays and Thursdays, 1-4 pm, no appointment needed.\n"
+    "Never Use Alone hotline: 1-800-484-3731 (someone stays on the line while you use)."
+)
 DEMO_SITES: Final = (("Eastside Drop-in Centre", "en"), ("Harbour Mobile Van", "es"))
 # (account name, name shown to others, roles)
 DEMO_ACCOUNTS: Final[tuple[tuple[str, str, list[Role]], ...]] = (
@@ -28,10 +35,11 @@ DEMO_ACCOUNTS: Final[tuple[tuple[str, str, list[Role]], ...]] = (
 
 
 class DemoSeed(msgspec.Struct, frozen=True):
-    """What seeding made: accounts with their passwords, and the demo survey's published version."""
+    """What seeding made: accounts and staff PINs (shown once), the demo survey's published version."""
 
     accounts: list[DemoAccount]
     survey_version: int | None
+    pins: dict[str, str] = {}
 
 
 class DemoAccount(msgspec.Struct, frozen=True):
@@ -55,7 +63,15 @@ async def seed(conn: Connection) -> DemoSeed:
         accounts), and the number of the demo survey's version published now (``None`` if it existed).
     """
     made = await _seed_program(conn)
-    return DemoSeed(made, await _seed_survey(conn))
+    version = await _seed_survey(conn)
+    pins: dict[str, str] = {}
+    if made:
+        survey_id = await conn.fetchval(question_queries.SURVEY_BY_NAME, DEMO_SURVEY_NAME)
+        for site in await queries.sites(conn):
+            await conn.execute(SET_SITE_SURVEY, site.id, survey_id, DEMO_RESOURCES)
+            pins[site.name] = "".join(secrets.choice("0123456789") for _ in range(6))
+            await kiosks.set_pin(conn, site_id=site.id, pin=pins[site.name], actor_id=None)
+    return DemoSeed(made, version, pins)
 
 
 async def _seed_survey(conn: Connection) -> int | None:

@@ -7,11 +7,16 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 
 from survey.db import Connection, record_to_dict
-from survey.schemas import Account, Principal, Role, Site
+from survey.schemas import Account, Principal, Role, Site, SiteDetail
 
 if TYPE_CHECKING:
     from datetime import timedelta
 
+SITE_DETAILS: Final = """
+SELECT id, name, default_language, resources, survey_id, staff_pin_hash IS NOT NULL AS has_pin
+FROM site ORDER BY lower(name)
+"""
+UPDATE_SITE_SETTINGS: Final = "UPDATE site SET survey_id = $2, resources = $3 WHERE id = $1 RETURNING name"
 SITES: Final = "SELECT id, name, default_language FROM site ORDER BY lower(name)"
 INSERT_SITE: Final = (
     "INSERT INTO site (name, default_language) VALUES ($1, $2) RETURNING id, name, default_language"
@@ -69,6 +74,11 @@ SELECT e.occurred_at, coalesce(a.name, '') AS actor, e.action, e.subject
 FROM audit_event e LEFT JOIN account a ON a.id = e.account_id
 ORDER BY e.occurred_at DESC, e.id DESC LIMIT $1
 """
+
+
+async def site_details(conn: Connection) -> list[SiteDetail]:
+    """Every site with what its kiosks run, its resources text and whether it has a staff PIN."""
+    return [msgspec.convert(record_to_dict(row), SiteDetail) for row in await conn.fetch(SITE_DETAILS)]
 
 
 async def sites(conn: Connection) -> list[Site]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Final, Literal
+from uuid import UUID
 
 import msgspec
 from msgspec import Meta
@@ -78,6 +79,38 @@ class TokenCreate(_Form):
     label: Annotated[str, Meta(max_length=100)] = ""
 
 
+class KioskEnrol(_Form):
+    """Staff type the one-time code on the tablet."""
+
+    code: Annotated[str, Meta(min_length=1, max_length=20)]
+
+
+class KioskExit(_Form):
+    """Staff leave kiosk mode with the site's PIN."""
+
+    pin: Annotated[str, Meta(min_length=1, max_length=12)]
+
+
+class KioskCreate(_Form):
+    """An admin adds a kiosk for a site and gets its one-time code."""
+
+    site_id: int
+    label: Annotated[str, Meta(min_length=1, max_length=100)]
+
+
+class SitePin(_Form):
+    """An admin sets a site's staff PIN."""
+
+    pin: Annotated[str, Meta(pattern=r"^\d{4,12}$", description="4 to 12 digits")]
+
+
+class SiteSettings(_Form):
+    """An admin sets what a site's kiosks run and the resources its thank-you screen shows."""
+
+    survey_id: int | None = None
+    resources: Annotated[str, Meta(max_length=2000)] = ""
+
+
 class SiteCreate(_Form):
     """An admin adds a site."""
 
@@ -101,6 +134,14 @@ class Site(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     name: str
     default_language: str
+
+
+class SiteDetail(Site, frozen=True, kw_only=True):
+    """A site as the admin page shows it."""
+
+    resources: str
+    survey_id: int | None
+    has_pin: bool
 
 
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
@@ -139,3 +180,53 @@ def role_list(roles: list[Role] | Role) -> list[Role]:
     """Roles from a form, where one checked box arrives as a single value, in a stable order."""
     chosen = {roles} if isinstance(roles, str) else set(roles)
     return [role for role in ROLES if role in chosen]
+
+
+AnswerValue = int | float | str | list[int | str]
+"""An answer: an option code, a list of codes, a number, text, or ``"prefer_not_to_say"``."""
+
+LinkagePart = Annotated[str, Meta(min_length=1, max_length=4, pattern=r"^[A-Za-z0-9]+$")]
+
+
+class LinkageCode(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A code the participant builds from things only they know, e.g. ``["M", "07", "B"]``."""
+
+    parts: Annotated[list[LinkagePart], Meta(min_length=3, max_length=4)]
+
+
+class ResponseSubmit(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """A completed response from a kiosk. The server, not the tablet, sets the period."""
+
+    id: UUID
+    """A random (version 4) UUID made on the tablet; resending the same response is harmless."""
+    survey_version: Annotated[int, Meta(ge=1)]
+    language: LanguageTag
+    answers: dict[Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")], AnswerValue]
+    """Answers by question key; a skipped or hidden question is simply absent."""
+    linkage: LinkageCode | None = None
+
+
+class Stored(msgspec.Struct, frozen=True):
+    """What intake answers: the response id and whether it was stored now or before."""
+
+    id: UUID
+    status: Literal["stored", "already stored"]
+
+
+class SpeechLanguage(msgspec.Struct, frozen=True):
+    """How the kiosk offers a language: its name in itself, its direction and its speech tag."""
+
+    code: str
+    name: str
+    direction: Literal["ltr", "rtl"]
+
+
+class KioskSurvey(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything a kiosk needs for a whole session offline: the version, its texts and the interface's."""
+
+    survey_version: int
+    site: str
+    resources: str
+    languages: list[SpeechLanguage]
+    definition: dict[str, object]
+    ui: dict[str, dict[str, str]]

@@ -6,7 +6,7 @@ import json
 import os
 import secrets
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 import msgspec
 
@@ -23,6 +23,8 @@ ENVIRONMENT: Final[dict[str, str]] = {
     "SURVEY_SESSION_HOURS": "How long a staff sign-in lasts without activity (default 12).",
     "SURVEY_SIGNIN_ATTEMPTS": "Failed sign-ins allowed per account name in 15 minutes (default 5).",
     "SURVEY_MIN_CELL": "k, the smallest group any view or export shows (default 11, never below 5).",
+    "SURVEY_KIOSK_RATE": "Responses accepted per kiosk per minute (default 30); more get 429.",
+    "SURVEY_PERIOD": "How finely a response's time is kept: `month` (default) or `week`; never finer.",
     "SURVEY_FORWARDED_ALLOW_IPS": "Proxies trusted for X-Forwarded-Proto (default `127.0.0.1`).",
     "SURVEY_LOG_LEVEL": "Log level of the application (default `INFO`).",
 }
@@ -53,6 +55,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Failed sign-ins allowed per account name in a 15-minute window."""
     min_cell: int = 11
     """k: no figure computed from fewer responses is ever shown."""
+    kiosk_rate: int = 30
+    """Responses accepted per kiosk per minute."""
+    period: Literal["month", "week"] = "month"
+    """The coarse time bucket stored with a response."""
     forwarded_allow_ips: str = "127.0.0.1"
     """Proxies whose X-Forwarded-* headers the server trusts."""
     log_level: str = "INFO"
@@ -82,6 +88,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             session_hours=_integer(env, "SURVEY_SESSION_HOURS", 12, low=1),
             signin_attempts=_integer(env, "SURVEY_SIGNIN_ATTEMPTS", 5, low=1),
             min_cell=_integer(env, "SURVEY_MIN_CELL", 11, low=5),
+            kiosk_rate=_integer(env, "SURVEY_KIOSK_RATE", 30, low=1),
+            period=_period(env),
             forwarded_allow_ips=env.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1"),
             log_level=env.get("SURVEY_LOG_LEVEL", "INFO").upper(),
         )
@@ -151,6 +159,15 @@ def _flag(env: dict[str, str], name: str, *, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+def _period(env: dict[str, str]) -> Literal["month", "week"]:
+    raw = (env.get("SURVEY_PERIOD") or "month").lower()
+    if raw == "month":
+        return "month"
+    if raw == "week":
+        return "week"
+    raise SettingsError(f"SURVEY_PERIOD must be month or week, not {raw!r}")
 
 
 def _integer(env: dict[str, str], name: str, default: int, *, low: int) -> int:

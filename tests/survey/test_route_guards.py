@@ -10,6 +10,7 @@ from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from survey.auth import SESSION_COOKIE, RoleGuard, requires_signin
+from survey.kiosk_routes import requires_kiosk
 from survey.schemas import ROLES, Role
 from tests.support import csrf_token, make_account, raw_token, sign_in
 
@@ -26,6 +27,10 @@ EXPECTED_PUBLIC = {
     ("GET", "/schema/openapi.json"),
     ("GET", "/schema/openapi.yaml"),
     ("GET", "/schema/{path:str}"),
+    ("GET", "/kiosk"),  # shows the survey to an enrolled tablet, else sends it to enrolment
+    ("GET", "/kiosk/enroll"),
+    ("POST", "/kiosk/enroll"),
+    ("GET", "/kiosk-sw.js"),
 }
 
 
@@ -35,7 +40,9 @@ SECTION_ROLES: list[tuple[str, frozenset[str] | None]] = [
     ("/account/tokens", frozenset({"evaluator"})),
     ("/account", None),
     ("/admin", frozenset({"admin"})),
+    ("/api/kiosk/", frozenset()),  # kiosk token only: no account of any role opens it
     ("/api/", frozenset({"evaluator"})),
+    ("/kiosk", frozenset()),
 ]
 
 
@@ -56,7 +63,7 @@ class Endpoint:
 
     @property
     def url(self) -> str:
-        return re.sub(r"\{\w+:(\w+)\}", lambda m: "1" if m.group(1) == "int" else "x", self.path)
+        return re.sub(r"\{\w+:(\w+)\}", lambda m: "999999" if m.group(1) == "int" else "x", self.path)
 
     @property
     def is_api(self) -> bool:
@@ -73,7 +80,7 @@ def endpoints(app: Litestar) -> list[Endpoint]:
                 continue
             guards = [getattr(guard, "func", guard) for guard in handler.resolve_guards()]
             roles = frozenset(g.role for g in guards if isinstance(g, RoleGuard))
-            signed_in = bool(roles) or requires_signin in guards
+            signed_in = bool(roles) or requires_signin in guards or requires_kiosk in guards
             found.append(Endpoint(method, route.path, bool(handler.opt.get("public")), roles, signed_in))
     return found
 
@@ -127,4 +134,4 @@ async def test_every_guarded_route_refuses_anonymous_and_wrong_roles(
             allowed = needed is None or who in needed
             if allowed == (status in {401, 403} or refused_anonymously(status, location)):
                 failures.append(f"{who} {endpoint.method} {endpoint.path}: {status}")
-    assert failures == []
+    assert failures == [], "\n".join(failures)

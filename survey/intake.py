@@ -1,0 +1,177 @@
+"""Response intake: check every answer against its published version, score it, store it once.
+
+Answers to questions that the version's skip logic hides (given the other answers) are dropped, not
+refused: a participant may answer a question, go back, and change the answer that showed it. The tablet
+drops them too; the server makes sure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import TYPE_CHECKING, Final, Literal
+
+import msgspec
+
+from analysis.scoring import PREFER_NOT_TO_SAY, score
+from questions import queries as question_queries
+from questions.skip_logic import evaluate
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from questions.schemas import Question, SurveyDefinition
+    from survey.db import Connection
+    from survey.kiosks import KioskIdentity
+    from survey.schemas import AnswerValue, ResponseSubmit
+
+INSERT_RESPONSE: Final = """
+INSERT INTO response (id, survey_version_id, site_id, language, period, linkage, content_hash)
+VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id
+"""
+EXISTING_HASH: Final = "SELECT content_hash FROM response WHERE id = $1"
+INSERT_ANSWER: Final = "INSERT INTO answer (response_id, question_key, value) VALUES ($1, $2, $3)"
+INSERT_SCORE: Final = """
+INSERT INTO measure_score (response_id, measure, value, band, missing_items, scoring_version)
+VALUES ($1, $2, $3, $4, $5, $6)
+"""
+SITE_SURVEY: Final = "SELECT survey_id FROM site WHERE id = $1"
+
+
+class IntakeError(ValueError):
+    """A submission was refused; ``field`` names the field or question it is about."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def period_of(day: date, granularity: Literal["month", "week"]) -> str:
+    """The coarse period stored with a response: ``2026-11`` or ISO week ``2026-W47``."""
+    if granularity == "week":
+        iso = day.isocalendar()
+        return f"{iso.year:04d}-W{iso.week:02d}"
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def linkage_hashes(pepper: str, parts: list[str]) -> list[str]:
+    """Each part of a linkage code as a keyed HMAC, so parts can be matched one by one, never read."""
+    return [
+        hmac.new(
+            pepper.encode(), f"linkage:{index}:{part.strip().upper()}".encode(), hashlib.sha256
+        ).hexdigest()
+        for index, part in enumerate(parts)
+    ]
+
+
+def _problem(question: Question, value: AnswerValue) -> str | None:
+    """Why ``value`` cannot answer ``question``, or ``None`` when it can."""
+    if question.type == "info":
+        return "an information screen takes no answer"
+    if value == PREFER_NOT_TO_SAY:
+        return None
+    codes = question.option_codes
+    if question.type in {"single_choice", "rating"}:
+        ok = not isinstance(value, list | bool | float) and value in codes
+        return None if ok else f"{value!r} is not one of its options"
+    if question.type == "multi_choice":
+        if not isinstance(value, list) or not value:
+            return "a multiple-choice answer is a non-empty list of options"
+        if len(set(map(str, value))) != len(value) or any(
+            v not in codes or isinstance(v, bool) for v in value
+        ):
+            return "every choice must be one of its options, once"
+        return None
+    if question.type == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return "the answer must be a number"
+        if question.integer and not float(value).is_integer():
+            return "the answer must be a whole number"
+        low = question.minimum if question.minimum is not None else float("-inf")
+        high = question.maximum if question.maximum is not None else float("inf")
+        return None if low <= value <= high else f"the answer must be between {low:g} and {high:g}"
+    if not isinstance(value, str) or not value.strip():
+        return "the answer must be some text"
+    return (
+        None
+        if len(value) <= question.max_length
+        else f"the answer is longer than {question.max_length} characters"
+    )
+
+
+def checked_answers(definition: SurveyDefinition, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+    """The answers that stand, in question order, without those hidden by skip logic.
+
+    Raises:
+        IntakeError: an answer names no question of the version, or does not fit its question.
+    """
+    keys = {question.key for question in definition.questions}
+    unknown = sorted(set(answers) - keys)
+    if unknown:
+        raise IntakeError(f"answers.{unknown[0]}", "is not a question of this survey version")
+    kept: dict[str, AnswerValue] = {}
+    for question in definition.questions:
+        if question.key not in answers:
+            continue
+        if question.show_if is not None and not evaluate(question.show_if, kept):
+            continue
+        value = answers[question.key]
+        if (problem := _problem(question, value)) is not None:
+            raise IntakeError(f"answers.{question.key}", problem)
+        kept[question.key] = value.strip() if isinstance(value, str) else value
+    return kept
+
+
+async def store(
+    conn: Connection, submission: ResponseSubmit, *, kiosk: KioskIdentity, pepper: str, period: str
+) -> Literal["created", "same", "conflict"]:
+    """Store a completed response with its answers and scores in one transaction, exactly once.
+
+    Returns:
+        ``created``; ``same`` when this id was stored before with the same content; ``conflict`` when
+        it was stored with other content (nothing is changed then).
+
+    Raises:
+        IntakeError: the id is not a random UUID, the version is not one this site runs, the language is
+            not offered, or an answer does not fit.
+    """
+    if submission.id.version != 4:
+        raise IntakeError("id", "must be a random (version 4) UUID: other versions carry time or device")
+    version = await question_queries.version(conn, submission.survey_version)
+    site_survey = await conn.fetchval(SITE_SURVEY, kiosk.site_id)
+    if version is None or version.survey_id != site_survey:
+        raise IntakeError("survey_version", "is not a published version of the survey this site runs")
+    definition = version.definition
+    if submission.language not in definition.languages:
+        raise IntakeError("language", f"must be one of {', '.join(definition.languages)}")
+    answers = checked_answers(definition, submission.answers)
+    linkage = linkage_hashes(pepper, submission.linkage.parts) if submission.linkage else None
+    content = {
+        "survey_version": version.id,
+        "language": submission.language,
+        "answers": submission.answers,
+        "linkage": linkage,
+    }
+    content_hash = hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
+    async with conn.transaction():
+        inserted = await conn.fetchval(
+            INSERT_RESPONSE,
+            submission.id,
+            version.id,
+            kiosk.site_id,
+            submission.language,
+            period,
+            linkage,
+            content_hash,
+        )
+        if inserted is None:
+            existing = await conn.fetchval(EXISTING_HASH, submission.id)
+            return "same" if existing == content_hash else "conflict"
+        await conn.executemany(INSERT_ANSWER, [(submission.id, key, value) for key, value in answers.items()])
+        scores = [result for rule in definition.measures if (result := score(rule, answers)) is not None]
+        await conn.executemany(
+            INSERT_SCORE,
+            [(submission.id, s.measure, s.value, s.band, s.missing, s.version) for s in scores],
+        )
+    return "created"

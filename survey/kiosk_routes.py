@@ -1,0 +1,200 @@
+"""The participant side: enrolling a tablet, the kiosk page, its survey as JSON, and response intake."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.params import JSONBody, URLEncodedBody
+from litestar.response import File, Redirect, Template
+
+from questions import queries as question_queries
+from survey import i18n, intake, kiosks
+from survey.db import ConnectionDependency, Pool
+from survey.schemas import KioskEnrol, KioskExit, KioskSurvey, ResponseSubmit, Stored
+from survey.settings import PACKAGE_DIR, Settings
+
+if TYPE_CHECKING:
+    from litestar.connection import ASGIConnection
+    from litestar.handlers.base import BaseRouteHandler
+
+KIOSK_COOKIE: Final = "survey_kiosk"
+KIOSK_HEADER: Final = "x-kiosk-request"
+COOKIE_DAYS: Final = 400  # the longest lifetime browsers keep a cookie
+PUBLIC: Final = {"public": True}
+NO_STORE: Final = {"cache-control": "no-store"}
+SITE_RESOURCES: Final = "SELECT name, resources, survey_id FROM site WHERE id = $1"
+
+
+def _token(request: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, bool]:
+    """The kiosk token and whether it came from the cookie (which needs the kiosk header on writes)."""
+    scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and bearer.strip():
+        return bearer.strip(), False
+    return request.cookies.get(KIOSK_COOKIE, ""), True
+
+
+async def requires_kiosk(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: an enrolled, unrevoked tablet (token cookie or bearer); remembers which, for the handler."""
+    token, from_cookie = _token(connection)
+    pool: Pool = connection.app.state.pool
+    async with pool.acquire() as conn:
+        identity = await kiosks.identify(conn, token) if token else None
+    if identity is None:
+        raise NotAuthorizedException("This tablet is not enrolled as a kiosk, or it was turned off.")
+    # A cookie rides along on any request the browser makes; a custom header cannot be sent cross-site
+    # without CORS, which this app never grants.
+    writes_api = connection.scope["path"].startswith("/api/") and connection.scope.get("method") != "GET"
+    if from_cookie and writes_api and connection.headers.get(KIOSK_HEADER) != "1":
+        raise NotAuthorizedException("Kiosk requests must carry the X-Kiosk-Request header.")
+    connection.scope["state"]["kiosk"] = identity
+
+
+def provide_kiosk(request: ASGIConnection[Any, Any, Any, Any]) -> kiosks.KioskIdentity:
+    """The kiosk identity the guard found (never stored with a response)."""
+    identity: kiosks.KioskIdentity = request.scope["state"]["kiosk"]
+    return identity
+
+
+def _kiosk_cookie(value: str, settings: Settings, *, remove: bool = False) -> Cookie:
+    return Cookie(
+        key=KIOSK_COOKIE,
+        value=value,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="strict",
+        path="/",
+        max_age=0 if remove else COOKIE_DAYS * 86400,
+    )
+
+
+class KioskPageController(Controller):
+    """The tablet's pages: enrolment, the survey shell, and the staff exit."""
+
+    path = "/kiosk"
+    tags = ["kiosk"]
+    include_in_schema = False
+
+    @get("/", operation_id="kiosk_page", opt={"kiosk": True, **PUBLIC}, response_headers=NO_STORE)
+    async def kiosk_page(
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency
+    ) -> Template | Redirect:
+        """The survey shell (everything else loads as JSON); not enrolled: the enrolment page."""
+        token, _ = _token(request)
+        identity = await kiosks.identify(conn, token) if token else None
+        if identity is None:
+            return Redirect("/kiosk/enroll", status_code=303)
+        return Template("kiosk/index.html", context={}, headers=NO_STORE)
+
+    @get("/enroll", operation_id="kiosk_enroll_page", opt=PUBLIC)
+    async def enroll_page(self) -> Template:
+        """The form where staff type the one-time code on the tablet."""
+        return Template("kiosk/enroll.html", context={"error": ""})
+
+    @post("/enroll", operation_id="kiosk_enroll", opt=PUBLIC)
+    async def enroll(
+        self,
+        conn: ConnectionDependency,
+        settings: NamedDependency[Settings],
+        data: URLEncodedBody[KioskEnrol],
+    ) -> Template | Redirect:
+        """Exchange the code for the tablet's long-lived token (an httpOnly cookie) and open the kiosk."""
+        try:
+            token, _ = await kiosks.redeem(conn, code=data.code, secret=settings.csrf_secret)
+        except kiosks.KioskError as refused:
+            return Template("kiosk/enroll.html", context={"error": str(refused)}, status_code=400)
+        return Redirect("/kiosk", status_code=303, cookies=[_kiosk_cookie(token, settings)])
+
+    @post("/exit", operation_id="kiosk_exit", guards=[requires_kiosk], opt={"kiosk": True})
+    async def staff_exit(
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[KioskExit]
+    ) -> Template | Redirect:
+        """Leave kiosk mode with the site's staff PIN (the tablet stays enrolled)."""
+        identity = provide_kiosk(request)
+        if not await kiosks.check_pin(conn, site_id=identity.site_id, pin=data.pin):
+            return Template("kiosk/exit.html", context={"error": "That PIN is not right."}, status_code=403)
+        return Redirect("/signin", status_code=303)
+
+
+@get(
+    "/kiosk-sw.js",
+    operation_id="kiosk_service_worker",
+    opt=PUBLIC,
+    include_in_schema=False,
+    sync_to_thread=False,
+)
+def service_worker() -> File:
+    """The kiosk's service worker, served from the root so it may control ``/kiosk``."""
+    return File(
+        PACKAGE_DIR / "static" / "kiosk-sw.js",
+        content_disposition_type="inline",
+        media_type="text/javascript",
+        headers={"cache-control": "no-cache"},
+    )
+
+
+class KioskApiController(Controller):
+    """What the kiosk page talks to: its survey, and completed responses."""
+
+    path = "/api/kiosk"
+    guards = [requires_kiosk]
+    opt = {"kiosk": True}
+    tags = ["kiosk"]
+
+    @get("/survey", operation_id="kiosk_survey", response_headers={"cache-control": "no-cache"})
+    async def survey(self, request: Request[Any, Any, Any], conn: ConnectionDependency) -> KioskSurvey:
+        """The site's active published version with every text it needs, so a session runs offline."""
+        identity = provide_kiosk(request)
+        site = await conn.fetchrow(SITE_RESOURCES, identity.site_id)
+        version = None
+        if site is not None and site["survey_id"] is not None:
+            version = await question_queries.latest_version(conn, site["survey_id"])
+        if site is None or version is None:
+            raise HTTPException(status_code=404, detail="This site has no published survey yet.")
+        languages = version.definition.languages
+        return KioskSurvey(
+            survey_version=version.id,
+            site=site["name"],
+            resources=site["resources"],
+            languages=[i18n.describe(language) for language in languages],
+            definition=msgspec.to_builtins(version.definition),
+            ui={language: i18n.ui_strings(language) for language in languages},
+        )
+
+    @post("/responses", operation_id="kiosk_submit", status_code=201)
+    async def submit(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        settings: NamedDependency[Settings],
+        data: JSONBody[ResponseSubmit],
+    ) -> Response[Stored]:
+        """Store a completed response: 201 new, 200 the same again, 409 the same id with other content."""
+        identity = provide_kiosk(request)
+        if not await kiosks.take_rate(conn, identity.kiosk_id, settings.kiosk_rate):
+            raise HTTPException(
+                status_code=429,
+                detail="Too many responses from this tablet this minute.",
+                headers={"retry-after": "60"},
+            )
+        period = intake.period_of(datetime.now(UTC).date(), settings.period)
+        try:
+            outcome = await intake.store(
+                conn, data, kiosk=identity, pepper=settings.linkage_pepper, period=period
+            )
+        except intake.IntakeError as refused:
+            raise HTTPException(
+                status_code=422, detail=refused.message, extra={"field": refused.field}
+            ) from None
+        if outcome == "conflict":
+            raise HTTPException(
+                status_code=409, detail="A different response was already stored with this id."
+            )
+        if outcome == "same":
+            return Response(Stored(data.id, "already stored"), status_code=200)
+        return Response(Stored(data.id, "stored"), status_code=201)
