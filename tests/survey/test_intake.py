@@ -1,4 +1,4 @@
-"""Kiosk intake through the real app: what is stored, what is refused (and named), and that resends are safe."""
+"""Kiosk intake through the real app: what is stored, what is refused and named, and safe resends."""
 
 from __future__ import annotations
 
@@ -94,6 +94,7 @@ async def test_a_response_lands_with_its_answers_and_scores(
         ("who5", 68, "adequate_wellbeing")
     ]
     stored = await conn.fetchrow("SELECT language, period, site_id FROM response")
+    assert stored is not None
     assert stored["language"] == "es"
     assert stored["period"] == period_of(datetime.now(UTC).date(), "month")
 
