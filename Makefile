@@ -50,7 +50,12 @@ typecheck: $(DEV)
 js:
 	node --test tests/questions/
 
-unit: $(DEV) browser-deps
+# axe-core from the npm registry, for the accessibility checks in the browser tests.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+unit: $(DEV) browser-deps node_modules/.installed
 	$(BIN)/pytest
 
 test: lint typecheck js unit
