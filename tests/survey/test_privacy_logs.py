@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+import uuid
 
 import httpx
 import pytest
 
+from survey import db, demo, kiosks
 from survey.backup import tool
 from tests.support import LiveServer, make_account
 
@@ -19,6 +21,13 @@ USER_AGENT = "PrivacyProbe/7.3 (zz-unusual-agent)"
 async def test_no_address_or_user_agent_in_log_or_database(
     live_server: LiveServer, database_url: str
 ) -> None:
+    conn = await db.connect(database_url)
+    try:
+        await demo.seed(conn)
+        site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
+        kiosk_token = await kiosks.create_enrolled(conn, site_id=site_id, label="Probe", actor_id=None)
+    finally:
+        await conn.close()
     await make_account(database_url, "ada", ["admin"])
     transport = httpx.AsyncHTTPTransport(local_address=CLIENT_ADDRESS)
     headers = {"user-agent": USER_AGENT, "x-forwarded-for": SPOOFED, "x-real-ip": SPOOFED}
@@ -32,6 +41,16 @@ async def test_no_address_or_user_agent_in_log_or_database(
         await client.get("/admin")
         await client.get("/no-such-page")
         await client.get("/api/me", headers={"authorization": "Bearer not-a-token"})
+        kiosk_headers = {"authorization": f"Bearer {kiosk_token}"}
+        survey = (await client.get("/api/kiosk/survey", headers=kiosk_headers)).json()
+        submitted = {
+            "id": str(uuid.uuid4()),
+            "survey_version": survey["survey_version"],
+            "language": "en",
+            "answers": {"who5_1": 3, "program_feedback": "More hours please"},
+        }
+        posted = await client.post("/api/kiosk/responses", json=submitted, headers=kiosk_headers)
+        assert posted.status_code == 201
     live_server.stop()
     log = live_server.log()
     dump = subprocess.run(
@@ -42,6 +61,8 @@ async def test_no_address_or_user_agent_in_log_or_database(
     ).stdout
     assert "POST /signin 303" in log, "the server must have logged the requests it served"
     assert "signin_failed" in dump, "the dump must hold the audit events of these requests"
+    assert "More hours please" in dump, "the dump must hold the response just stored"
+    assert "POST /api/kiosk/responses 201" in log
     for secret in (CLIENT_ADDRESS, SPOOFED, USER_AGENT, "PrivacyProbe"):
         assert secret not in log
         assert secret not in dump
