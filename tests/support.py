@@ -72,14 +72,16 @@ def survey_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def start_live_server(database_url: str | None, tmp_path: Path, *, workers: int = 1) -> LiveServer:
+def start_live_server(
+    database_url: str | None, tmp_path: Path, *, workers: int = 1, extra_env: dict[str, str] | None = None
+) -> LiveServer:
     """Start ``survey run`` and wait until ``/healthz`` answers ok."""
     port = free_port()
     log_path = tmp_path / f"server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(SURVEY_BIN), "run", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-            env=survey_env(tmp_path, database_url),
+            env={**survey_env(tmp_path, database_url), **(extra_env or {})},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
