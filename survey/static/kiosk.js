@@ -52,7 +52,8 @@
   function readQuestion(question, force) {
     var audio = question.audio && question.audio[session.language];
     if (audio) { new Audio(audio).play().catch(function () {}); return; }
-    var parts = [local(question.text), local(question.help)];
+    // An instrument's stem ("Over the last two weeks") comes before its item, as on the screen.
+    var parts = question.type === "rating" ? [local(question.help), local(question.text)] : [local(question.text), local(question.help)];
     (question.options || []).forEach(function (option) { parts.push(local(option.label)); });
     speak(parts.filter(Boolean).join(". "), force);
   }
@@ -252,7 +253,8 @@
     var number = shown.indexOf(index) + 1;
     var body = [];
     var help = local(q.help);
-    if (help) body.push(el("p", { "class": "help", id: "question-help", text: help }));
+    var stem = q.type === "rating" && help ? el("p", { "class": "help stem", text: help }) : null;
+    if (help && !stem) body.push(el("p", { "class": "help", text: help }));
     var field = null;
     if (q.type === "single_choice" || q.type === "rating" || q.type === "multi_choice") {
       var multi = q.type === "multi_choice";
@@ -308,6 +310,7 @@
     ];
     show(el("section", { "class": "screen question", "aria-labelledby": "screen-title", "data-key": q.key }, [
       el("p", { "class": "progress", text: t("Question {current} of {total}", { current: number, total: shown.length }) }),
+      stem,
       el("h1", { id: "screen-title", text: local(q.text) }),
       button(t("Read aloud"), function () { readQuestion(q, true); }, { "class": "read-aloud" }),
     ].concat(body, [field, problem, el("div", { "class": "actions" }, actions)])));

@@ -264,7 +264,7 @@ async def test_read_aloud_speaks_the_question_in_the_chosen_language(kiosk: Page
     await start(kiosk, "Español", read_aloud=True)
     spoken = await kiosk.evaluate("window.__spoken")
     assert spoken[-1]["lang"] == "es"
-    assert spoken[-1]["text"].startswith("Me he sentido alegre y de buen humor")
+    assert spoken[-1]["text"].startswith("Durante las últimas dos semanas. Me he sentido alegre y de buen humor")
 
 
 async def test_a_right_to_left_language_renders_right_to_left(
