@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
@@ -264,15 +265,52 @@ async def test_read_aloud_speaks_the_question_in_the_chosen_language(kiosk: Page
     await start(kiosk, "Español", read_aloud=True)
     spoken = await kiosk.evaluate("window.__spoken")
     assert spoken[-1]["lang"] == "es"
-    assert spoken[-1]["text"].startswith("Durante las últimas dos semanas. Me he sentido alegre y de buen humor")
+    assert spoken[-1]["text"].startswith(
+        "Durante las últimas dos semanas. Me he sentido alegre y de buen humor"
+    )
+
+
+async def test_a_recorded_reading_plays_instead_of_speech(
+    browser: Browser, live_server: LiveServer, database_url: str
+) -> None:
+    recorded = msgspec.convert(
+        {
+            "title": {"en": "Audio"},
+            "languages": ["en"],
+            "questions": [
+                {
+                    "key": "feeling",
+                    "type": "single_choice",
+                    "text": {"en": "How are you today?"},
+                    "audio": {"en": "/static/audio/feeling-en.mp3"},
+                    "options": [
+                        {"code": "good", "label": {"en": "Good"}},
+                        {"code": "bad", "label": {"en": "Bad"}},
+                    ],
+                }
+            ],
+        },
+        SurveyDefinition,
+    )
+    context = await tablet(browser, live_server, await enrolled_token(database_url, recorded))
+    await context.add_init_script(
+        "window.__played = []; HTMLMediaElement.prototype.play = function () {"
+        " window.__played.push(this.src); return Promise.resolve(); };"
+    )
+    page = await context.new_page()
+    await page.goto(f"{live_server.base_url}/kiosk")
+    await start(page, read_aloud=True)
+    played = await page.evaluate("window.__played")
+    spoken = await page.evaluate("window.__spoken.map(u => u.text)")
+    assert played == [f"{live_server.base_url}/static/audio/feeling-en.mp3"]
+    assert not any("How are you today?" in text for text in spoken)
+    await context.close()
 
 
 async def test_a_right_to_left_language_renders_right_to_left(
     browser: Browser, live_server: LiveServer, database_url: str
 ) -> None:
-    from msgspec import convert
-
-    arabic = convert(
+    arabic = msgspec.convert(
         {
             "title": {"ar": "استبيان"},
             "languages": ["ar"],
