@@ -20,9 +20,10 @@ def test_every_interface_string_is_translated(language: str) -> None:
 def test_placeholders_survive_translation() -> None:
     for language in ("es", "ar"):
         for msgid, translated in i18n.catalog(language).items():
-            assert sorted(part for part in msgid.split("{")[1:]) == sorted(
-                part for part in translated.split("{")[1:]
-            ), (language, msgid)
+            assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(translated)), (
+                language,
+                msgid,
+            )
 
 
 def test_an_unknown_language_falls_back_to_english() -> None:
