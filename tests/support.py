@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from survey import accounts, db, passwords
+from survey import accounts, db, demo, kiosks, passwords
 from survey.app import CSRF_COOKIE
 from survey.schemas import Account, Role
 
@@ -124,6 +124,17 @@ async def raw_token(database_url: str, account_id: int) -> str:
     finally:
         await conn.close()
     return token
+
+
+async def demo_kiosk(database_url: str) -> str:
+    """Seed the demo program and enrol a kiosk at its first site; returns the tablet token."""
+    conn = await db.connect(database_url)
+    try:
+        await demo.seed(conn)
+        site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
+        return await kiosks.create_enrolled(conn, site_id=site_id, label="Test tablet", actor_id=None)
+    finally:
+        await conn.close()
 
 
 async def csrf_token(client: AsyncTestClient[Litestar]) -> str:

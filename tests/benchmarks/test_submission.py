@@ -20,31 +20,14 @@ from typing import Any
 import httpx
 import pytest
 
-from survey import db, demo, kiosks
-from tests.support import LiveServer, free_port, start_live_server, survey_env
+from tests.support import LiveServer, demo_kiosk, free_port, start_live_server, survey_env
+from tests.survey.test_intake import SPANISH_ANSWERS
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "32"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "3000"))
 FIRST_LOAD_BUDGET = 150 * 1024
 
-ANSWERS = {
-    "who5_1": 4,
-    "who5_2": 3,
-    "who5_3": 3,
-    "who5_4": 2,
-    "who5_5": 5,
-    "k6_1": 1,
-    "k6_2": 0,
-    "k6_3": 0,
-    "k6_4": 0,
-    "k6_5": 1,
-    "k6_6": 0,
-    "naloxone_carried": "sometimes",
-    "overdose_seen": "no",
-    "life_areas": ["housing"],
-    "change_housing": "a_bit_better",
-    "meals_days": 5,
-}
+ANSWERS = SPANISH_ANSWERS
 
 
 async def load(
@@ -100,11 +83,7 @@ def start_bare(database_url: str, tmp_path: Path) -> tuple[subprocess.Popen[byte
 
 @pytest.mark.slow
 async def test_submission_throughput_against_a_bare_insert(database_url: str, tmp_path: Path) -> None:
-    conn = await db.connect(database_url)
-    await demo.seed(conn)
-    site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
-    token = await kiosks.create_enrolled(conn, site_id=site_id, label="Bench", actor_id=None)
-    await conn.close()
+    token = await demo_kiosk(database_url)
     headers = {"authorization": f"Bearer {token}"}
     # The per-kiosk rate limit protects real tablets; one benchmark "tablet" sends thousands a minute.
     live_server = start_live_server(database_url, tmp_path, extra_env={"SURVEY_KIOSK_RATE": "1000000"})
@@ -134,11 +113,7 @@ async def test_submission_throughput_against_a_bare_insert(database_url: str, tm
 
 @pytest.mark.slow
 async def test_kiosk_first_load_transfer_size(live_server: LiveServer, database_url: str) -> None:
-    conn = await db.connect(database_url)
-    await demo.seed(conn)
-    site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
-    token = await kiosks.create_enrolled(conn, site_id=site_id, label="Bench", actor_id=None)
-    await conn.close()
+    token = await demo_kiosk(database_url)
     paths = [
         "/kiosk",
         "/static/style.css",

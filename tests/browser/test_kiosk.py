@@ -14,8 +14,8 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from questions import versions
 from questions.schemas import SurveyDefinition
-from survey import db, demo, kiosks
-from tests.support import LiveServer
+from survey import db
+from tests.support import LiveServer, demo_kiosk
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,19 +31,21 @@ if (window.speechSynthesis) {
 
 
 async def enrolled_token(database_url: str, survey: SurveyDefinition | None = None) -> str:
-    conn = await db.connect(database_url)
-    try:
-        await demo.seed(conn)
-        site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
-        if survey is not None:
-            survey_id = await versions.create_survey(conn, name="RTL check", definition=survey, actor_id=None)
+    """A kiosk at the demo's first site, running ``survey`` (published) instead of the demo when given."""
+    token = await demo_kiosk(database_url)
+    if survey is not None:
+        conn = await db.connect(database_url)
+        try:
+            survey_id = await versions.create_survey(
+                conn, name="Other survey", definition=survey, actor_id=None
+            )
             await versions.publish(
                 conn, survey_id, actor_id=None, approval=versions.Approval(basis="demo_seed")
             )
-            await conn.execute("UPDATE site SET survey_id = $2 WHERE id = $1", site_id, survey_id)
-        return await kiosks.create_enrolled(conn, site_id=site_id, label="Browser tablet", actor_id=None)
-    finally:
-        await conn.close()
+            await conn.execute("UPDATE site SET survey_id = $1", survey_id)
+        finally:
+            await conn.close()
+    return token
 
 
 async def tablet(browser: Browser, server: LiveServer, token: str, **extra: Any) -> BrowserContext:

@@ -8,9 +8,8 @@ import uuid
 import httpx
 import pytest
 
-from survey import db, demo, kiosks
 from survey.backup import tool
-from tests.support import LiveServer, make_account
+from tests.support import LiveServer, demo_kiosk, make_account
 
 CLIENT_ADDRESS = "127.0.0.77"
 SPOOFED = "203.0.113.199"
@@ -21,13 +20,7 @@ USER_AGENT = "PrivacyProbe/7.3 (zz-unusual-agent)"
 async def test_no_address_or_user_agent_in_log_or_database(
     live_server: LiveServer, database_url: str
 ) -> None:
-    conn = await db.connect(database_url)
-    try:
-        await demo.seed(conn)
-        site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
-        kiosk_token = await kiosks.create_enrolled(conn, site_id=site_id, label="Probe", actor_id=None)
-    finally:
-        await conn.close()
+    kiosk_token = await demo_kiosk(database_url)
     await make_account(database_url, "ada", ["admin"])
     transport = httpx.AsyncHTTPTransport(local_address=CLIENT_ADDRESS)
     headers = {"user-agent": USER_AGENT, "x-forwarded-for": SPOOFED, "x-real-ip": SPOOFED}
