@@ -137,6 +137,14 @@ def summarise(values: Sequence[float] | Array, *, seed: int = SEED) -> Summary:
         )
         low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
         return Summary(n, mean, sd, median, q1, q3, low, high, "bootstrap BCa")
+    return summary_from_moments(n, mean, sd, median, q1, q3)
+
+
+def summary_from_moments(n: int, mean: float, sd: float, median: float, q1: float, q3: float) -> Summary:
+    """A summary from moments and quartiles computed elsewhere (the database), with the 95% t-interval.
+
+    Used for large groups (n > 5,000), where the t-interval's normal approximation of the mean holds.
+    """
     half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
     return Summary(n, mean, sd, median, q1, q3, mean - half, mean + half, "t")
 

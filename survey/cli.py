@@ -11,9 +11,10 @@ import click
 from litestar.cli.main import litestar_group
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from analysis import rescore
 from questions.cli import questions_group
-from survey import accounts, backup, demo, kiosks, logs, migrate, passwords, queries
-from survey.cli_support import SETUP_ERRORS, console, migrate_with_progress, with_database
+from survey import accounts, backup, demo, kiosks, logs, migrate, passwords, queries, synthetic
+from survey.cli_support import SETUP_ERRORS, console, migrate_with_progress, progress_bar, with_database
 from survey.db import Connection, database_url, redact
 from survey.schemas import ROLES, Role
 from survey.settings import Settings
@@ -144,6 +145,30 @@ def demo_seed() -> None:
         click.echo(f"  {account.name:<10} ({', '.join(account.roles)}): {account.password}")
     for site, pin in seeded.pins.items():
         click.echo(f"  staff PIN at {site}: {pin}")
+
+
+@demo_group.command(name="responses")
+@click.option("--count", type=click.IntRange(1, 10_000_000), default=5000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same responses.")
+def demo_responses(count: int, seed: int) -> None:
+    """Add synthetic responses to the demo survey (sites, 12 months, a real change, a small site)."""
+    with progress_bar(f"Adding {count:,} synthetic responses", count) as advance:
+        made = with_database(lambda conn: synthetic.generate(conn, count, seed=seed, progress=advance))
+    click.echo(f"{made:,} synthetic responses added.")
+
+
+@click.group(name="analysis")
+def analysis_group() -> None:
+    """Outcome measures: scores and aggregates."""
+
+
+@analysis_group.command(name="rescore")
+def analysis_rescore() -> None:
+    """Recompute every response's scores with the current scoring rules."""
+    total = with_database(lambda conn: conn.fetchval(rescore.COUNT_RESPONSES))
+    with progress_bar("Rescoring responses", total) as advance:
+        done = with_database(lambda conn: rescore.rescore(conn, progress=advance))
+    click.echo(f"{done:,} responses rescored.")
 
 
 @click.group(name="site")
@@ -304,7 +329,17 @@ def main() -> None:
     """Entry point of the ``survey`` command."""
     os.environ.setdefault("LITESTAR_APP", "survey.app:create_app")
     os.environ.setdefault("LITESTAR_QUIET_CONSOLE", "1")
-    for command in (run_command, db_group, demo_group, site_group, kiosk_group, user_group, questions_group):
+    commands = (
+        run_command,
+        db_group,
+        demo_group,
+        site_group,
+        kiosk_group,
+        user_group,
+        questions_group,
+        analysis_group,
+    )
+    for command in commands:
         litestar_group.add_command(command)  # type: ignore[arg-type] # rich-click's group takes click commands
     try:
         litestar_group(prog_name="survey")

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from questions.validation import DefinitionError
 from questions.versions import SurveyError
@@ -15,9 +23,10 @@ from questions.xlsform import XLSFormError
 from survey import accounts, backup, embedded, kiosks, migrate
 from survey.db import Connection, DatabaseUnavailableError, create_pool, database_url
 from survey.settings import Settings, SettingsError
+from survey.synthetic import SyntheticError
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Iterator
 
 T = TypeVar("T")
 console = Console(stderr=True)
@@ -33,6 +42,7 @@ SETUP_ERRORS = (
     SurveyError,
     XLSFormError,
     kiosks.KioskError,
+    SyntheticError,
 )
 
 
@@ -55,6 +65,20 @@ def with_database(work: Callable[[Connection], Awaitable[T]], *, apply_migration
         return asyncio.run(main())
     except SETUP_ERRORS as error:
         raise click.ClickException(str(error)) from error
+
+
+@contextmanager
+def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on the terminal; the context gives a function that advances it."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda step: bar.advance(task, step)
 
 
 async def migrate_with_progress(conn: Connection) -> list[str]:

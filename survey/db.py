@@ -51,12 +51,23 @@ def _encode_json(value: object) -> str:
     return msgspec.json.encode(value).decode()
 
 
+def _encode_jsonb(value: object) -> bytes:
+    # jsonb's binary form is a version byte (1) and the JSON text; binary also serves COPY.
+    return b"\x01" + msgspec.json.encode(value)
+
+
+def _decode_jsonb(data: bytes) -> object:
+    return msgspec.json.decode(data[1:])
+
+
 async def _init_connection(connection: Connection) -> None:
     # msgspec encodes Structs directly, so definitions and details go in without a detour through dicts.
-    for json_type in ("json", "jsonb"):
-        await connection.set_type_codec(
-            json_type, encoder=_encode_json, decoder=msgspec.json.decode, schema="pg_catalog"
-        )
+    await connection.set_type_codec(
+        "json", encoder=_encode_json, decoder=msgspec.json.decode, schema="pg_catalog"
+    )
+    await connection.set_type_codec(
+        "jsonb", encoder=_encode_jsonb, decoder=_decode_jsonb, schema="pg_catalog", format="binary"
+    )
 
 
 async def connect(url: str) -> Connection:

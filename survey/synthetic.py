@@ -1,0 +1,174 @@
+"""Synthetic responses for development, the demo and benchmarks: realistic, fast (COPY), never real people.
+
+Responses spread over the demo's sites and the last 12 months, in English (70%) and Spanish. Well-being
+(WHO-5) rises and distress (K6) falls over the months, so the dashboard has a real change to show; a
+small outreach site gets a handful of responses in three months, so suppression has groups to hide. Some
+items are skipped or "prefer not to say". Scores come from the same rules as intake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import numpy as np
+
+from analysis.scoring import PREFER_NOT_TO_SAY, score
+from questions import queries as question_queries
+from questions.demo import DEMO_SURVEY_NAME
+from survey import queries
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from questions.schemas import SurveyDefinition
+    from survey.db import Connection
+
+SMALL_SITE: Final = "Riverside Outreach (small)"
+SMALL_SITE_PER_MONTH: Final = 3
+SMALL_SITE_MONTHS: Final = 3
+"""The outreach site ran in the first three of the twelve months only (every hidden cell costs a sibling)."""
+BATCH: Final = 20_000
+SKIP_RATE: Final = 0.03
+DECLINE_RATE: Final = 0.02
+RESPONSE_COLUMNS: Final = [
+    "id",
+    "survey_version_id",
+    "site_id",
+    "language",
+    "period",
+    "linkage",
+    "content_hash",
+]
+ENSURE_SMALL_SITE: Final = """
+INSERT INTO site (name, default_language, survey_id) SELECT $1, 'en', $2
+WHERE NOT EXISTS (SELECT 1 FROM site WHERE lower(name) = lower($1))
+"""
+SITE_IDS: Final = "SELECT id, name FROM site WHERE survey_id = $1 ORDER BY id"
+
+
+class SyntheticError(RuntimeError):
+    """Synthetic data cannot be made here (no demo survey yet)."""
+
+
+def months_back(today: date, count: int) -> list[str]:
+    """The last ``count`` month periods up to this month, oldest first."""
+    periods = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        periods.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return periods[::-1]
+
+
+def _items(rng: np.random.Generator, latent: np.ndarray, size: int, top: int) -> np.ndarray:
+    noise = rng.normal(0, 0.7, size=(latent.size, size))
+    return np.clip(np.rint(latent[:, None] + noise), 0, top).astype(int)
+
+
+def _answers(
+    rng: np.random.Generator, definition: SurveyDefinition, month: np.ndarray
+) -> list[dict[str, Any]]:
+    n = month.size
+    who5 = _items(rng, rng.normal(1.9 + 0.12 * month, 1.0), 5, 5)
+    k6 = _items(rng, rng.normal(2.0 - 0.07 * month, 0.9), 6, 4)
+    choices = {
+        q.key: q.option_codes for q in definition.questions if q.type == "single_choice" and not q.show_if
+    }
+    picks = {key: rng.integers(0, len(codes), size=n) for key, codes in choices.items()}
+    fate = rng.random(size=(n, 11))
+    answers = []
+    for i in range(n):
+        given: dict[str, Any] = {}
+        for j, value in enumerate([*who5[i], *k6[i]]):
+            key = f"who5_{j + 1}" if j < 5 else f"k6_{j - 4}"
+            if fate[i, j] >= SKIP_RATE:
+                given[key] = PREFER_NOT_TO_SAY if fate[i, j] < SKIP_RATE + DECLINE_RATE else int(value)
+        for key, codes in choices.items():
+            given[key] = codes[int(picks[key][i])]
+        answers.append(given)
+    return answers
+
+
+async def generate(
+    conn: Connection,
+    count: int,
+    *,
+    seed: int = 1,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Add ``count`` synthetic responses (with answers and scores) to the demo survey, by COPY.
+
+    Raises:
+        SyntheticError: the demo survey does not exist (run ``survey demo seed`` first).
+    """
+    survey_id = await conn.fetchval(question_queries.SURVEY_BY_NAME, DEMO_SURVEY_NAME)
+    version = await question_queries.latest_version(conn, survey_id) if survey_id else None
+    if version is None:
+        raise SyntheticError("There is no demo survey yet: run `survey demo seed` first.")
+    await conn.execute(ENSURE_SMALL_SITE, SMALL_SITE, survey_id)
+    sites = await conn.fetch(SITE_IDS, survey_id)
+    small = [row["id"] for row in sites if row["name"] == SMALL_SITE]
+    large = [row["id"] for row in sites if row["name"] != SMALL_SITE]
+    periods = months_back(today or datetime.now(UTC).date(), 12)
+    rng = np.random.default_rng(seed)
+    small_count = min(count, SMALL_SITE_PER_MONTH * SMALL_SITE_MONTHS) if small else 0
+    made = 0
+    while made < count:
+        size = min(BATCH, count - made)
+        month = rng.integers(0, len(periods), size=size)
+        site = rng.choice(large, size=size)
+        if made < small_count:
+            take = min(size, small_count - made)
+            site[:take] = small[0]
+            month[:take] = np.arange(take) % SMALL_SITE_MONTHS
+        language = np.where(rng.random(size) < 0.7, "en", "es")
+        await _copy_batch(conn, version.id, version.definition, month, site, language, periods, rng)
+        made += size
+        if progress:
+            progress(size)
+    await queries.audit(conn, "synthetic_responses_added", account_id=None, detail={"count": count})
+    return made
+
+
+async def _copy_batch(
+    conn: Connection,
+    version_id: int,
+    definition: SurveyDefinition,
+    month: np.ndarray,
+    site: np.ndarray,
+    language: np.ndarray,
+    periods: list[str],
+    rng: np.random.Generator,
+) -> None:
+    answers = _answers(rng, definition, month)
+    responses: list[tuple[object, ...]] = []
+    answer_rows: list[tuple[object, ...]] = []
+    score_rows: list[tuple[object, ...]] = []
+    for i, given in enumerate(answers):
+        response_id = uuid.UUID(bytes=rng.bytes(16), version=4)
+        digest = hashlib.sha256(msgspec.json.encode(given, order="sorted")).hexdigest()
+        responses.append(
+            (response_id, version_id, int(site[i]), str(language[i]), periods[int(month[i])], None, digest)
+        )
+        answer_rows.extend((response_id, key, value) for key, value in given.items())
+        for rule in definition.measures:
+            result = score(rule, given)
+            if result is not None:
+                score_rows.append(
+                    (response_id, result.measure, result.value, result.band, result.missing, result.version)
+                )
+    async with conn.transaction():
+        await conn.copy_records_to_table("response", records=responses, columns=RESPONSE_COLUMNS)
+        await conn.copy_records_to_table(
+            "answer", records=answer_rows, columns=["response_id", "question_key", "value"]
+        )
+        await conn.copy_records_to_table(
+            "measure_score",
+            records=score_rows,
+            columns=["response_id", "measure", "value", "band", "missing_items", "scoring_version"],
+        )
