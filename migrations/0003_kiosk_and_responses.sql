@@ -21,14 +21,6 @@ CREATE TABLE kiosk (
 );
 CREATE INDEX kiosk_site_idx ON kiosk (site_id);
 
--- Submissions in the current minute per kiosk, for rate limiting across workers; one row per kiosk,
--- overwritten each minute, never linked to a response.
-CREATE TABLE kiosk_rate (
-    kiosk_id bigint PRIMARY KEY REFERENCES kiosk (id),
-    window_start timestamptz NOT NULL,
-    count integer NOT NULL
-);
-
 CREATE TABLE response (
     id uuid PRIMARY KEY,                    -- random (version 4), made on the tablet
     survey_version_id bigint NOT NULL REFERENCES survey_version (id),

@@ -100,7 +100,10 @@ def validate(definition: SurveyDefinition) -> None:
                 problems.append(
                     f"measure {rule.measure}: item {item} is not a rating question of this survey"
                 )
-            elif not all(rule.item_min <= int(code) <= rule.item_max for code in rated.option_codes):
+            elif not all(
+                isinstance(code, int) and rule.item_min <= code <= rule.item_max
+                for code in rated.option_codes
+            ):
                 problems.append(f"question {item}: option codes fall outside {rule.measure}'s item range")
     if problems:
         raise DefinitionError(problems)

@@ -16,8 +16,8 @@ from openpyxl import Workbook
 
 from analysis.scoring import PREFER_NOT_TO_SAY
 from questions.schemas import Option, Question, SurveyDefinition
-from questions.skip_logic import All, Expression
-from questions.xlsform_relevant import RelevantError, parse_relevant, to_relevant
+from questions.skip_logic import All, AnyOf, Equals, Expression, Not, OneOf, Scalar
+from questions.xlsform_relevant import RelevantError, parse_relevant, plain_number, to_relevant
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -144,8 +144,8 @@ def _type_out(question: Question) -> tuple[str, str]:
         return f"{_TYPES_OUT[question.type]} {question.key}", ""
     if question.type == "number":
         bounds = [
-            f". >= {question.minimum:g}" if question.minimum is not None else "",
-            f". <= {question.maximum:g}" if question.maximum is not None else "",
+            f". >= {plain_number(question.minimum)}" if question.minimum is not None else "",
+            f". <= {plain_number(question.maximum)}" if question.maximum is not None else "",
         ]
         return ("integer" if question.integer else "decimal"), " and ".join(b for b in bounds if b)
     if question.type == "text":
@@ -241,6 +241,40 @@ def _row_question(
         raise XLSFormError([f"{where}: {error}"]) from None
 
 
+def _typed(value: Scalar, codes: list[int | str]) -> Scalar:
+    """XPath writes every option as text (``selected(${q}, '1')``); match a number-coded list's type."""
+    if (
+        isinstance(value, str)
+        and value.lstrip("-").isdigit()
+        and all(isinstance(code, int) for code in codes)
+    ):
+        return int(value)
+    return value
+
+
+def _retype(expression: Expression, codes: dict[str, list[int | str]]) -> Expression:
+    match expression:
+        case Equals(q=key, value=value):
+            return Equals(q=key, value=_typed(value, codes.get(key, [])))
+        case OneOf(q=key, values=values):
+            return OneOf(q=key, values=[_typed(value, codes.get(key, [])) for value in values])
+        case All(of=parts):
+            return All(of=[_retype(part, codes) for part in parts])
+        case AnyOf(of=parts):
+            return AnyOf(of=[_retype(part, codes) for part in parts])
+        case Not(of=part):
+            return Not(of=_retype(part, codes))
+    return expression
+
+
+def _typed_skip_logic(questions: list[Question]) -> list[Question]:
+    codes = {question.key: question.option_codes for question in questions}
+    return [
+        msgspec.structs.replace(q, show_if=_retype(q.show_if, codes)) if q.show_if is not None else q
+        for q in questions
+    ]
+
+
 def import_workbook(content: bytes) -> Imported:
     """Map an XLSForm workbook to a survey definition (a draft to review, never published by import).
 
@@ -262,7 +296,9 @@ def import_workbook(content: bytes) -> Imported:
     notices: list[str] = []
     groups: list[Expression | None] = []
     for number, row in enumerate(book.get("survey") or [], start=2):
-        kind = str(row.get("type", "")).strip().split(" ")[0].lower().replace(" ", "_")
+        words = str(row.get("type", "")).lower().split()
+        # "begin group" and "begin_group" are the same type to pyxform.
+        kind = "_".join(words[:2]) if words[:1] in (["begin"], ["end"]) else (words[0] if words else "")
         where = f"survey row {number} ({row.get('name', '')})"
         if kind in IDENTIFYING_METADATA:
             notices.append(
@@ -270,7 +306,11 @@ def import_workbook(content: bytes) -> Imported:
             )
         elif kind in {"begin_group", "begin_repeat"}:
             relevant = str(row.get("relevant", "")).strip()
-            groups.append(parse_relevant(relevant) if relevant else None)
+            try:
+                groups.append(parse_relevant(relevant) if relevant else None)
+            except RelevantError as error:
+                problems.append(f"{where}: relevant {relevant!r} cannot be mapped: {error}")
+                groups.append(None)
         elif kind in {"end_group", "end_repeat"}:
             if groups:
                 groups.pop()
@@ -288,6 +328,7 @@ def import_workbook(content: bytes) -> Imported:
     languages = list(dict.fromkeys([default, *(lang for q in questions for lang in q.text)]))
     if problems:
         raise XLSFormError(problems)
+    questions = _typed_skip_logic(questions)
     title = str(settings.get("form_title") or settings.get("form_id") or "Imported form")
     definition = SurveyDefinition(title={default: title}, languages=languages, questions=questions)
     return Imported(title, definition, notices)

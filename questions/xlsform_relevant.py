@@ -155,6 +155,13 @@ def parse_relevant(text: str) -> Expression:
     return expression
 
 
+def plain_number(value: float) -> str:
+    """A number as XPath and spreadsheets read it: never in exponent form (1000000, not 1e+06)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return format(value, "f").rstrip("0").rstrip(".")
+
+
 def _literal(value: Scalar) -> str:
     return str(value) if isinstance(value, int) else "'" + value.replace("'", "") + "'"
 
@@ -173,9 +180,9 @@ def to_relevant(expression: Expression, multi: set[str]) -> str:
         case OneOf(q=key, values=values):
             return "(" + " or ".join(equals(key, value) for value in values) + ")" if values else "false()"
         case Greater(q=key, value=value):
-            return f"${{{key}}} > {value:g}"
+            return f"${{{key}}} > {plain_number(value)}"
         case Less(q=key, value=value):
-            return f"${{{key}}} < {value:g}"
+            return f"${{{key}}} < {plain_number(value)}"
         case Answered(q=key):
             return f"(${{{key}}} != '' and not({equals(key, PREFER_NOT_TO_SAY)}))"
         case NotAnswered(q=key):

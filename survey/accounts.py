@@ -72,6 +72,8 @@ async def set_roles(conn: Connection, *, actor_id: int | None, account_id: int, 
     if not roles:
         raise AccountError("Choose at least one role.")
     async with conn.transaction():
+        # Admins first, in id order, then the account: two admins changing each other never deadlock.
+        await conn.execute(queries.LOCK_ADMINS)
         account = await _locked_account(conn, account_id)
         if "admin" in account.roles and "admin" not in roles and account.active:
             await _keep_an_admin(conn)
@@ -93,6 +95,7 @@ async def set_active(conn: Connection, *, actor_id: int | None, account_id: int,
         AccountError: no such account, or it is the last active admin.
     """
     async with conn.transaction():
+        await conn.execute(queries.LOCK_ADMINS)
         account = await _locked_account(conn, account_id)
         if not active and account.active and "admin" in account.roles:
             await _keep_an_admin(conn)
@@ -220,7 +223,6 @@ async def _reload(conn: Connection, account_id: int) -> Account:
 
 
 async def _keep_an_admin(conn: Connection) -> None:
-    # Lock every admin row so two admins demoting each other at once cannot both succeed.
-    await conn.execute(queries.LOCK_ADMINS)
+    # The caller holds every admin row's lock, so two admins demoting each other cannot both succeed.
     if await conn.fetchval(queries.ACTIVE_ADMINS) <= 1:
         raise AccountError("This is the last active admin: make another admin first.")

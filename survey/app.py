@@ -21,7 +21,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from survey import db, logs
+from survey import db, kiosks, logs
 from survey.admin_routes import AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
 from survey.errors import http_error, server_error
@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
         lifespan=[db.pool_lifespan],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "kiosk_rate": kiosks.RateLimiter(settings.kiosk_rate)}),
         middleware=[
             logs.request_log_middleware,
             DefineMiddleware(

@@ -35,7 +35,8 @@ INSERT_SCORE: Final = """
 INSERT INTO measure_score (response_id, measure, value, band, missing_items, scoring_version)
 VALUES ($1, $2, $3, $4, $5, $6)
 """
-SITE_SURVEY: Final = "SELECT survey_id FROM site WHERE id = $1"
+LARGEST_NUMBER: Final = 1e12
+"""Numbers beyond this are refused before any arithmetic (no survey asks for one)."""
 
 
 class IntakeError(ValueError):
@@ -55,12 +56,16 @@ def period_of(day: date, granularity: Literal["month", "week"]) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def _normalised(part: str) -> str:
+    """One way of writing each part: upper case, and numbers without leading zeros ("07" = "7")."""
+    cleaned = part.strip().upper()
+    return str(int(cleaned)) if cleaned.isdecimal() else cleaned
+
+
 def linkage_hashes(pepper: str, parts: list[str]) -> list[str]:
     """Each part of a linkage code as a keyed HMAC, so parts can be matched one by one, never read."""
     return [
-        hmac.new(
-            pepper.encode(), f"linkage:{index}:{part.strip().upper()}".encode(), hashlib.sha256
-        ).hexdigest()
+        hmac.new(pepper.encode(), f"linkage:{index}:{_normalised(part)}".encode(), hashlib.sha256).hexdigest()
         for index, part in enumerate(parts)
     ]
 
@@ -86,6 +91,8 @@ def _problem(question: Question, value: AnswerValue) -> str | None:
     if question.type == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
             return "the answer must be a number"
+        if not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
+            return "the answer is not a number this question can take"
         if question.integer and not float(value).is_integer():
             return "the answer must be a whole number"
         low = question.minimum if question.minimum is not None else float("-inf")
@@ -93,6 +100,8 @@ def _problem(question: Question, value: AnswerValue) -> str | None:
         return None if low <= value <= high else f"the answer must be between {low:g} and {high:g}"
     if not isinstance(value, str) or not value.strip():
         return "the answer must be some text"
+    if any(ord(character) < 32 and character not in "\n\t" for character in value):
+        return "the answer holds control characters"
     return (
         None
         if len(value) <= question.max_length
@@ -138,10 +147,11 @@ async def store(
     """
     if submission.id.version != 4:
         raise IntakeError("id", "must be a random (version 4) UUID: other versions carry time or device")
+    # Any published version is accepted, not only the site's current one: a tablet may send, after a
+    # long offline spell, a response to the survey the site ran before an admin switched it.
     version = await question_queries.version(conn, submission.survey_version)
-    site_survey = await conn.fetchval(SITE_SURVEY, kiosk.site_id)
-    if version is None or version.survey_id != site_survey:
-        raise IntakeError("survey_version", "is not a published version of the survey this site runs")
+    if version is None:
+        raise IntakeError("survey_version", "is not a published survey version")
     definition = version.definition
     if submission.language not in definition.languages:
         raise IntakeError("language", f"must be one of {', '.join(definition.languages)}")

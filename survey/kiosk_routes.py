@@ -176,7 +176,8 @@ class KioskApiController(Controller):
     ) -> Response[Stored]:
         """Store a completed response: 201 new, 200 the same again, 409 the same id with other content."""
         identity = provide_kiosk(request)
-        if not await kiosks.take_rate(conn, identity.kiosk_id, settings.kiosk_rate):
+        limiter: kiosks.RateLimiter = request.app.state.kiosk_rate
+        if not limiter.allow(identity.kiosk_id):
             raise HTTPException(
                 status_code=429,
                 detail="Too many responses from this tablet this minute.",

@@ -38,7 +38,7 @@ UPDATE_PASSWORD: Final = "UPDATE account SET password_hash = $2 WHERE id = $1"
 UPDATE_DISPLAY_NAME: Final = "UPDATE account SET display_name = $2 WHERE id = $1"
 PASSWORD_HASH: Final = "SELECT password_hash FROM account WHERE id = $1"
 LOCK_ACCOUNT: Final = "SELECT 1 FROM account WHERE id = $1 FOR UPDATE"
-LOCK_ADMINS: Final = "SELECT 1 FROM account WHERE 'admin' = ANY(roles) FOR UPDATE"
+LOCK_ADMINS: Final = "SELECT 1 FROM account WHERE 'admin' = ANY(roles) ORDER BY id FOR UPDATE"
 ACTIVE_ADMINS: Final = "SELECT count(*) FROM account WHERE active AND 'admin' = ANY(roles)"
 
 INSERT_SESSION: Final = (

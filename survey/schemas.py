@@ -185,7 +185,8 @@ def role_list(roles: list[Role] | Role) -> list[Role]:
 AnswerValue = int | float | str | list[int | str]
 """An answer: an option code, a list of codes, a number, text, or ``"prefer_not_to_say"``."""
 
-LinkagePart = Annotated[str, Meta(min_length=1, max_length=4, pattern=r"^[A-Za-z0-9]+$")]
+LinkagePart = Annotated[str, Meta(min_length=1, max_length=4, pattern=r"^[^\W_]+$")]
+"""Letters (any script) or digits."""
 
 
 class LinkageCode(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

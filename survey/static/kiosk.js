@@ -39,6 +39,8 @@
     return node;
   }
 
+  function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
+
   function local(texts) { return (texts && (texts[session.language] || texts[kiosk.definition.languages[0]])) || ""; }
 
   function speak(text, force) {
@@ -80,16 +82,20 @@
   }
 
   function post(item) {
+    var controller = new AbortController();
+    var timer = window.setTimeout(function () { controller.abort(); }, 15000);
     return fetch("/api/kiosk/responses", {
-      method: "POST", credentials: "same-origin", cache: "no-store",
+      method: "POST", credentials: "same-origin", cache: "no-store", signal: controller.signal,
       headers: { "Content-Type": "application/json", "X-Kiosk-Request": "1" },
       body: JSON.stringify(item),
     }).then(function (response) {
-      // Stored now or before: done. A refusal that can never succeed is dropped too, or it would block
-      // the outbox for ever; 401 (tablet turned off) and 429/5xx are kept for later.
-      var done = response.ok || [400, 409, 422].indexOf(response.status) !== -1;
-      return done;
-    }, function () { return false; });
+      // A refusal that can never succeed is dropped, or it would sit on the tablet for ever; 401 (tablet
+      // turned off), 429 and server errors are kept for later.
+      if ([400, 409, 422].indexOf(response.status) !== -1) return true;
+      if (!response.ok) return false;
+      // Stored now or before, by our server: its answer names this response (a captive portal's does not).
+      return response.json().then(function (body) { return body.id === item.id; }, function () { return false; });
+    }, function () { return false; }).finally(function () { window.clearTimeout(timer); });
   }
 
   var flushing = null;
@@ -207,7 +213,7 @@
     // Answers of the questions before `upTo` that are shown, in order (hidden answers never count).
     var given = {};
     questions().slice(0, upTo).forEach(function (question, index) {
-      if (question.key in session.answers && (!question.show_if || window.SkipLogic.evaluate(question.show_if, given))) {
+      if (has(session.answers, question.key) && (!question.show_if || window.SkipLogic.evaluate(question.show_if, given))) {
         given[question.key] = session.answers[question.key];
       }
     });
@@ -338,7 +344,7 @@
       button(t("Skip the code"), function () { session.linkage = null; review(); }, { "class": "big" }),
       button(t("Use this code"), function () {
         var parts = [0, 1, 2].map(function (i) { return document.getElementById("linkage-" + i).value.trim().toUpperCase(); });
-        session.linkage = parts.every(function (part) { return /^[A-Z0-9]+$/.test(part); }) ? parts : null;
+        session.linkage = parts.every(function (part) { return /^[\p{L}\p{N}]+$/u.test(part); }) ? parts : null;
         review();
       }, { "class": "big primary" }),
     ])])));
@@ -346,7 +352,8 @@
 
   function review() {
     var shown = visibleIndexes();
-    var answered = shown.filter(function (index) { return questions()[index].key in shownAnswers(questions().length); });
+    var given = shownAnswers(questions().length);
+    var answered = shown.filter(function (index) { return has(given, questions()[index].key); });
     var askable = shown.filter(function (index) { return questions()[index].type !== "info"; });
     show(el("section", { "class": "screen review", "aria-labelledby": "screen-title" }, [
       el("h1", { id: "screen-title", text: t("Ready to send?") }),
@@ -371,18 +378,22 @@
     var language = session.language;
     session = null;
     stopIdle();
-    flush().then(function (sent) { thanks(language, sent && !outbox().length); });
+    thanks(language);
+    flush().then(function (sent) {
+      var status = document.querySelector(".thanks .status");
+      if (status && sent) status.textContent = (kiosk.ui[language] || {})["Your answers were sent."];
+    });
   }
 
-  function thanks(language, sent) {
+  function thanks(language) {
     session = { language: language, readAloud: false, answers: {} };
     var seconds = THANKS_S;
     var countdown = el("p", { "class": "countdown", text: t("Starting over in {seconds} seconds.", { seconds: seconds }) });
     var resources = kiosk.resources ? [el("h2", { text: t("Here for you") }), el("p", { "class": "resources", text: kiosk.resources })] : [];
     show(el("section", { "class": "screen thanks", "aria-labelledby": "screen-title" }, [
       el("h1", { id: "screen-title", text: t("Thank you") }),
-      el("p", { "class": "status", role: "status", text: sent ? t("Your answers were sent.") :
-        t("Your answers are saved on this tablet and will be sent when the connection comes back.") }),
+      el("p", { "class": "status", role: "status",
+        text: t("Your answers are saved on this tablet and will be sent when the connection comes back.") }),
     ].concat(resources, [countdown, button(t("Start over now"), reset, { "class": "big primary" })])));
     session = null;
     window.setInterval(function () {
@@ -399,6 +410,10 @@
       el("p", { text: message })]));
   }
 
+  // A page brought back from the back-forward cache could hold someone's answers: start afresh.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) reset(); });
+  var exitForm = document.querySelector(".staff-exit form");
+  if (exitForm) exitForm.addEventListener("submit", function () { session = null; root.replaceChildren(); });
   window.addEventListener("online", flush);
   window.setInterval(flush, 60 * 1000);
   if ("serviceWorker" in navigator) navigator.serviceWorker.register("/kiosk-sw.js", { scope: "/kiosk" }).catch(function () {});

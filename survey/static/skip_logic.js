@@ -13,8 +13,13 @@
     return typeof answer === "number" && isFinite(answer) ? answer : null;
   }
 
+  function answerTo(answers, key) {
+    // Only the answers' own keys: a question keyed "constructor" must not find Object.prototype's.
+    return Object.prototype.hasOwnProperty.call(answers, key) ? answers[key] : undefined;
+  }
+
   function evaluate(expression, answers) {
-    var given = expression.q === undefined ? [] : values(answers[expression.q]);
+    var given = expression.q === undefined ? [] : values(answerTo(answers, expression.q));
     var n;
     switch (expression.op) {
       case "eq":
@@ -22,10 +27,10 @@
       case "in":
         return given.some(function (value) { return expression.values.indexOf(value) !== -1; });
       case "gt":
-        n = number(answers[expression.q]);
+        n = number(answerTo(answers, expression.q));
         return n !== null && n > expression.value;
       case "lt":
-        n = number(answers[expression.q]);
+        n = number(answerTo(answers, expression.q));
         return n !== null && n < expression.value;
       case "answered":
         return given.length > 0;

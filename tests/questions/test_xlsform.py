@@ -200,3 +200,25 @@ def test_relevant_expressions_map_to_skip_logic(text: str, expected: object) -> 
 def test_relevant_expressions_outside_the_subset_are_refused(text: str) -> None:
     with pytest.raises(RelevantError):
         parse_relevant(text)
+
+
+def test_groups_with_spaces_and_number_coded_choices_import() -> None:
+    form = workbook(
+        survey=[
+            ["type", "name", "label", "relevant"],
+            ["begin group", "g", "", "${score} > 0"],
+            ["select_one scale", "score", "Score", ""],
+            ["text", "why", "Why?", "selected(${score}, '2')"],
+            ["end group", "g", "", ""],
+        ],
+        choices=[["list_name", "name", "label"], ["scale", "1", "One"], ["scale", "2", "Two"]],
+    )
+    questions = xlsform.import_workbook(form).definition.questions
+    assert [q.key for q in questions] == ["score", "why"]
+    assert questions[1].show_if == All(of=[Greater(q="score", value=0), Equals(q="score", value=2)])
+
+
+def test_large_bounds_export_without_exponents() -> None:
+    from questions.xlsform_relevant import plain_number
+
+    assert (plain_number(1_000_000), plain_number(2.5), plain_number(0.125)) == ("1000000", "2.5", "0.125")

@@ -252,3 +252,28 @@ async def test_too_many_responses_from_one_kiosk_are_slowed(
             for _ in range(3)
         ]
     assert statuses == [201, 201, 429]
+
+
+@pytest.mark.parametrize(
+    ("answers", "field"),
+    [
+        ({"meals_days": 10**400}, "answers.meals_days"),
+        ({"program_feedback": "more\u0000hours"}, "answers.program_feedback"),
+    ],
+)
+async def test_crafted_values_are_refused_not_crashing(
+    client: Client, kiosk: dict[str, Any], answers: dict[str, Any], field: str
+) -> None:
+    response = await client.post(
+        "/api/kiosk/responses",
+        content=msgspec.json.encode(body(kiosk, answers)),
+        headers={**kiosk["headers"], "content-type": "application/json"},
+    )
+    assert response.status_code in {400, 422}
+    if response.status_code == 422:
+        assert response.json()["extra"] == {"field": field}
+
+
+def test_linkage_parts_match_however_a_number_is_written() -> None:
+    assert linkage_hashes("p", ["m", "07", "b"]) == linkage_hashes("p", ["M", "7", "B"])
+    assert linkage_hashes("p", ["É", "7", "ب"]) != linkage_hashes("p", ["E", "7", "ب"])

@@ -97,3 +97,10 @@ async def test_admin_sets_a_sites_survey_resources_and_pin(
     assert (saved.status_code, pin.status_code, short.status_code) == (200, 200, 400)
     assert await conn.fetchval("SELECT resources FROM site WHERE id = $1", site_id) == "Naloxone at the desk."
     assert await kiosks.check_pin(conn, site_id=site_id, pin="2468")
+
+
+def test_the_rate_limiter_counts_a_minute_per_kiosk() -> None:
+    limiter = kiosks.RateLimiter(per_minute=2)
+    assert [limiter.allow(1, now=0), limiter.allow(1, now=1), limiter.allow(1, now=2)] == [True, True, False]
+    assert limiter.allow(2, now=2)
+    assert limiter.allow(1, now=61)
