@@ -1,0 +1,87 @@
+"""``GET /api/evaluate/summary`` on synthetic responses: figures, suppression, refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from survey import demo, synthetic
+from survey.db import Connection
+from tests.support import make_account, raw_token
+
+Client = AsyncTestClient[Litestar]
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+async def evaluator(conn: Connection, database_url: str) -> dict[str, str]:
+    await demo.seed(conn)
+    await synthetic.generate(conn, 3000, seed=3, today=TODAY)
+    account = await make_account(database_url, "eva", ["evaluator"])
+    return {"authorization": f"Bearer {await raw_token(database_url, account.id)}"}
+
+
+async def summary(client: Client, headers: dict[str, str], **params: str) -> dict[str, Any]:
+    response = await client.get("/api/evaluate/summary", params={"survey": "1", **params}, headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_overall_summary_matches_the_database(
+    client: Client, evaluator: dict[str, str], conn: Connection
+) -> None:
+    body = await summary(client, evaluator)
+    who5 = next(row for row in body["rows"] if row["measure"] == "who5")
+    expected = await conn.fetchrow(
+        "SELECT count(*) AS n, avg(value) AS mean FROM measure_score WHERE measure = 'who5'"
+    )
+    assert body["k"] == 11
+    assert who5["n"] == expected["n"]
+    assert who5["mean"] == pytest.approx(expected["mean"])
+    assert who5["ci_low"] < who5["mean"] < who5["ci_high"]
+    assert who5["ci_method"] == "bootstrap BCa"
+
+
+async def test_small_groups_and_what_would_reveal_them_carry_no_figures(
+    client: Client, evaluator: dict[str, str]
+) -> None:
+    body = await summary(client, evaluator, group_by="site,period")
+    hidden = [row for row in body["rows"] if row["suppressed"]]
+    small = [row for row in hidden if row["site"] == synthetic.SMALL_SITE]
+    assert small, "the small outreach site's months must be hidden"
+    assert all(set(row) >= {"n", "mean"} and row["n"] is None and row["mean"] is None for row in hidden)
+    for measure in ("who5", "k6"):
+        for period in {row["period"] for row in small}:
+            same_period = [r for r in hidden if r["measure"] == measure and r["period"] == period]
+            assert len(same_period) != 1, "one hidden group in a period could be recovered from the total"
+
+
+async def test_periods_filter_and_group(client: Client, evaluator: dict[str, str]) -> None:
+    body = await summary(client, evaluator, group_by="period", **{"from": "2026-06", "to": "2026-11"})
+    periods = sorted({row["period"] for row in body["rows"]})
+    assert periods == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"group_by": "site,period,language"}, "group_by"), ({"group_by": "colour"}, "group_by")],
+)
+async def test_bad_parameters_are_400_naming_them(
+    client: Client, evaluator: dict[str, str], params: dict[str, str], field: str
+) -> None:
+    response = await client.get("/api/evaluate/summary", params={"survey": "1", **params}, headers=evaluator)
+    assert response.status_code == 400
+    assert field in response.text
+
+
+async def test_a_bad_period_is_refused(client: Client, evaluator: dict[str, str]) -> None:
+    response = await client.get(
+        "/api/evaluate/summary", params={"survey": "1", "from": "last year"}, headers=evaluator
+    )
+    assert response.status_code == 400
+    assert "from" in response.text
