@@ -40,6 +40,7 @@ async def test_overall_summary_matches_the_database(
     expected = await conn.fetchrow(
         "SELECT count(*) AS n, avg(value) AS mean FROM measure_score WHERE measure = 'who5'"
     )
+    assert expected is not None
     assert body["k"] == 11
     assert who5["n"] == expected["n"]
     assert who5["mean"] == pytest.approx(expected["mean"])
