@@ -1,18 +1,27 @@
-"""The evaluator's scripted access: suppressed aggregate tables as JSON (``Authorization: Bearer``)."""
+"""The evaluator's side: the dashboard, printable report and exports, and scripted access to the summary."""
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
+from urllib.parse import urlencode
 
-from litestar import Controller, get
+import msgspec
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
-from litestar.params import QueryParameter
+from litestar.params import FromQuery, QueryParameter
+from litestar.response import Template
 
-from analysis import queries, summary
-from survey.auth import requires_role
-from survey.db import ConnectionDependency
+from analysis import charts, exports, queries, summary, tables
+from questions import queries as question_queries
+from survey.auth import requires_role, signed_in
+from survey.db import Connection, ConnectionDependency
+from survey.pages import page
+from survey.queries import audit
 from survey.settings import Settings
+
+if TYPE_CHECKING:
+    from analysis.tables import Tables
 
 PERIOD: Final = r"^\d{4}-(\d{2}|W\d{2})$"
 
@@ -73,3 +82,167 @@ class EvaluateApiController(Controller):
             last=last or "9999",
         )
         return await summary.summary(conn, grouping, dimensions, settings.min_cell)
+
+
+class Filters(msgspec.Struct, frozen=True):
+    """The dashboard's choices, from its query string."""
+
+    survey: int
+    first: str
+    last: str
+    group_by: list[str]
+
+
+async def _filters(
+    conn: Connection, survey: int | None, group_by: str, first: str | None, last: str | None
+) -> Filters:
+    chosen = survey
+    if chosen is None:
+        chosen = next((s.id for s in await question_queries.surveys(conn) if s.latest_version), None)
+    if chosen is None:
+        raise HTTPException(status_code=404, detail="No survey has a published version yet.")
+    return Filters(chosen, first or "0000", last or "9999", parse_group_by(group_by or "site"))
+
+
+def _points(rows: list[summary.SummaryRow], measure: str, label: str) -> list[charts.Point]:
+    return [
+        charts.Point(str(getattr(row, label)), row.mean, row.ci_low, row.ci_high)
+        for row in rows
+        if row.measure == measure
+        and not row.suppressed
+        and row.mean is not None
+        and row.ci_low is not None
+        and row.ci_high is not None
+    ]
+
+
+def _charts(tables: Tables) -> dict[str, dict[str, str]]:
+    drawn: dict[str, dict[str, str]] = {}
+    for rule in tables.measures:
+        over_time = _points(tables.by_period.rows, rule.measure, "period")
+        by_site = _points(tables.by_site.rows, rule.measure, "site")
+        drawn[rule.measure] = {
+            "time": charts.line_chart(
+                f"{rule.measure}-time",
+                f"{rule.name} by month",
+                over_time,
+                rule.score_min,
+                rule.score_max,
+                f"Mean {rule.name} by month",
+            ),
+            "site": charts.bar_chart(
+                f"{rule.measure}-site",
+                f"{rule.name} by site",
+                by_site,
+                rule.score_min,
+                rule.score_max,
+                f"Mean {rule.name} by site",
+            ),
+        }
+    return drawn
+
+
+class EvaluateController(Controller):
+    """The evaluator's dashboard, printable report and exports (aggregates only, never response rows)."""
+
+    path = "/evaluate"
+    guards = [requires_role("evaluator")]
+    tags = ["evaluate"]
+    include_in_schema = False
+
+    async def _tables(self, conn: Connection, filters: Filters, k: int) -> Tables:
+        try:
+            return await tables.build(
+                conn, filters.survey, group_by=filters.group_by, first=filters.first, last=filters.last, k=k
+            )
+        except LookupError as missing:
+            raise HTTPException(status_code=404, detail=str(missing)) from None
+
+    @get("/", operation_id="evaluate_page")
+    async def dashboard(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        settings: NamedDependency[Settings],
+        survey: FromQuery[int | None] = None,
+        group_by: FromQuery[str] = "site",
+        first: Annotated[str | None, QueryParameter(name="from", pattern=PERIOD)] = None,
+        last: Annotated[str | None, QueryParameter(name="to", pattern=PERIOD)] = None,
+    ) -> Template:
+        """Cards, charts, comparisons and distributions; filters update the results by htmx."""
+        filters = await _filters(conn, survey, group_by, first, last)
+        built = await self._tables(conn, filters, settings.min_cell)
+        context = {
+            "t": built,
+            "charts": _charts(built),
+            "filters": filters,
+            "query": _query(filters),
+            "surveys": [s for s in await question_queries.surveys(conn) if s.latest_version],
+        }
+        return page(request, "evaluate/index.html", "results", context)
+
+    @get("/report", operation_id="evaluate_report")
+    async def report(
+        self,
+        conn: ConnectionDependency,
+        settings: NamedDependency[Settings],
+        survey: FromQuery[int | None] = None,
+        group_by: FromQuery[str] = "site",
+        first: Annotated[str | None, QueryParameter(name="from", pattern=PERIOD)] = None,
+        last: Annotated[str | None, QueryParameter(name="to", pattern=PERIOD)] = None,
+    ) -> Template:
+        """The same tables and charts as one printable page."""
+        filters = await _filters(conn, survey, group_by, first, last)
+        built = await self._tables(conn, filters, settings.min_cell)
+        return Template(
+            "evaluate/report.html",
+            context={"t": built, "charts": _charts(built), "filters": filters, "methods": exports.METHODS},
+        )
+
+    @get("/export", operation_id="evaluate_export")
+    async def export(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        settings: NamedDependency[Settings],
+        format: FromQuery[Literal["zip", "xlsx", "json"]] = "zip",
+        survey: FromQuery[int | None] = None,
+        group_by: FromQuery[str] = "site",
+        first: Annotated[str | None, QueryParameter(name="from", pattern=PERIOD)] = None,
+        last: Annotated[str | None, QueryParameter(name="to", pattern=PERIOD)] = None,
+    ) -> Response[bytes]:
+        """The suppressed tables as a zip of CSV files with a Frictionless data package, XLSX or JSON."""
+        filters = await _filters(conn, survey, group_by, first, last)
+        built = await self._tables(conn, filters, settings.min_cell)
+        content, media_type = {
+            "zip": (exports.zip_bundle, "application/zip"),
+            "xlsx": (exports.workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            "json": (exports.as_json, "application/json"),
+        }[format]
+        await audit(
+            conn,
+            "export",
+            account_id=signed_in(request).account_id,
+            subject=str(filters.survey),
+            detail={
+                "format": format,
+                "from": filters.first,
+                "to": filters.last,
+                "group_by": filters.group_by,
+            },
+        )
+        name = f"survey-{filters.survey}-aggregates.{format}"
+        return Response(
+            content(built),
+            media_type=media_type,
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
+
+
+def _query(filters: Filters) -> str:
+    parts = {"survey": str(filters.survey), "group_by": ",".join(filters.group_by)}
+    if filters.first != "0000":
+        parts["from"] = filters.first
+    if filters.last != "9999":
+        parts["to"] = filters.last
+    return urlencode(parts)

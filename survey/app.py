@@ -21,7 +21,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from analysis.routes import EvaluateApiController
+from analysis.routes import EvaluateApiController, EvaluateController
 from survey import db, kiosks, logs
 from survey.admin_routes import AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             SiteAdminController,
             ApiController,
             EvaluateApiController,
+            EvaluateController,
             KioskPageController,
             KioskApiController,
             service_worker,

@@ -101,4 +101,6 @@ def home_for(principal: Principal) -> str:
     """Where a signed-in person lands: the first section their roles open."""
     if "admin" in principal.roles:
         return "/admin"
+    if "evaluator" in principal.roles:
+        return "/evaluate"
     return "/account"

@@ -42,6 +42,7 @@ SECTION_ROLES: list[tuple[str, frozenset[str] | None]] = [
     ("/admin", frozenset({"admin"})),
     ("/api/kiosk/", frozenset()),  # kiosk token only: no account of any role opens it
     ("/api/", frozenset({"evaluator"})),
+    ("/evaluate", frozenset({"evaluator"})),
     ("/kiosk", frozenset()),
 ]
 

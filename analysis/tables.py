@@ -1,0 +1,245 @@
+"""The aggregate tables every evaluator view and export shows, all passed through suppression first.
+
+``build`` gathers, for one survey and period range: the summary by the chosen grouping, the overall
+summary, band shares, the first-versus-last period comparison, reliability per instrument, and the
+answer distribution of each choice question.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+import msgspec
+
+from analysis import queries, stats, summary
+from analysis.scoring import PREFER_NOT_TO_SAY, ScoringRule
+from analysis.suppression import suppress_table
+
+if TYPE_CHECKING:
+    from survey.db import Connection
+
+from questions.schemas import SurveyDefinition
+
+RELIABILITY_SAMPLE: Final = 5000
+"""Cronbach's alpha uses up to this many complete responses (by random response id: a random sample)."""
+
+LATEST_DEFINITION: Final = """
+SELECT definition FROM survey_version WHERE survey_id = $1 ORDER BY number DESC LIMIT 1
+"""
+BAND_COUNTS: Final = """
+SELECT m.band, count(*) AS n FROM measure_score m
+JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND m.measure = $4 AND m.band IS NOT NULL
+GROUP BY m.band
+"""
+PERIOD_SCORES: Final = """
+SELECT m.value FROM measure_score m
+JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period = $2 AND m.measure = $3
+"""
+PERIODS: Final = """
+SELECT DISTINCT r.period FROM response r JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 ORDER BY 1
+"""
+ITEM_ROWS: Final = """
+SELECT a.response_id, a.question_key, a.value FROM answer a
+JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
+  AND a.response_id IN (
+    SELECT r2.id FROM response r2 JOIN survey_version v2 ON v2.id = r2.survey_version_id
+    WHERE v2.survey_id = $1 AND r2.period >= $2 AND r2.period <= $3 ORDER BY r2.id LIMIT $5)
+"""
+ANSWER_COUNTS: Final = """
+SELECT a.question_key, a.value, count(*) AS n FROM answer a
+JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
+GROUP BY 1, 2
+"""
+
+
+class BandRow(msgspec.Struct, frozen=True):
+    """Responses in one band of one measure; ``None`` figures are hidden."""
+
+    measure: str
+    band: str
+    label: str
+    count: int | None
+    share: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+class ComparisonRow(msgspec.Struct, frozen=True):
+    """First against last period of the range, or why it is not shown."""
+
+    measure: str
+    before: str
+    after: str
+    result: stats.Comparison | None
+    note: str
+
+
+class ReliabilityRow(msgspec.Struct, frozen=True):
+    """Cronbach's alpha of one measure's items, or why it is not shown."""
+
+    measure: str
+    result: stats.Reliability | None
+    note: str
+
+
+class ItemRow(msgspec.Struct, frozen=True):
+    """How many chose one option of one question; ``None`` is hidden."""
+
+    question: str
+    option: str
+    label: str
+    count: int | None
+
+
+class Tables(msgspec.Struct, frozen=True):
+    """Everything an evaluator sees for one survey and period range."""
+
+    survey: int
+    k: int
+    first: str
+    last: str
+    group_by: list[str]
+    measures: list[ScoringRule]
+    overall: summary.SummaryTable
+    grouped: summary.SummaryTable
+    by_period: summary.SummaryTable
+    by_site: summary.SummaryTable
+    bands: list[BandRow]
+    comparisons: list[ComparisonRow]
+    reliability: list[ReliabilityRow]
+    items: list[ItemRow]
+
+
+def _grouping(survey_id: int, dimensions: list[str], first: str, last: str) -> queries.Grouping:
+    return queries.Grouping(
+        survey_id,
+        "site" in dimensions,
+        "period" in dimensions,
+        "language" in dimensions,
+        "version" in dimensions,
+        first,
+        last,
+    )
+
+
+async def _bands(
+    conn: Connection, survey_id: int, first: str, last: str, rule: ScoringRule, k: int
+) -> list[BandRow]:
+    counts = {
+        row["band"]: row["n"] for row in await conn.fetch(BAND_COUNTS, survey_id, first, last, rule.measure)
+    }
+    shown = suppress_table([[counts.get(band.key, 0) for band in rule.bands]], k) if rule.bands else None
+    total = sum(counts.values())
+    rows = []
+    for index, band in enumerate(rule.bands):
+        count = shown.cells[0][index] if shown else None
+        if count is None or shown is None or shown.total is None:
+            rows.append(BandRow(rule.measure, band.key, band.label, None, None, None, None))
+            continue
+        low, high = stats.wilson(count, total)
+        rows.append(
+            BandRow(rule.measure, band.key, band.label, count, count / total if total else 0.0, low, high)
+        )
+    return rows
+
+
+async def _comparison(
+    conn: Connection, survey_id: int, periods: list[str], rule: ScoringRule, k: int
+) -> ComparisonRow:
+    if len(periods) < 2:
+        return ComparisonRow(rule.measure, "", "", None, "Needs at least two periods in the range.")
+    before_period, after_period = periods[0], periods[-1]
+    before = [r["value"] for r in await conn.fetch(PERIOD_SCORES, survey_id, before_period, rule.measure)]
+    after = [r["value"] for r in await conn.fetch(PERIOD_SCORES, survey_id, after_period, rule.measure)]
+    if len(before) < k or len(after) < k:
+        return ComparisonRow(rule.measure, before_period, after_period, None, f"A period has fewer than {k}.")
+    result = stats.compare(before, after, meaningful_change=rule.meaningful_change)
+    return ComparisonRow(rule.measure, before_period, after_period, result, "")
+
+
+async def _reliability(
+    conn: Connection, survey_id: int, first: str, last: str, rule: ScoringRule, k: int
+) -> ReliabilityRow:
+    rows = await conn.fetch(ITEM_ROWS, survey_id, first, last, rule.items, RELIABILITY_SAMPLE)
+    by_response: dict[object, dict[str, object]] = {}
+    for row in rows:
+        by_response.setdefault(row["response_id"], {})[row["question_key"]] = row["value"]
+    complete = [
+        [answers[item] for item in rule.items]
+        for answers in by_response.values()
+        if all(isinstance(answers.get(item), int) for item in rule.items)
+    ]
+    if len(complete) < max(k, 3):
+        return ReliabilityRow(rule.measure, None, f"Fewer than {max(k, 3)} complete responses.")
+    return ReliabilityRow(rule.measure, stats.cronbach_alpha(complete), "")  # type: ignore[arg-type]
+
+
+async def _items(
+    conn: Connection, survey_id: int, first: str, last: str, definition: SurveyDefinition, k: int
+) -> list[ItemRow]:
+    questions = [q for q in definition.questions if q.type in {"single_choice", "multi_choice"}]
+    counts: dict[tuple[str, str], int] = {}
+    for row in await conn.fetch(ANSWER_COUNTS, survey_id, first, last, [q.key for q in questions]):
+        values = row["value"] if isinstance(row["value"], list) else [row["value"]]
+        for value in values:
+            key = (row["question_key"], str(value))
+            counts[key] = counts.get(key, 0) + row["n"]
+    result = []
+    for question in questions:
+        language = definition.languages[0]
+        options = [(str(o.code), o.label.get(language, str(o.code))) for o in question.options]
+        options.append((PREFER_NOT_TO_SAY, "Prefer not to say"))
+        line = suppress_table([[counts.get((question.key, code), 0) for code, _ in options]], k)
+        result += [
+            ItemRow(question.key, code, label, line.cells[0][i]) for i, (code, label) in enumerate(options)
+        ]
+    return result
+
+
+async def build(
+    conn: Connection, survey_id: int, *, group_by: list[str], first: str, last: str, k: int
+) -> Tables:
+    """Every aggregate table for one survey and period range, suppressed."""
+    row = await conn.fetchrow(LATEST_DEFINITION, survey_id)
+    if row is None:
+        raise LookupError(f"survey {survey_id} has no published version")
+    definition = msgspec.convert(row["definition"], SurveyDefinition)
+    measures = definition.measures
+    periods = [r["period"] for r in await conn.fetch(PERIODS, survey_id, first, last)]
+    tables = {}
+    for name, dimensions in (
+        ("overall", []),
+        ("grouped", group_by),
+        ("by_period", ["period"]),
+        ("by_site", ["site"]),
+    ):
+        tables[name] = await summary.summary(
+            conn, _grouping(survey_id, dimensions, first, last), dimensions, k
+        )
+    bands, comparisons, reliability = [], [], []
+    for rule in measures:
+        bands += await _bands(conn, survey_id, first, last, rule, k)
+        comparisons.append(await _comparison(conn, survey_id, periods, rule, k))
+        reliability.append(await _reliability(conn, survey_id, first, last, rule, k))
+    items = await _items(conn, survey_id, first, last, definition, k)
+    return Tables(
+        survey_id,
+        k,
+        first,
+        last,
+        group_by,
+        measures,
+        tables["overall"],
+        tables["grouped"],
+        tables["by_period"],
+        tables["by_site"],
+        bands,
+        comparisons,
+        reliability,
+        items,
+    )

@@ -1,0 +1,92 @@
+"""The evaluator's dashboard, report and exports on synthetic responses: what shows, what is hidden."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from frictionless import validate
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from openpyxl import load_workbook
+
+from survey import demo, synthetic
+from survey.db import Connection
+from tests.support import make_account, sign_in
+
+Client = AsyncTestClient[Litestar]
+
+
+@pytest.fixture
+async def evaluator(client: Client, conn: Connection, database_url: str) -> Client:
+    await demo.seed(conn)
+    await synthetic.generate(conn, 2500, seed=5, today=date(2026, 11, 21))
+    await make_account(database_url, "eva", ["evaluator"])
+    await sign_in(client, "eva")
+    return client
+
+
+async def test_the_dashboard_shows_cards_charts_and_hides_small_groups(evaluator: Client) -> None:
+    response = await evaluator.get("/evaluate", params={"group_by": "site,period"})
+    page = BeautifulSoup(response.text, "html.parser")
+    assert response.status_code == 200
+    assert [card["data-measure"] for card in page.select("section.measure")] == ["who5", "k6"]
+    charts = page.select("svg.chart")
+    assert len(charts) == 4
+    assert all(chart.select_one("title") and chart.select_one("desc") for chart in charts)
+    hidden = page.select('#grouped tr[data-suppressed="true"]')
+    assert any(synthetic.SMALL_SITE in row.get_text() for row in hidden)
+    assert all("fewer than 11" in row.get_text() for row in hidden)
+
+
+async def test_filters_swap_only_the_results_by_htmx(evaluator: Client) -> None:
+    response = await evaluator.get(
+        "/evaluate", params={"from": "2026-09", "to": "2026-11"}, headers={"HX-Request": "true"}
+    )
+    fragment = BeautifulSoup(response.text, "html.parser")
+    assert fragment.select_one("html") is None
+    assert fragment.select_one("#results") is not None
+    months = [
+        row.select("th")[0].get_text()
+        for row in fragment.select("section[data-measure=who5] table.by-period tbody tr")
+    ]
+    assert months == ["2026-09", "2026-10", "2026-11"]
+
+
+async def test_the_zip_export_is_a_valid_data_package(
+    evaluator: Client, conn: Connection, tmp_path: Path
+) -> None:
+    response = await evaluator.get("/evaluate/export", params={"format": "zip", "group_by": "site,period"})
+    assert response.status_code == 200
+    zipfile.ZipFile(io.BytesIO(response.content)).extractall(tmp_path)
+    report = validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note"])
+    summary_csv = (tmp_path / "summary.csv").read_text()
+    assert synthetic.SMALL_SITE in summary_csv
+    assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'export'") == 1
+
+
+async def test_the_workbook_has_a_readme_and_a_sheet_per_table(evaluator: Client) -> None:
+    response = await evaluator.get("/evaluate/export", params={"format": "xlsx"})
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["README", "summary", "overall", "bands", "items"]
+    assert book["README"]["A2"].value == "k"
+
+
+async def test_the_json_export_hides_what_the_page_hides(evaluator: Client) -> None:
+    response = await evaluator.get("/evaluate/export", params={"format": "json", "group_by": "site"})
+    body = json.loads(response.content)
+    small = [row for row in body["grouped"]["rows"] if row["site"] == synthetic.SMALL_SITE]
+    assert small
+    assert all(row["suppressed"] and row["n"] is None and row["mean"] is None for row in small)
+
+
+async def test_the_printable_report_has_the_methods(evaluator: Client) -> None:
+    page = BeautifulSoup((await evaluator.get("/evaluate/report")).text, "html.parser")
+    assert "Mann-Whitney" in page.select(".methods")[0].get_text()
+    assert len(page.select("section.measure")) == 2
