@@ -85,7 +85,8 @@ async def migrate_with_progress(conn: Connection) -> list[str]:
     """Apply pending migrations with a spinner on the terminal, returning the files applied."""
     pending = [state for state in await migrate.status(conn) if not state.applied]
     if not pending:
-        return []
+        # Still run: it checks that no applied file has changed, and refuses to go on if one has.
+        return await migrate.apply_all(conn)
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
     ) as progress:

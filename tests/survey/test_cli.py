@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import time
@@ -178,3 +179,17 @@ def test_unreachable_database_is_one_plain_line(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Cannot reach PostgreSQL at postgresql://survey@127.0.0.1:9/survey" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_changed_migration_stops_every_command(tmp_path: Path, database_url: str) -> None:
+    async def tamper() -> None:
+        conn = await db.connect(database_url)
+        try:
+            await conn.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+        finally:
+            await conn.close()
+
+    asyncio.run(tamper())
+    result = survey(tmp_path, database_url, "site", "list")
+    assert result.returncode != 0
+    assert "0001_initial.sql changed after it was applied" in result.stderr
