@@ -12,8 +12,8 @@ from typing import Final
 import msgspec
 
 WIDTH: Final = 640
-HEIGHT: Final = 280
-MARGIN: Final = {"left": 48, "right": 16, "top": 16, "bottom": 56}
+HEIGHT: Final = 320
+MARGIN: Final = {"left": 48, "right": 16, "top": 16, "bottom": 96}
 INK: Final = "#1b1b1f"
 ACCENT: Final = "#1d5c4d"
 GRID: Final = "#c9c6bd"

@@ -2,7 +2,8 @@
 
 Responses spread over the demo's sites and the last 12 months, in English (70%) and Spanish. Well-being
 (WHO-5) rises and distress (K6) falls over the months, so the dashboard has a real change to show; a
-small outreach site gets a handful of responses in three months, so suppression has groups to hide. Some
+small outreach site gets five responses in each of three months: each month is too small to show, its
+three months together are not. Some
 items are skipped or "prefer not to say". Scores come from the same rules as intake.
 """
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from survey.db import Connection
 
 SMALL_SITE: Final = "Riverside Outreach (small)"
-SMALL_SITE_PER_MONTH: Final = 3
+SMALL_SITE_PER_MONTH: Final = 5
 SMALL_SITE_MONTHS: Final = 3
 """The outreach site ran in the first three of the twelve months only (every hidden cell costs a sibling)."""
 BATCH: Final = 20_000
