@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import queries, stats, summary
+from analysis import linkage, queries, stats, summary
 from analysis.scoring import PREFER_NOT_TO_SAY, ScoringRule
 from analysis.suppression import suppress_table
 
@@ -36,6 +36,11 @@ PERIOD_SCORES: Final = """
 SELECT m.value FROM measure_score m
 JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
 WHERE v.survey_id = $1 AND r.period = $2 AND m.measure = $3
+"""
+LINKED_SCORES: Final = """
+SELECT r.linkage, m.value FROM measure_score m
+JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period = $2 AND m.measure = $3 AND r.linkage IS NOT NULL
 """
 PERIODS: Final = """
 SELECT DISTINCT r.period FROM response r JOIN survey_version v ON v.id = r.survey_version_id
@@ -79,6 +84,19 @@ class ComparisonRow(msgspec.Struct, frozen=True):
     note: str
 
 
+class LinkedRow(msgspec.Struct, frozen=True):
+    """Linked pre/post pairs between the first and last period, or why they are not shown."""
+
+    measure: str
+    before: str
+    after: str
+    pairs: int | None
+    exact: int | None
+    one_part_different: int | None
+    result: stats.Paired | None
+    note: str
+
+
 class ReliabilityRow(msgspec.Struct, frozen=True):
     """Cronbach's alpha of one measure's items, or why it is not shown."""
 
@@ -111,6 +129,7 @@ class Tables(msgspec.Struct, frozen=True):
     by_site: summary.SummaryTable
     bands: list[BandRow]
     comparisons: list[ComparisonRow]
+    linked: list[LinkedRow]
     reliability: list[ReliabilityRow]
     items: list[ItemRow]
 
@@ -160,6 +179,32 @@ async def _comparison(
         return ComparisonRow(rule.measure, before_period, after_period, None, f"A period has fewer than {k}.")
     result = stats.compare(before, after, meaningful_change=rule.meaningful_change)
     return ComparisonRow(rule.measure, before_period, after_period, result, "")
+
+
+async def _linked(
+    conn: Connection, survey_id: int, periods: list[str], rule: ScoringRule, k: int
+) -> LinkedRow:
+    if len(periods) < 2:
+        return LinkedRow(
+            rule.measure, "", "", None, None, None, None, "Needs at least two periods in the range."
+        )
+    first, last = periods[0], periods[-1]
+    sides = []
+    for period in (first, last):
+        rows = await conn.fetch(LINKED_SCORES, survey_id, period, rule.measure)
+        sides.append([(tuple(row["linkage"]), float(row["value"])) for row in rows])
+    matched = linkage.match(sides[0], sides[1])
+    if len(matched.before) < k:
+        return LinkedRow(rule.measure, first, last, None, None, None, None, f"Fewer than {k} linked pairs.")
+    result = stats.paired(
+        matched.before,
+        matched.after,
+        meaningful_change=rule.meaningful_change,
+        higher_is_better=rule.higher_is_better,
+    )
+    return LinkedRow(
+        rule.measure, first, last, len(matched.before), matched.exact, matched.one_part_different, result, ""
+    )
 
 
 async def _reliability(
@@ -221,10 +266,11 @@ async def build(
         tables[name] = await summary.summary(
             conn, _grouping(survey_id, dimensions, first, last), dimensions, k
         )
-    bands, comparisons, reliability = [], [], []
+    bands, comparisons, linked, reliability = [], [], [], []
     for rule in measures:
         bands += await _bands(conn, survey_id, first, last, rule, k)
         comparisons.append(await _comparison(conn, survey_id, periods, rule, k))
+        linked.append(await _linked(conn, survey_id, periods, rule, k))
         reliability.append(await _reliability(conn, survey_id, first, last, rule, k))
     items = await _items(conn, survey_id, first, last, definition, k)
     return Tables(
@@ -240,6 +286,7 @@ async def build(
         tables["by_site"],
         bands,
         comparisons,
+        linked,
         reliability,
         items,
     )

@@ -153,7 +153,10 @@ def demo_seed() -> None:
 def demo_responses(count: int, seed: int) -> None:
     """Add synthetic responses to the demo survey (sites, 12 months, a real change, a small site)."""
     with progress_bar(f"Adding {count:,} synthetic responses", count) as advance:
-        made = with_database(lambda conn: synthetic.generate(conn, count, seed=seed, progress=advance))
+        pepper = Settings.from_env().linkage_pepper
+        made = with_database(
+            lambda conn: synthetic.generate(conn, count, seed=seed, pepper=pepper, progress=advance)
+        )
     click.echo(f"{made:,} synthetic responses added.")
 
 

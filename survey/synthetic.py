@@ -21,6 +21,7 @@ from analysis.scoring import PREFER_NOT_TO_SAY, score
 from questions import queries as question_queries
 from questions.demo import DEMO_SURVEY_NAME
 from survey import queries
+from survey.intake import linkage_hashes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -33,6 +34,9 @@ SMALL_SITE_PER_MONTH: Final = 5
 SMALL_SITE_MONTHS: Final = 3
 """The outreach site ran in the first three of the twelve months only (every hidden cell costs a sibling)."""
 BATCH: Final = 20_000
+LINKED_SHARE: Final = 0.25
+"""A quarter of participants make a linkage code."""
+LINKED_POOL_MIN: Final = 50
 SKIP_RATE: Final = 0.03
 DECLINE_RATE: Final = 0.02
 RESPONSE_COLUMNS: Final = [
@@ -94,12 +98,24 @@ def _answers(
     return answers
 
 
+def _people(rng: np.random.Generator, count: int, pepper: str) -> list[list[str]]:
+    """Linkage codes (as stored: one HMAC per part) of a pool of returning participants."""
+    letters = list("ABCDEFGHIJKLMNOPRSTVW")
+    return [
+        linkage_hashes(
+            pepper, [str(rng.choice(letters)), str(int(rng.integers(1, 32))), str(rng.choice(letters))]
+        )
+        for _ in range(count)
+    ]
+
+
 async def generate(
     conn: Connection,
     count: int,
     *,
     seed: int = 1,
     today: date | None = None,
+    pepper: str = "synthetic",
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Add ``count`` synthetic responses (with answers and scores) to the demo survey, by COPY.
@@ -117,6 +133,7 @@ async def generate(
     large = [row["id"] for row in sites if row["name"] != SMALL_SITE]
     periods = months_back(today or datetime.now(UTC).date(), 12)
     rng = np.random.default_rng(seed)
+    people = _people(rng, max(LINKED_POOL_MIN, count // 10), pepper)
     small_count = min(count, SMALL_SITE_PER_MONTH * SMALL_SITE_MONTHS) if small else 0
     made = 0
     while made < count:
@@ -128,7 +145,7 @@ async def generate(
             site[:take] = small[0]
             month[:take] = np.arange(take) % SMALL_SITE_MONTHS
         language = np.where(rng.random(size) < 0.7, "en", "es")
-        await _copy_batch(conn, version.id, version.definition, month, site, language, periods, rng)
+        await _copy_batch(conn, version.id, version.definition, month, site, language, periods, rng, people)
         made += size
         if progress:
             progress(size)
@@ -145,16 +162,20 @@ async def _copy_batch(
     language: np.ndarray,
     periods: list[str],
     rng: np.random.Generator,
+    people: list[list[str]],
 ) -> None:
     answers = _answers(rng, definition, month)
+    linked = rng.random(len(answers)) < LINKED_SHARE
+    who = rng.integers(0, len(people), size=len(answers))
     responses: list[tuple[object, ...]] = []
     answer_rows: list[tuple[object, ...]] = []
     score_rows: list[tuple[object, ...]] = []
     for i, given in enumerate(answers):
         response_id = uuid.UUID(bytes=rng.bytes(16), version=4)
         digest = hashlib.sha256(msgspec.json.encode(given, order="sorted")).hexdigest()
+        linkage = people[int(who[i])] if linked[i] else None
         responses.append(
-            (response_id, version_id, int(site[i]), str(language[i]), periods[int(month[i])], None, digest)
+            (response_id, version_id, int(site[i]), str(language[i]), periods[int(month[i])], linkage, digest)
         )
         answer_rows.extend((response_id, key, value) for key, value in given.items())
         for rule in definition.measures:

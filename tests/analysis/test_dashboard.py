@@ -90,3 +90,11 @@ async def test_the_printable_report_has_the_methods(evaluator: Client) -> None:
     page = BeautifulSoup((await evaluator.get("/evaluate/report")).text, "html.parser")
     assert "Mann-Whitney" in page.select(".methods")[0].get_text()
     assert len(page.select("section.measure")) == 2
+
+
+async def test_linked_pairs_are_matched_and_compared(evaluator: Client) -> None:
+    body = json.loads((await evaluator.get("/evaluate/export", params={"format": "json"})).content)
+    who5 = next(row for row in body["linked"] if row["measure"] == "who5")
+    assert who5["pairs"] >= 11
+    assert who5["result"]["pairs"] == who5["pairs"]
+    assert who5["result"]["shift"] > 0, "the synthetic well-being rises over the year"
