@@ -168,3 +168,10 @@ async def test_a_member_changes_their_chosen_name_and_password(client: Client, d
     assert changed.status_code == 200
     client.cookies.clear()
     assert (await sign_in(client, "bo", "a new long password")).status_code == 303
+
+
+async def test_the_openapi_document_describes_the_scripted_endpoints(client: Client) -> None:
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    assert {"/api/evaluate/summary", "/api/kiosk/responses", "/api/kiosk/survey", "/api/me"} <= set(paths)
+    parameters = {p["name"] for p in paths["/api/evaluate/summary"]["get"]["parameters"]}
+    assert parameters >= {"survey", "group_by", "from", "to"}
