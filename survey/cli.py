@@ -132,11 +132,25 @@ def demo_group() -> None:
 
 
 @demo_group.command(name="seed")
-def demo_seed() -> None:
+@click.option(
+    "--responses",
+    type=click.IntRange(0, 10_000_000),
+    default=0,
+    show_default=True,
+    help="Synthetic responses to add when the demo survey is made now (so the dashboard has data).",
+)
+def demo_seed(responses: int) -> None:
     """Add two demo sites, one account per role (passwords printed once) and the published demo survey."""
     seeded = with_database(demo.seed)
     if seeded.survey_version is not None:
         click.echo(f"Demo survey published as version {seeded.survey_version}.")
+        if responses:
+            pepper = Settings.from_env().linkage_pepper
+            with progress_bar(f"Adding {responses:,} synthetic responses", responses) as advance:
+                with_database(
+                    lambda conn: synthetic.generate(conn, responses, pepper=pepper, progress=advance)
+                )
+            click.echo(f"{responses:,} synthetic responses added, so the outcomes dashboard has data.")
     if not seeded.accounts:
         click.echo("The database already holds sites or accounts: none were added.")
         return
