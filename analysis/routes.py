@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 import msgspec
 from litestar import Controller, Request, Response, get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
 from litestar.params import FromQuery, QueryParameter
 from litestar.response import Template
@@ -93,9 +93,14 @@ class Filters(msgspec.Struct, frozen=True):
     group_by: list[str]
 
 
-async def _filters(
-    conn: Connection, survey: int | None, group_by: str, first: str | None, last: str | None
+async def provide_filters(
+    conn: ConnectionDependency,
+    survey: FromQuery[int | None] = None,
+    group_by: FromQuery[str] = "site",
+    first: Annotated[str | None, QueryParameter(name="from", pattern=PERIOD)] = None,
+    last: Annotated[str | None, QueryParameter(name="to", pattern=PERIOD)] = None,
 ) -> Filters:
+    """The dashboard's filters from the query string, shared by the page, the report and the exports."""
     chosen = survey
     if chosen is None:
         chosen = next((s.id for s in await question_queries.surveys(conn) if s.latest_version), None)
@@ -147,6 +152,7 @@ class EvaluateController(Controller):
 
     path = "/evaluate"
     guards = [requires_role("evaluator")]
+    dependencies = {"filters": Provide(provide_filters)}
     tags = ["evaluate"]
     include_in_schema = False
 
@@ -164,13 +170,9 @@ class EvaluateController(Controller):
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
         settings: NamedDependency[Settings],
-        survey: FromQuery[int | None] = None,
-        group_by: FromQuery[str] = "site",
-        first: Annotated[str | None, QueryParameter(name="from", pattern=PERIOD)] = None,
-        last: Annotated[str | None, QueryParameter(name="to", pattern=PERIOD)] = None,
+        filters: NamedDependency[Filters],
     ) -> Template:
         """Cards, charts, comparisons and distributions; filters update the results by htmx."""
-        filters = await _filters(conn, survey, group_by, first, last)
         built = await self._tables(conn, filters, settings.min_cell)
         context = {
             "t": built,
@@ -186,13 +188,9 @@ class EvaluateController(Controller):
         self,
         conn: ConnectionDependency,
         settings: NamedDependency[Settings],
-        survey: FromQuery[int | None] = None,
-        group_by: FromQuery[str] = "site",
-        first: Annotated[str | None, QueryParameter(name="from", pattern=PERIOD)] = None,
-        last: Annotated[str | None, QueryParameter(name="to", pattern=PERIOD)] = None,
+        filters: NamedDependency[Filters],
     ) -> Template:
         """The same tables and charts as one printable page."""
-        filters = await _filters(conn, survey, group_by, first, last)
         built = await self._tables(conn, filters, settings.min_cell)
         return Template(
             "evaluate/report.html",
@@ -205,14 +203,10 @@ class EvaluateController(Controller):
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
         settings: NamedDependency[Settings],
+        filters: NamedDependency[Filters],
         format: FromQuery[Literal["zip", "xlsx", "json"]] = "zip",
-        survey: FromQuery[int | None] = None,
-        group_by: FromQuery[str] = "site",
-        first: Annotated[str | None, QueryParameter(name="from", pattern=PERIOD)] = None,
-        last: Annotated[str | None, QueryParameter(name="to", pattern=PERIOD)] = None,
     ) -> Response[bytes]:
         """The suppressed tables as a zip of CSV files with a Frictionless data package, XLSX or JSON."""
-        filters = await _filters(conn, survey, group_by, first, last)
         built = await self._tables(conn, filters, settings.min_cell)
         content, media_type = {
             "zip": (exports.zip_bundle, "application/zip"),
