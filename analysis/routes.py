@@ -34,10 +34,14 @@ def parse_group_by(raw: str) -> list[str]:
     """
     wanted = [part.strip() for part in raw.split(",") if part.strip()]
     unknown = [part for part in wanted if part not in summary.DIMENSIONS]
-    if unknown or len(set(wanted)) > summary.MAX_DIMENSIONS:
+    if (
+        unknown
+        or len(set(wanted)) > summary.MAX_DIMENSIONS
+        or (len(set(wanted)) == 2 and "period" not in wanted)
+    ):
         raise HTTPException(
             status_code=400,
-            detail=f"group_by takes at most {summary.MAX_DIMENSIONS} of {', '.join(summary.DIMENSIONS)}",
+            detail=f"group_by takes one of {', '.join(summary.DIMENSIONS)}, or one of them and period",
             extra={"field": "group_by"},
         )
     return [dimension for dimension in summary.DIMENSIONS if dimension in wanted]

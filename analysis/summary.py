@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 
 DIMENSIONS: Final = ("site", "period", "language", "version")
 MAX_DIMENSIONS: Final = 2
-"""Groupings of at most two dimensions: complementary suppression is checked across both."""
+"""Groupings of at most two dimensions, and two only with ``period``: complementary suppression is checked
+across both, and a grouping without ``period`` is checked against its periods too (see ``_range_hidden``)."""
 
 
 class SummaryRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -67,6 +68,37 @@ def _hidden(rows: list[queries.GroupRow], group_by: list[str], k: int) -> set[in
     return hidden
 
 
+def hidden_in_some_period(table: list[list[int]], k: int) -> list[bool]:
+    """For each row of a (group x period) table of counts: is any of its periods hidden?
+
+    A figure over a range of periods is the sum of its periods, so two ranges that differ by one period
+    give that period's figure by subtraction. Showing a range figure only when every period in it is shown
+    (after suppression) means such a difference is always a figure that could be shown anyway.
+    """
+    suppressed = suppress_table(table, k)
+    return [any(cell is None for cell in row) for row in suppressed.cells]
+
+
+async def _range_hidden(
+    conn: Connection, grouping: queries.Grouping, group_by: list[str], rows: list[queries.GroupRow], k: int
+) -> set[int]:
+    per_period = await queries.grouped_scores(conn, msgspec.structs.replace(grouping, period=True))
+    hidden: set[int] = set()
+    for measure in sorted({row.measure for row in rows}):
+        mine = [row for row in per_period if row.measure == measure]
+        groups = sorted({tuple(getattr(row, d) for d in group_by) for row in mine}, key=str)
+        periods = sorted({row.period for row in mine}, key=str)
+        counts = {(tuple(getattr(row, d) for d in group_by), row.period): row.n for row in mine}
+        table = [[counts.get((group, period), 0) for period in periods] for group in groups]
+        flagged = {group for group, bad in zip(groups, hidden_in_some_period(table, k), strict=True) if bad}
+        hidden |= {
+            index
+            for index, row in enumerate(rows)
+            if row.measure == measure and tuple(getattr(row, d) for d in group_by) in flagged
+        }
+    return hidden
+
+
 async def summary(conn: Connection, grouping: queries.Grouping, group_by: list[str], k: int) -> SummaryTable:
     """Summarise every measure of a survey by the chosen grouping, hiding what could point at a person.
 
@@ -76,6 +108,8 @@ async def summary(conn: Connection, grouping: queries.Grouping, group_by: list[s
     check_k(k)
     rows = await queries.grouped_scores(conn, grouping)
     hidden = _hidden(rows, group_by, k)
+    if "period" not in group_by:
+        hidden |= await _range_hidden(conn, grouping, group_by, rows, k)
     result = []
     for index, row in enumerate(rows):
         labelled = SummaryRow(

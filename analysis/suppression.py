@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Collection, Sequence
 
 MIN_K: Final = 5
 """The smallest k the platform accepts, whatever a setting says."""
@@ -51,12 +51,15 @@ def _small(value: int, k: int) -> bool:
     return 1 <= value < k
 
 
-def suppress_table(counts: Sequence[Sequence[int]], k: int) -> SuppressedTable:
+def suppress_table(
+    counts: Sequence[Sequence[int]], k: int, also_hide: Collection[tuple[int, int]] = ()
+) -> SuppressedTable:
     """Suppress a rows x columns table of counts and its margins (totals computed from the full table).
 
     Args:
         counts: non-negative counts, every row the same length.
         k: the smallest figure shown (at least 5).
+        also_hide: (row, column) cells to hide whatever their size (hidden elsewhere, e.g. in a period).
 
     Returns:
         The table, row totals, column totals and grand total, each ``None`` where hidden.
@@ -67,6 +70,7 @@ def suppress_table(counts: Sequence[Sequence[int]], k: int) -> SuppressedTable:
     grid = [[int(v) for v in row] + [sum(row)] for row in counts]
     grid.append([sum(counts[r][c] for r in range(rows)) for c in range(columns)] + [sum(map(sum, counts))])
     hidden = {(r, c) for r in range(rows + 1) for c in range(columns + 1) if _small(grid[r][c], k)}
+    hidden |= set(also_hide)
     lines = [[(r, c) for c in range(columns + 1)] for r in range(rows + 1)]
     lines += [[(r, c) for r in range(rows + 1)] for c in range(columns + 1)]
     changed = True

@@ -13,6 +13,7 @@ import msgspec
 
 from analysis import linkage, queries, stats, summary
 from analysis.scoring import PREFER_NOT_TO_SAY, ScoringRule
+from analysis.summary import hidden_in_some_period
 from analysis.suppression import suppress_table
 
 if TYPE_CHECKING:
@@ -31,6 +32,18 @@ SELECT m.band, count(*) AS n FROM measure_score m
 JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
 WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND m.measure = $4 AND m.band IS NOT NULL
 GROUP BY m.band
+"""
+BAND_COUNTS_BY_PERIOD: Final = """
+SELECT m.band, r.period, count(*) AS n FROM measure_score m
+JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND m.measure = $4 AND m.band IS NOT NULL
+GROUP BY 1, 2
+"""
+ANSWER_COUNTS_BY_PERIOD: Final = """
+SELECT a.question_key, a.value, r.period, count(*) AS n FROM answer a
+JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
+GROUP BY 1, 2, 3
 """
 PERIOD_SCORES: Final = """
 SELECT m.value FROM measure_score m
@@ -53,12 +66,6 @@ WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key 
   AND a.response_id IN (
     SELECT r2.id FROM response r2 JOIN survey_version v2 ON v2.id = r2.survey_version_id
     WHERE v2.survey_id = $1 AND r2.period >= $2 AND r2.period <= $3 ORDER BY r2.id LIMIT $5)
-"""
-ANSWER_COUNTS: Final = """
-SELECT a.question_key, a.value, count(*) AS n FROM answer a
-JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
-GROUP BY 1, 2
 """
 
 
@@ -146,13 +153,28 @@ def _grouping(survey_id: int, dimensions: list[str], first: str, last: str) -> q
     )
 
 
+def _hidden_somewhere(counts: dict[tuple[str, str], int], keys: list[str], k: int) -> set[int]:
+    """Positions in ``keys`` whose count is hidden in at least one period of the range (see summary)."""
+    periods = sorted({period for _, period in counts})
+    if not periods:
+        return set()
+    table = [[counts.get((key, period), 0) for period in periods] for key in keys]
+    return {i for i, bad in enumerate(hidden_in_some_period(table, k)) if bad}
+
+
 async def _bands(
     conn: Connection, survey_id: int, first: str, last: str, rule: ScoringRule, k: int
 ) -> list[BandRow]:
     counts = {
         row["band"]: row["n"] for row in await conn.fetch(BAND_COUNTS, survey_id, first, last, rule.measure)
     }
-    shown = suppress_table([[counts.get(band.key, 0) for band in rule.bands]], k) if rule.bands else None
+    per_period = {
+        (row["band"], row["period"]): row["n"]
+        for row in await conn.fetch(BAND_COUNTS_BY_PERIOD, survey_id, first, last, rule.measure)
+    }
+    keys = [band.key for band in rule.bands]
+    also = {(0, i) for i in _hidden_somewhere(per_period, keys, k)}
+    shown = suppress_table([[counts.get(key, 0) for key in keys]], k, also) if rule.bands else None
     total = sum(counts.values())
     rows = []
     for index, band in enumerate(rule.bands):
@@ -229,17 +251,23 @@ async def _items(
 ) -> list[ItemRow]:
     questions = [q for q in definition.questions if q.type in {"single_choice", "multi_choice"}]
     counts: dict[tuple[str, str], int] = {}
-    for row in await conn.fetch(ANSWER_COUNTS, survey_id, first, last, [q.key for q in questions]):
+    by_period: dict[str, dict[tuple[str, str], int]] = {}
+    keys = [q.key for q in questions]
+    for row in await conn.fetch(ANSWER_COUNTS_BY_PERIOD, survey_id, first, last, keys):
         values = row["value"] if isinstance(row["value"], list) else [row["value"]]
         for value in values:
-            key = (row["question_key"], str(value))
-            counts[key] = counts.get(key, 0) + row["n"]
+            option = (row["question_key"], str(value))
+            counts[option] = counts.get(option, 0) + row["n"]
+            cells = by_period.setdefault(row["question_key"], {})
+            cells[(str(value), row["period"])] = cells.get((str(value), row["period"]), 0) + row["n"]
     result = []
     for question in questions:
         language = definition.languages[0]
         options = [(str(o.code), o.label.get(language, str(o.code))) for o in question.options]
         options.append((PREFER_NOT_TO_SAY, "Prefer not to say"))
-        line = suppress_table([[counts.get((question.key, code), 0) for code, _ in options]], k)
+        codes = [code for code, _ in options]
+        also = {(0, i) for i in _hidden_somewhere(by_period.get(question.key, {}), codes, k)}
+        line = suppress_table([[counts.get((question.key, code), 0) for code in codes]], k, also)
         result += [
             ItemRow(question.key, code, label, line.cells[0][i]) for i, (code, label) in enumerate(options)
         ]

@@ -2,8 +2,8 @@
 
 Responses spread over the demo's sites and the last 12 months, in English (70%) and Spanish. Well-being
 (WHO-5) rises and distress (K6) falls over the months, so the dashboard has a real change to show; a
-small outreach site gets five responses in each of three months: each month is too small to show, its
-three months together are not. Some
+small outreach site gets five responses in each of three months: too few to show, alone or (since a
+range could be subtracted from another) in any range that holds them. Some
 items are skipped or "prefer not to say". Scores come from the same rules as intake.
 """
 

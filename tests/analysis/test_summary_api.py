@@ -86,3 +86,28 @@ async def test_a_bad_period_is_refused(client: Client, evaluator: dict[str, str]
     )
     assert response.status_code == 400
     assert "from" in response.text
+
+
+async def test_two_ranges_never_reveal_a_hidden_month_by_subtraction(
+    client: Client, evaluator: dict[str, str]
+) -> None:
+    by_month = await summary(client, evaluator, group_by="site,period")
+    small_months = sorted(
+        {r["period"] for r in by_month["rows"] if r["site"] == synthetic.SMALL_SITE and r["suppressed"]}
+    )
+    assert small_months, "the small site's months are hidden"
+    whole = await summary(client, evaluator, group_by="site")
+    later = await summary(client, evaluator, group_by="site", **{"from": small_months[-1]})
+    for body in (whole, later):
+        small = [r for r in body["rows"] if r["site"] == synthetic.SMALL_SITE]
+        assert small
+        assert all(r["suppressed"] for r in small), "a range holding a hidden month shows nothing"
+
+
+async def test_a_grouping_of_two_dimensions_must_include_the_period(
+    client: Client, evaluator: dict[str, str]
+) -> None:
+    response = await client.get(
+        "/api/evaluate/summary", params={"survey": "1", "group_by": "site,language"}, headers=evaluator
+    )
+    assert response.status_code == 400
