@@ -170,17 +170,23 @@ async def sign_in(
     Raises:
         SigninRefusedError: wrong name or password (400), or too many recent failures for this name (429).
     """
-    if await queries.recent_failures(conn, name, SIGNIN_WINDOW) >= attempts:
+    async with conn.transaction():
+        # One attempt per name at a time, so a burst of parallel guesses cannot all pass the count.
+        await conn.execute(queries.SIGNIN_LOCK, name.lower())
+        too_many = await queries.recent_failures(conn, name, SIGNIN_WINDOW) >= attempts
+        row = None if too_many else await conn.fetchrow(queries.CREDENTIALS, name)
+        stored = row["password_hash"] if row is not None and row["active"] else None
+        matched = not too_many and passwords.verify_password(stored, password)
+        if not too_many and not matched:
+            await queries.audit(conn, "signin_failed", account_id=None, subject=name.lower())
+    if too_many:
         minutes = int(SIGNIN_WINDOW.total_seconds() // 60)
         raise SigninRefusedError(
             f"Too many attempts for this account. Wait {minutes} minutes, "
             "or ask an admin for a new password.",
             429,
         )
-    row = await conn.fetchrow(queries.CREDENTIALS, name)
-    stored = row["password_hash"] if row is not None and row["active"] else None
-    if not passwords.verify_password(stored, password):
-        await queries.audit(conn, "signin_failed", account_id=None, subject=name.lower())
+    if not matched:
         raise SigninRefusedError("That name and password do not match an active account.", 400)
     assert row is not None  # noqa: S101 - verify_password is False without a stored hash
     token = passwords.new_token()

@@ -65,6 +65,7 @@ REVOKE_ACCOUNT_TOKENS: Final = (
 )
 
 INSERT_AUDIT: Final = "INSERT INTO audit_event (account_id, action, subject, detail) VALUES ($1, $2, $3, $4)"
+SIGNIN_LOCK: Final = "SELECT pg_advisory_xact_lock(hashtext('signin:' || $1))"
 RECENT_FAILURES: Final = """
 SELECT count(*) FROM audit_event
 WHERE action = 'signin_failed' AND subject = lower($1) AND occurred_at > now() - $2::interval

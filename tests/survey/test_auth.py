@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -134,3 +136,31 @@ async def test_turning_an_account_off_revokes_its_tokens(
         "SELECT revoked_at IS NOT NULL FROM api_token WHERE account_id = $1", account.id
     )
     assert revoked
+
+
+async def test_parallel_guesses_cannot_pass_the_limit_together(database_url: str, settings: Settings) -> None:
+    import asyncio
+
+    from survey import accounts, db
+
+    await make_account(database_url, "ada", ["admin"])
+    connections = [await db.connect(database_url) for _ in range(8)]
+    try:
+        outcomes = await asyncio.gather(
+            *(
+                accounts.sign_in(
+                    c,
+                    name="ada",
+                    password="wrong guess 123",
+                    attempts=settings.signin_attempts,
+                    lifetime=timedelta(hours=1),
+                )
+                for c in connections
+            ),
+            return_exceptions=True,
+        )
+    finally:
+        for connection in connections:
+            await connection.close()
+    statuses = sorted(o.status for o in outcomes if isinstance(o, accounts.SigninRefusedError))
+    assert statuses == [400] * settings.signin_attempts + [429] * (8 - settings.signin_attempts)
