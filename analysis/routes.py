@@ -23,7 +23,8 @@ from survey.settings import Settings
 if TYPE_CHECKING:
     from analysis.tables import Tables
 
-PERIOD: Final = r"^\d{4}-(\d{2}|W\d{2})$"
+PERIOD: Final = r"^(\d{4}-(\d{2}|W\d{2}))?$"
+"""A month (2026-11) or ISO week (2026-W47); empty means unbounded (an empty month field sends "")."""
 
 
 def parse_group_by(raw: str) -> list[str]:

@@ -111,3 +111,8 @@ async def test_a_grouping_of_two_dimensions_must_include_the_period(
         "/api/evaluate/summary", params={"survey": "1", "group_by": "site,language"}, headers=evaluator
     )
     assert response.status_code == 400
+
+
+async def test_empty_period_fields_mean_no_bound(client: Client, evaluator: dict[str, str]) -> None:
+    body = await summary(client, evaluator, **{"from": "", "to": ""})
+    assert body["rows"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -15,11 +14,11 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 from questions import versions
 from questions.schemas import SurveyDefinition
 from survey import db
+from tests.browser.support import axe_violations
 from tests.support import LiveServer, demo_kiosk
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TABLET = {"viewport": {"width": 768, "height": 1024}, "has_touch": True}
 RECORD_SPEECH = """
 window.__spoken = [];
@@ -108,16 +107,6 @@ async def until(page: Page, condition: str, seconds: float = 15) -> None:
             return
         await asyncio.sleep(0.2)
     raise AssertionError(f"never true: {condition}")
-
-
-async def axe_violations(page: Page) -> list[str]:
-    await page.evaluate(AXE.read_text())
-    result = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 async def start(page: Page, language: str = "English", read_aloud: bool = False) -> None:

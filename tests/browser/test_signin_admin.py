@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
+from survey import db, demo, synthetic
+from tests.browser.support import axe_violations
 from tests.support import PASSWORD, LiveServer, make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -39,3 +41,32 @@ async def test_sign_in_add_account_sign_out(page: Page, live_server: LiveServer,
     await page.goto(f"{live_server.base_url}/admin")
     await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert violations == [], f"console errors (CSP or script): {violations}"
+
+
+async def test_staff_pages_pass_axe(page: Page, live_server: LiveServer, database_url: str) -> None:
+    conn = await db.connect(database_url)
+    try:
+        await demo.seed(conn)
+        await synthetic.generate(conn, 1500, seed=2)
+    finally:
+        await conn.close()
+    await make_account(database_url, "ada", ["admin", "evaluator"])
+    await page.goto(f"{live_server.base_url}/signin")
+    problems = {"sign-in": await axe_violations(page)}
+    await page.get_by_label("Account name").fill("ada")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page).to_have_url(f"{live_server.base_url}/admin")
+    problems["admin"] = await axe_violations(page)
+    await page.goto(f"{live_server.base_url}/account")
+    problems["account"] = await axe_violations(page)
+    await page.goto(f"{live_server.base_url}/evaluate")
+    await expect(page.locator("svg.chart").first).to_be_visible()
+    problems["outcomes"] = await axe_violations(page)
+    await page.evaluate("window.__sameDocument = true")
+    await page.get_by_label("Group by").select_option("period")
+    await expect(page).to_have_url(re.compile(r"group_by=period"))
+    await expect(page.locator("#grouped thead")).to_contain_text("Period")
+    assert await page.evaluate("window.__sameDocument === true"), "the filters swap the results by htmx"
+    problems["outcomes by month"] = await axe_violations(page)
+    assert {name: found for name, found in problems.items() if found} == {}
