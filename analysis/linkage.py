@@ -49,7 +49,14 @@ def match(before: Sequence[tuple[Code, float]], after: Sequence[tuple[Code, floa
     pairs: list[tuple[float, float]] = []
     exact = near = ambiguous = 0
     waiting = []
+    # A code given by several later responses cannot say which of them is the earlier one's: none pairs.
+    later_counts: dict[Code, int] = defaultdict(int)
+    for code, _ in after:
+        later_counts[code] += 1
     for code, score in after:
+        if later_counts[code] > 1:
+            ambiguous += 1
+            continue
         candidates = [i for i in exact_index.get(code, []) if i not in used]
         if len(candidates) == 1:
             used.add(candidates[0])
@@ -59,14 +66,19 @@ def match(before: Sequence[tuple[Code, float]], after: Sequence[tuple[Code, floa
             ambiguous += 1
         else:
             waiting.append((code, score))
+    near_choices: dict[int, list[tuple[Code, float]]] = defaultdict(list)
     for code, score in waiting:
         found = {i for p in range(len(code)) for i in near_index.get(_masked(code, p), []) if i not in used}
         found = {i for i in found if len(before[i][0]) == len(code)}
         if len(found) == 1:
-            chosen = found.pop()
-            used.add(chosen)
-            pairs.append((before[chosen][1], score))
-            near += 1
+            near_choices[found.pop()].append((code, score))
         elif found:
             ambiguous += 1
+    for chosen, wanting in sorted(near_choices.items()):
+        if len(wanting) > 1:  # two later responses each one part away from the same earlier one
+            ambiguous += len(wanting)
+            continue
+        used.add(chosen)
+        pairs.append((before[chosen][1], wanting[0][1]))
+        near += 1
     return Matched([b for b, _ in pairs], [a for _, a in pairs], exact, near, ambiguous)

@@ -188,7 +188,11 @@ def _pairwise(after: Array, before: Array) -> tuple[npt.NDArray[np.float64], npt
 
 
 def compare(
-    before: Sequence[float] | Array, after: Sequence[float] | Array, *, meaningful_change: float | None = None
+    before: Sequence[float] | Array,
+    after: Sequence[float] | Array,
+    *,
+    meaningful_change: float | None = None,
+    higher_is_better: bool = True,
 ) -> Comparison:
     """Two independent samples (e.g. two periods) compared without assuming normality.
 
@@ -197,7 +201,8 @@ def compare(
     normal approximation to the U distribution, Lehmann 1975), and the rank-biserial correlation
     r = 2U / (n1 n2) - 1 (positive: ``after`` tends higher). Assumes independent responses within and
     between groups; the shift estimates a location difference when the two distributions share a shape.
-    ``reaches_meaningful_change`` says whether |shift| is at least the measure's meaningful change.
+    ``reaches_meaningful_change`` says whether the shift is an improvement (up when higher is better, down
+    otherwise) of at least the measure's meaningful change; a decline never "reaches" it.
     """
     b, a = _array(before), _array(after)
     n1, n2 = int(a.size), int(b.size)
@@ -211,7 +216,8 @@ def compare(
         shift = (middle[0] + middle[1]) / 2
     k = max(1, math.floor(total / 2 - Z95 * math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)))
     low, high = _weighted_quantile_order(differences, weights, [k, total - k + 1])
-    reaches = None if meaningful_change is None else abs(shift) >= meaningful_change
+    better = shift if higher_is_better else -shift
+    reaches = None if meaningful_change is None else better >= meaningful_change
     return Comparison(
         n_before=n2,
         n_after=n1,

@@ -2,9 +2,10 @@
 
 A group with 1 <= n < k shows nothing but "fewer than k". In a table of counts, any count from 1 to k-1
 is hidden (zeros show: they point at nobody), and so is any row or column total below k. Then, wherever
-a row, a column or the margin of totals has exactly one hidden entry, that entry could be recovered by
-subtraction from what is shown, so the next smallest shown entry of that line is hidden too; this repeats
-until no line has exactly one hidden entry.
+subtraction within a row, a column or the margin of totals would recover a hidden entry, or hidden entries
+adding up to fewer than k, the next smallest shown non-zero entry of that line is hidden too (a zero is
+never the extra one: it may stand for a group that does not exist, and hides nothing); with none left,
+the line's total goes. This repeats until no line exposes anything.
 """
 
 from __future__ import annotations
@@ -73,16 +74,28 @@ def suppress_table(
     hidden |= set(also_hide)
     lines = [[(r, c) for c in range(columns + 1)] for r in range(rows + 1)]
     lines += [[(r, c) for r in range(rows + 1)] for c in range(columns + 1)]
+
+    def exposed(line: list[tuple[int, int]]) -> bool:
+        """Whether subtraction within the line reveals a hidden figure, or hidden figures adding to < k."""
+        inner, total = line[:-1], line[-1]
+        hidden_inner = [p for p in inner if p in hidden]
+        if total in hidden:
+            return len(hidden_inner) == 0  # the total alone is hidden: the shown cells add up to it
+        return len(hidden_inner) == 1 or 0 < sum(grid[r][c] for r, c in hidden_inner) < k
+
     changed = True
     while changed:
         changed = False
         for line in lines:
-            if sum(place in hidden for place in line) != 1:
+            if not exposed(line):
                 continue
-            inner = line[:-1]  # prefer hiding a cell over hiding the line's total
-            shown = [p for p in inner if p not in hidden] or [p for p in line if p not in hidden]
-            if shown:
-                hidden.add(min(shown, key=lambda place: grid[place[0]][place[1]]))
+            # Hide the smallest shown non-zero cell (a zero hides nothing: it may be a group that does not
+            # exist); with none left, hide the line's total.
+            candidates = [p for p in line[:-1] if p not in hidden and grid[p[0]][p[1]] > 0]
+            if not candidates and line[-1] not in hidden:
+                candidates = [line[-1]]
+            if candidates:
+                hidden.add(min(candidates, key=lambda place: grid[place[0]][place[1]]))
                 changed = True
 
     def value(r: int, c: int) -> int | None:

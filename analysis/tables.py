@@ -54,6 +54,7 @@ LINKED_SCORES: Final = """
 SELECT r.linkage, m.value FROM measure_score m
 JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
 WHERE v.survey_id = $1 AND r.period = $2 AND m.measure = $3 AND r.linkage IS NOT NULL
+ORDER BY r.id
 """
 PERIODS: Final = """
 SELECT DISTINCT r.period FROM response r JOIN survey_version v ON v.id = r.survey_version_id
@@ -98,17 +99,27 @@ class LinkedRow(msgspec.Struct, frozen=True):
     before: str
     after: str
     pairs: int | None
-    exact: int | None
-    one_part_different: int | None
-    result: stats.Paired | None
+    shift: float | None
+    shift_ci_low: float | None
+    shift_ci_high: float | None
+    p: float | None
+    share_improved: float | None
+    share_improved_ci_low: float | None
+    share_improved_ci_high: float | None
     note: str
 
 
 class ReliabilityRow(msgspec.Struct, frozen=True):
-    """Cronbach's alpha of one measure's items, or why it is not shown."""
+    """Cronbach's alpha of one measure's items with its Feldt interval, or why it is not shown.
+
+    No count is shown: complete responses equal the measure's scores, whose count over a range could be
+    subtracted from another range's.
+    """
 
     measure: str
-    result: stats.Reliability | None
+    alpha: float | None
+    ci_low: float | None
+    ci_high: float | None
     note: str
 
 
@@ -199,33 +210,51 @@ async def _comparison(
     after = [r["value"] for r in await conn.fetch(PERIOD_SCORES, survey_id, after_period, rule.measure)]
     if len(before) < k or len(after) < k:
         return ComparisonRow(rule.measure, before_period, after_period, None, f"A period has fewer than {k}.")
-    result = stats.compare(before, after, meaningful_change=rule.meaningful_change)
+    result = stats.compare(
+        before, after, meaningful_change=rule.meaningful_change, higher_is_better=rule.higher_is_better
+    )
     return ComparisonRow(rule.measure, before_period, after_period, result, "")
+
+
+def _no_pairs(rule: ScoringRule, first: str, last: str, note: str) -> LinkedRow:
+    return LinkedRow(rule.measure, first, last, None, None, None, None, None, None, None, None, note)
 
 
 async def _linked(
     conn: Connection, survey_id: int, periods: list[str], rule: ScoringRule, k: int
 ) -> LinkedRow:
     if len(periods) < 2:
-        return LinkedRow(
-            rule.measure, "", "", None, None, None, None, "Needs at least two periods in the range."
-        )
+        return _no_pairs(rule, "", "", "Needs at least two periods in the range.")
     first, last = periods[0], periods[-1]
     sides = []
     for period in (first, last):
         rows = await conn.fetch(LINKED_SCORES, survey_id, period, rule.measure)
         sides.append([(tuple(row["linkage"]), float(row["value"])) for row in rows])
     matched = linkage.match(sides[0], sides[1])
-    if len(matched.before) < k:
-        return LinkedRow(rule.measure, first, last, None, None, None, None, f"Fewer than {k} linked pairs.")
+    pairs = len(matched.before)
+    if pairs < k:
+        return _no_pairs(rule, first, last, f"Fewer than {k} linked pairs.")
     result = stats.paired(
         matched.before,
         matched.after,
         meaningful_change=rule.meaningful_change,
         higher_is_better=rule.higher_is_better,
     )
+    # The share improved is a count in disguise (share x pairs): shown only when it and the rest are >= k.
+    share_shown = result.improved >= k and pairs - result.improved >= k
     return LinkedRow(
-        rule.measure, first, last, len(matched.before), matched.exact, matched.one_part_different, result, ""
+        rule.measure,
+        first,
+        last,
+        pairs,
+        result.shift,
+        result.shift_ci_low,
+        result.shift_ci_high,
+        result.p,
+        result.share_improved if share_shown else None,
+        result.share_improved_ci_low if share_shown else None,
+        result.share_improved_ci_high if share_shown else None,
+        "",
     )
 
 
@@ -242,8 +271,9 @@ async def _reliability(
         if all(isinstance(answers.get(item), int) for item in rule.items)
     ]
     if len(complete) < max(k, 3):
-        return ReliabilityRow(rule.measure, None, f"Fewer than {max(k, 3)} complete responses.")
-    return ReliabilityRow(rule.measure, stats.cronbach_alpha(complete), "")  # type: ignore[arg-type]
+        return ReliabilityRow(rule.measure, None, None, None, f"Fewer than {max(k, 3)} complete responses.")
+    result = stats.cronbach_alpha(complete)  # type: ignore[arg-type]
+    return ReliabilityRow(rule.measure, result.alpha, result.ci_low, result.ci_high, "")
 
 
 async def _items(
@@ -295,7 +325,17 @@ async def build(
             conn, _grouping(survey_id, dimensions, first, last), dimensions, k
         )
     bands, comparisons, linked, reliability = [], [], [], []
+    shown_overall = {row.measure for row in tables["overall"].rows if not row.suppressed}
     for rule in measures:
+        if rule.measure not in shown_overall:
+            # A hidden total must not come back through shares, intervals or reliability.
+            bands += [BandRow(rule.measure, b.key, b.label, None, None, None, None) for b in rule.bands]
+            reliability.append(
+                ReliabilityRow(rule.measure, None, None, None, "The measure's total is hidden.")
+            )
+            comparisons.append(await _comparison(conn, survey_id, periods, rule, k))
+            linked.append(await _linked(conn, survey_id, periods, rule, k))
+            continue
         bands += await _bands(conn, survey_id, first, last, rule, k)
         comparisons.append(await _comparison(conn, survey_id, periods, rule, k))
         linked.append(await _linked(conn, survey_id, periods, rule, k))

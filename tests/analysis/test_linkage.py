@@ -29,3 +29,13 @@ def test_several_candidates_are_left_alone() -> None:
 def test_an_earlier_response_is_used_once() -> None:
     result = match([(("a", "b", "c"), 40.0)], [(("a", "b", "c"), 44.0), (("a", "b", "x"), 50.0)])
     assert (result.before, result.after) == ([40.0], [44.0])
+
+
+def test_a_code_given_twice_later_pairs_neither() -> None:
+    result = match([(("a", "b", "c"), 40.0)], [(("a", "b", "c"), 80.0), (("a", "b", "c"), 20.0)])
+    assert (result.before, result.ambiguous) == ([], 2)
+
+
+def test_two_later_near_matches_of_one_earlier_pair_neither() -> None:
+    result = match([(("a", "b", "c"), 40.0)], [(("a", "b", "x"), 80.0), (("a", "y", "c"), 20.0)])
+    assert (result.before, result.ambiguous) == ([], 2)

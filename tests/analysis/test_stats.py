@@ -122,3 +122,11 @@ def test_cronbach_alpha_by_hand_with_feldt_interval() -> None:
     # Item variances 1.3 + 1.0 + 1.0 = 3.3; total variance 9.3; alpha = 3/2 (1 - 3.3/9.3)
     assert result.alpha == pytest.approx(1.5 * (1 - 3.3 / 9.3))
     assert result.ci_low < result.alpha < result.ci_high <= 1
+
+
+def test_a_decline_never_reaches_the_meaningful_change() -> None:
+    worse = stats.compare([60, 64, 68], [48, 52, 56], meaningful_change=10)  # WHO-5 down 12
+    distress_down = stats.compare([14, 15, 16], [10, 11, 12], meaningful_change=3, higher_is_better=False)
+    assert worse.shift == -12
+    assert worse.reaches_meaningful_change is False
+    assert distress_down.reaches_meaningful_change is True

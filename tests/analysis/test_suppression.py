@@ -26,11 +26,22 @@ def test_groups_below_k_are_hidden_and_k_has_a_floor() -> None:
 
 
 def test_a_single_small_cell_takes_its_smallest_sibling_with_it() -> None:
-    # 3 is small; its row then hides 15, its column 25; 15's column then hides 40.
+    # 3 is small; its row then hides 15 (3 + 15 = 18 >= 11), its column 25; 15's column then hides 40.
     table = suppress_table([[20, 3, 15], [30, 25, 40]], k=11)
     assert table.cells == [[20, None, None], [30, None, None]]
     assert table.row_totals == [38, 95]
     assert table.total == 133
+
+
+def test_hidden_cells_must_add_up_to_at_least_k() -> None:
+    # 3 and 4 are both small; their sum 7 would be 107 - 100, so 100 goes too.
+    table = suppress_table([[100], [3], [4]], k=11)
+    assert table.cells == [[None], [None], [None]]
+
+
+def test_a_zero_is_never_the_extra_hidden_cell() -> None:
+    table = suppress_table([[100, 5, 0]], k=11)
+    assert table.cells == [[None, None, 0]]
 
 
 def test_a_small_total_hides_its_whole_line() -> None:
