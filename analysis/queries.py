@@ -45,11 +45,6 @@ WHERE v.survey_id = $1 AND r.period >= $6 AND r.period <= $7 AND m.measure = $8
   AND (NOT $5 OR v.number = $12)
 """
 
-SURVEY_MEASURES: Final = """
-SELECT definition -> 'measures' AS measures FROM survey_version
-WHERE survey_id = $1 ORDER BY number DESC LIMIT 1
-"""
-
 
 class GroupRow(msgspec.Struct, frozen=True):
     """One measure in one group, as the database aggregates it."""

@@ -27,12 +27,6 @@ RELIABILITY_SAMPLE: Final = 5000
 LATEST_DEFINITION: Final = """
 SELECT definition FROM survey_version WHERE survey_id = $1 ORDER BY number DESC LIMIT 1
 """
-BAND_COUNTS: Final = """
-SELECT m.band, count(*) AS n FROM measure_score m
-JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND m.measure = $4 AND m.band IS NOT NULL
-GROUP BY m.band
-"""
 BAND_COUNTS_BY_PERIOD: Final = """
 SELECT m.band, r.period, count(*) AS n FROM measure_score m
 JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
@@ -176,13 +170,13 @@ def _hidden_somewhere(counts: dict[tuple[str, str], int], keys: list[str], k: in
 async def _bands(
     conn: Connection, survey_id: int, first: str, last: str, rule: ScoringRule, k: int
 ) -> list[BandRow]:
-    counts = {
-        row["band"]: row["n"] for row in await conn.fetch(BAND_COUNTS, survey_id, first, last, rule.measure)
-    }
     per_period = {
         (row["band"], row["period"]): row["n"]
         for row in await conn.fetch(BAND_COUNTS_BY_PERIOD, survey_id, first, last, rule.measure)
     }
+    counts: dict[str, int] = {}
+    for (band, _), n in per_period.items():  # the range's counts are the sums of its periods'
+        counts[band] = counts.get(band, 0) + n
     keys = [band.key for band in rule.bands]
     also = {(0, i) for i in _hidden_somewhere(per_period, keys, k)}
     shown = suppress_table([[counts.get(key, 0) for key in keys]], k, also) if rule.bands else None
@@ -314,16 +308,20 @@ async def build(
     definition = msgspec.convert(row["definition"], SurveyDefinition)
     measures = definition.measures
     periods = [r["period"] for r in await conn.fetch(PERIODS, survey_id, first, last)]
-    tables = {}
+    tables: dict[str, summary.SummaryTable] = {}
+    computed: dict[tuple[str, ...], summary.SummaryTable] = {}
     for name, dimensions in (
         ("overall", []),
         ("grouped", group_by),
         ("by_period", ["period"]),
         ("by_site", ["site"]),
     ):
-        tables[name] = await summary.summary(
-            conn, _grouping(survey_id, dimensions, first, last), dimensions, k
-        )
+        # The chosen grouping is often site or period, which the page shows anyway: compute each once.
+        if tuple(dimensions) not in computed:
+            computed[tuple(dimensions)] = await summary.summary(
+                conn, _grouping(survey_id, dimensions, first, last), dimensions, k
+            )
+        tables[name] = computed[tuple(dimensions)]
     bands, comparisons, linked, reliability = [], [], [], []
     shown_overall = {row.measure for row in tables["overall"].rows if not row.suppressed}
     for rule in measures:

@@ -145,11 +145,7 @@ def demo_seed(responses: int) -> None:
     if seeded.survey_version is not None:
         click.echo(f"Demo survey published as version {seeded.survey_version}.")
         if responses:
-            pepper = Settings.from_env().linkage_pepper
-            with progress_bar(f"Adding {responses:,} synthetic responses", responses) as advance:
-                with_database(
-                    lambda conn: synthetic.generate(conn, responses, pepper=pepper, progress=advance)
-                )
+            _add_synthetic(responses, seed=1)
             click.echo(f"{responses:,} synthetic responses added, so the outcomes dashboard has data.")
     if not seeded.accounts:
         click.echo("The database already holds sites or accounts: none were added.")
@@ -166,12 +162,16 @@ def demo_seed(responses: int) -> None:
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same responses.")
 def demo_responses(count: int, seed: int) -> None:
     """Add synthetic responses to the demo survey (sites, 12 months, a real change, a small site)."""
+    made = _add_synthetic(count, seed=seed)
+    click.echo(f"{made:,} synthetic responses added.")
+
+
+def _add_synthetic(count: int, *, seed: int) -> int:
+    pepper = Settings.from_env().linkage_pepper
     with progress_bar(f"Adding {count:,} synthetic responses", count) as advance:
-        pepper = Settings.from_env().linkage_pepper
-        made = with_database(
+        return with_database(
             lambda conn: synthetic.generate(conn, count, seed=seed, pepper=pepper, progress=advance)
         )
-    click.echo(f"{made:,} synthetic responses added.")
 
 
 @click.group(name="analysis")
