@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Literal
 import asyncpg
 import msgspec
 
-from questions import queries
+from questions import proposal_queries, queries
+from questions.changes import PublishDraft
 from questions.validation import validate
 from survey.queries import audit
 
@@ -31,16 +32,38 @@ class Approval(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     proposal_id: int | None = None
 
 
-async def _check_approval(conn: Connection, survey_id: int, approval: Approval) -> None:
+async def _check_approval(
+    conn: Connection, survey_id: int, definition: SurveyDefinition, approval: Approval
+) -> None:
     """The gate in front of publishing; every path to a new version passes through it.
 
-    The demo seed may publish the demo survey's first version. Everything else needs the peer advisory
-    board's approval, which the board workspace records; until a proposal is accepted there, the gate
-    stays closed.
+    The demo seed may publish the demo survey's first version. Everything else needs an open proposal to
+    publish exactly this draft whose standing votes, counted here against today's board and quorum, reach
+    the quorum with no objection. Its proposal row is locked until the transaction ends, and the board's
+    workspace closes it in that transaction, so one decision publishes one version.
     """
-    if approval.basis == "demo_seed" and await queries.latest_version(conn, survey_id) is None:
-        return
-    raise PublishRefusedError("Publishing needs the peer advisory board's approval of a publish proposal.")
+    if approval.basis == "demo_seed":
+        if await queries.latest_version(conn, survey_id) is None:
+            return
+        raise PublishRefusedError("The demo seed may publish only a survey's first version.")
+    refused = "Publishing needs the peer advisory board's approval of a publish proposal"
+    decided = (
+        None
+        if approval.proposal_id is None
+        else await proposal_queries.proposal(conn, approval.proposal_id, lock=True)
+    )
+    if decided is None or decided.survey_id != survey_id or not isinstance(decided.change, PublishDraft):
+        raise PublishRefusedError(f"{refused}; there is no such proposal for this survey.")
+    if decided.status != "open":
+        raise PublishRefusedError(f"{refused}; proposal {decided.id} is already {decided.status}.")
+    counted = await proposal_queries.current_tally(conn, decided.id)
+    if counted.decision != "accepted":
+        raise PublishRefusedError(
+            f"{refused}; proposal {decided.id} has {counted.approvals} of the {counted.needed} approvals"
+            f" it needs and {counted.objections} standing objection(s)."
+        )
+    if decided.change.definition != definition:
+        raise PublishRefusedError(f"{refused}; the draft has changed since proposal {decided.id} was made.")
 
 
 async def create_survey(
@@ -117,7 +140,7 @@ async def publish(
         if definition is None:
             raise SurveyError("This survey has no draft to publish.")
         validate(definition)
-        await _check_approval(conn, survey_id, approval)
+        await _check_approval(conn, survey_id, definition, approval)
         number: int = await conn.fetchval(queries.NEXT_NUMBER, survey_id)
         version_id: int = await conn.fetchval(
             queries.INSERT_VERSION, survey_id, number, definition, approval, actor_id

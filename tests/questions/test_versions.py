@@ -42,7 +42,7 @@ async def test_the_database_refuses_to_change_a_published_version(conn: Connecti
 
 async def test_only_the_approval_gate_lets_a_version_through(conn: Connection) -> None:
     published = await published_demo(conn)
-    with pytest.raises(versions.PublishRefusedError, match="board"):
+    with pytest.raises(versions.PublishRefusedError, match="first version"):
         await versions.publish(conn, published.survey_id, actor_id=None, approval=SEED)
     with pytest.raises(versions.PublishRefusedError):
         await versions.publish(

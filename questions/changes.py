@@ -1,0 +1,172 @@
+"""The changes a board proposal can make to a survey draft, and applying one (pure functions)."""
+
+from __future__ import annotations
+
+from typing import Final, TypeAlias
+
+import msgspec
+
+from questions.schemas import Language, Option, Question, QuestionKey, SurveyDefinition
+from questions.validation import DefinitionError, validate
+
+
+class ChangeConflictError(ValueError):
+    """The draft has moved on so that a change no longer applies as the board saw it."""
+
+
+class WordingChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="wording", tag_field="kind"):
+    """New wording of one question in one language: its text, help and option labels.
+
+    Changing a language other than the survey's first adds or corrects a translation; proposing a language's
+    wording unchanged marks that translation as reviewed.
+    """
+
+    question: QuestionKey
+    language: Language
+    text: str
+    help: str
+    option_labels: list[str] = []
+
+
+class AddQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="add", tag_field="kind"):
+    """A new question, placed after ``after`` (or first when ``None``)."""
+
+    question: Question
+    after: QuestionKey | None = None
+
+
+class RetireQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="retire", tag_field="kind"):
+    """Take a question out of the draft; earlier versions keep it."""
+
+    question: QuestionKey
+
+
+class MoveQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="move", tag_field="kind"):
+    """Move a question to a new place (1 is first)."""
+
+    question: QuestionKey
+    position: int
+
+
+class PublishDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="publish", tag_field="kind"):
+    """Publish the draft, exactly as it stood when proposed, as the survey's next version."""
+
+    definition: SurveyDefinition
+
+
+Change: TypeAlias = WordingChange | AddQuestion | RetireQuestion | MoveQuestion | PublishDraft
+
+KIND_NAMES: Final[dict[str, str]] = {
+    "wording": "Change the wording",
+    "add": "Add a question",
+    "retire": "Retire a question",
+    "move": "Move a question",
+    "publish": "Publish a new version",
+}
+"""Plain names of each kind of proposal, as the board's pages show them."""
+
+
+def affected_key(change: Change) -> str | None:
+    """The question a change is about (``None`` for publishing)."""
+    if isinstance(change, AddQuestion):
+        return change.question.key
+    if isinstance(change, PublishDraft):
+        return None
+    return change.question
+
+
+def _question(definition: SurveyDefinition, key: str) -> Question:
+    found = definition.question(key)
+    if found is None:
+        raise ChangeConflictError(f"The draft has no question {key} any more.")
+    return found
+
+
+def _reworded(question: Question, change: WordingChange, first_language: str) -> Question:
+    if len(change.option_labels) != len(question.options):
+        raise ChangeConflictError(f"Question {question.key} now has a different number of answer options.")
+    language = change.language
+    text = change.text.strip()
+    help_text = change.help.strip()
+    helps = {code: value for code, value in question.help.items() if code != language}
+    if help_text:
+        helps[language] = help_text
+    options = [
+        Option(option.code, {**option.label, language: label.strip()})
+        for option, label in zip(question.options, change.option_labels, strict=True)
+    ]
+    changed = (
+        text != question.text.get(language, "")
+        or help_text != question.help.get(language, "")
+        or any(new.label != old.label for new, old in zip(options, question.options, strict=True))
+    )
+    review = [code for code in question.needs_review if code != language]
+    # New wording in the first language leaves every translation of it to be checked again.
+    if changed and language == first_language:
+        review = sorted({*review, *(code for code in question.text if code != language)})
+    return msgspec.structs.replace(
+        question, text={**question.text, language: text}, help=helps, options=options, needs_review=review
+    )
+
+
+def _replace(definition: SurveyDefinition, questions: list[Question]) -> SurveyDefinition:
+    return msgspec.structs.replace(definition, questions=questions)
+
+
+def apply(definition: SurveyDefinition, change: Change) -> SurveyDefinition:
+    """The definition with ``change`` made (publishing changes nothing).
+
+    Raises:
+        ChangeConflictError: the change no longer fits the definition.
+        DefinitionError: the result could not run (e.g. retiring a question that a measure uses).
+    """
+    questions = list(definition.questions)
+    keys = [question.key for question in questions]
+    match change:
+        case WordingChange():
+            if change.language not in definition.languages:
+                raise ChangeConflictError(f"The survey is not offered in {change.language}.")
+            current = _question(definition, change.question)
+            reworded = _reworded(current, change, definition.languages[0])
+            questions[keys.index(change.question)] = reworded
+        case AddQuestion():
+            if change.question.key in keys:
+                raise ChangeConflictError(f"The draft already has a question {change.question.key}.")
+            at = 0 if change.after is None else keys.index(_question(definition, change.after).key) + 1
+            questions.insert(at, change.question)
+        case RetireQuestion():
+            questions.pop(keys.index(_question(definition, change.question).key))
+        case MoveQuestion():
+            moved = questions.pop(keys.index(_question(definition, change.question).key))
+            if not 1 <= change.position <= len(keys):
+                raise ChangeConflictError(f"Position {change.position} is outside 1 to {len(keys)}.")
+            questions.insert(change.position - 1, moved)
+        case PublishDraft():
+            if change.definition != definition:
+                raise ChangeConflictError("The draft has changed since publishing it was proposed.")
+            return definition
+    result = _replace(definition, questions)
+    validate(result)
+    return result
+
+
+def conflict(before: SurveyDefinition, draft: SurveyDefinition, change: Change) -> str | None:
+    """Why ``change``, proposed against ``before``, no longer fits ``draft``; ``None`` when it still does.
+
+    A change fits while the question it touches is as it was when proposed (publishing: while the whole
+    draft is), so the board never accepts something other than what it read.
+    """
+    key = affected_key(change)
+    if (
+        key is not None
+        and not isinstance(change, AddQuestion)
+        and before.question(key) != draft.question(key)
+    ):
+        return f"Question {key} has changed since this was proposed."
+    try:
+        apply(draft, change)
+    except ChangeConflictError as refused:
+        return str(refused)
+    except DefinitionError as invalid:
+        return "The survey could not run with this change: " + "; ".join(invalid.problems)
+    return None

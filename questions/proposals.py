@@ -1,0 +1,200 @@
+"""The board's actions on proposals: propose, comment, vote, take back, and settle by the quorum.
+
+A proposal settles inside the transaction of the vote that decides it: an accepted change is made to the
+draft (an accepted publish proposal publishes through :func:`questions.versions.publish`, whose gate counts
+the votes again), and open proposals the change overtakes close as outdated, so nobody votes on something
+other than what they read.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from questions import proposal_queries, queries, versions
+from questions.changes import Change, PublishDraft, apply, conflict
+from questions.quorum import MINIMUM_APPROVALS, Choice, Tally
+from survey.queries import audit
+
+if TYPE_CHECKING:
+    from questions.proposal_queries import Proposal
+    from questions.schemas import SurveyDefinition
+    from survey.db import Connection
+
+
+class ProposalError(ValueError):
+    """A board action was refused; the message says why in plain words."""
+
+
+async def propose(conn: Connection, survey_id: int, change: Change, *, reason: str, actor_id: int) -> int:
+    """Put a change to the board.
+
+    Raises:
+        ProposalError: there is no draft, or the change does not fit it (the message says how).
+    """
+    async with conn.transaction():
+        await conn.execute(queries.LOCK_SURVEY, survey_id)
+        draft = await queries.draft(conn, survey_id)
+        if draft is None:
+            raise ProposalError("This survey has no draft to change.")
+        if isinstance(change, PublishDraft):
+            latest = await queries.latest_version(conn, survey_id)
+            if latest is not None and latest.definition == draft:
+                raise ProposalError(
+                    f"The draft is the same as version {latest.number}: there is nothing new."
+                )
+        problem = conflict(draft, draft, change)
+        if problem is not None:
+            raise ProposalError(problem)
+        proposal_id: int = await conn.fetchval(
+            proposal_queries.INSERT_PROPOSAL,
+            survey_id,
+            change.__struct_config__.tag,
+            change,
+            draft,
+            reason.strip(),
+            actor_id,
+        )
+    return proposal_id
+
+
+async def _open(conn: Connection, proposal_id: int) -> Proposal:
+    """Lock the proposal's survey, then the proposal, refusing a closed one.
+
+    The survey comes first, as in :func:`propose` and publishing, so two decisions on one survey queue up
+    instead of deadlocking.
+    """
+    survey_id = await conn.fetchval(proposal_queries.PROPOSAL_SURVEY, proposal_id)
+    if survey_id is not None:
+        await conn.execute(queries.LOCK_SURVEY, survey_id)
+    found = await proposal_queries.proposal(conn, proposal_id, lock=True)
+    if found is None:
+        raise ProposalError("There is no such proposal.")
+    if found.status != "open":
+        raise ProposalError(f"This proposal is closed ({found.status}); nothing more can be added to it.")
+    return found
+
+
+async def comment(conn: Connection, proposal_id: int, body: str, *, actor_id: int) -> int:
+    """Add a comment to an open proposal."""
+    async with conn.transaction():
+        await _open(conn, proposal_id)
+        comment_id: int = await conn.fetchval(
+            proposal_queries.INSERT_COMMENT, proposal_id, actor_id, body.strip()
+        )
+    return comment_id
+
+
+async def withdraw_comment(conn: Connection, proposal_id: int, comment_id: int, *, actor_id: int) -> None:
+    """Take back one's own comment while the proposal is open (it stays in the history, marked)."""
+    async with conn.transaction():
+        await _open(conn, proposal_id)
+        done = await conn.execute(proposal_queries.WITHDRAW_COMMENT, comment_id, proposal_id, actor_id)
+        if done != "UPDATE 1":
+            raise ProposalError("Only your own comments can be taken back, and only once.")
+
+
+async def vote(
+    conn: Connection, proposal_id: int, choice: Choice | None, *, reason: str = "", actor_id: int
+) -> Proposal:
+    """Cast, change or (``None``) take back a vote, then settle the proposal if the votes now decide it.
+
+    Returns:
+        The proposal as it stands afterwards.
+
+    Raises:
+        ProposalError: the proposal is closed, the voter is not an active board member, or an objection has
+            no reason.
+    """
+    async with conn.transaction():
+        found = await _open(conn, proposal_id)
+        if actor_id not in await proposal_queries.active_board(conn):
+            raise ProposalError("Only active board members vote.")
+        if choice == "object" and not reason.strip():
+            raise ProposalError("Please say why you object, so the board can talk about it.")
+        if choice is None and actor_id not in await proposal_queries.standing_votes(conn, proposal_id):
+            raise ProposalError("You have no vote on this proposal to take back.")
+        stored_reason = reason.strip() if choice in {"object", "abstain"} else ""
+        await conn.execute(
+            proposal_queries.INSERT_VOTE, proposal_id, actor_id, choice or "withdrawn", stored_reason
+        )
+        await _settle(conn, found, await proposal_queries.current_tally(conn, proposal_id), actor_id)
+        settled = await proposal_queries.proposal(conn, proposal_id)
+    assert settled is not None  # noqa: S101 (the row was locked above)
+    return settled
+
+
+async def withdraw_proposal(conn: Connection, proposal_id: int, *, actor_id: int) -> None:
+    """The proposer takes back an open proposal."""
+    async with conn.transaction():
+        found = await _open(conn, proposal_id)
+        if found.proposed_by != actor_id:
+            raise ProposalError("Only the person who made a proposal can take it back.")
+        await conn.execute(proposal_queries.CLOSE_PROPOSAL, proposal_id, "withdrawn", "", None)
+
+
+async def _settle(conn: Connection, found: Proposal, counted: Tally, actor_id: int) -> None:
+    decision = counted.decision
+    if decision == "rejected":
+        outcome = f"{counted.objections} board members objected."
+        await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "rejected", outcome, None)
+        return
+    if decision != "accepted":
+        return
+    draft = await queries.draft(conn, found.survey_id)
+    problem = None if draft is None else conflict(found.draft_before, draft, found.change)
+    if draft is None or problem is not None:
+        await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "outdated", problem or "", None)
+        return
+    number = None
+    if isinstance(found.change, PublishDraft):
+        approval = versions.Approval(basis="board", proposal_id=found.id)
+        published = await versions.publish(conn, found.survey_id, actor_id=actor_id, approval=approval)
+        number = published.number
+    else:
+        draft = apply(draft, found.change)
+        await versions.save_draft(conn, found.survey_id, draft, actor_id=actor_id)
+    outcome = f"{counted.approvals} board members approved."
+    await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "accepted", outcome, number)
+    await _outdate_overtaken(conn, found, draft)
+
+
+async def _outdate_overtaken(conn: Connection, accepted: Proposal, draft: SurveyDefinition) -> None:
+    for other in await proposal_queries.open_proposals(conn, accepted.survey_id):
+        problem = conflict(other.draft_before, draft, other.change)
+        if problem is not None:
+            outcome = f"Proposal {accepted.id} was accepted first. {problem}"
+            await conn.execute(proposal_queries.CLOSE_PROPOSAL, other.id, "outdated", outcome, None)
+
+
+async def set_quorum(conn: Connection, approvals: int | None, *, actor_id: int) -> None:
+    """Set the approvals a proposal needs (``None``: a majority of active members); an audit event.
+
+    Raises:
+        ProposalError: fewer than two.
+    """
+    if approvals is not None and approvals < MINIMUM_APPROVALS:
+        raise ProposalError(f"A proposal needs at least {MINIMUM_APPROVALS} approvals.")
+    async with conn.transaction():
+        before = await proposal_queries.quorum_setting(conn)
+        await conn.execute(proposal_queries.SET_QUORUM, approvals, actor_id)
+        await audit(conn, "board_quorum_set", account_id=actor_id, detail={"from": before, "to": approvals})
+
+
+async def add_word(
+    conn: Connection, *, language: str, phrase: str, suggestion: str, note: str, actor_id: int
+) -> None:
+    """Add a word to avoid for one language.
+
+    Raises:
+        ProposalError: the board already has that word for the language.
+    """
+    added = await conn.fetchval(
+        proposal_queries.INSERT_BOARD_WORD,
+        language,
+        phrase.strip(),
+        suggestion.strip(),
+        note.strip(),
+        actor_id,
+    )
+    if added is None:
+        raise ProposalError(f"{phrase.strip()!r} is already on the board's list for this language.")
