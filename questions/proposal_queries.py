@@ -9,6 +9,7 @@ import msgspec
 
 from questions.changes import Change
 from questions.language_check import AvoidWord
+from questions.queries import PublishedVersion, latest_version
 from questions.quorum import Choice, Tally, tally
 from questions.schemas import SurveyDefinition
 
@@ -71,6 +72,16 @@ FROM board_word WHERE language = $1 ORDER BY lower(phrase)
 INSERT_BOARD_WORD: Final = """
 INSERT INTO board_word (language, phrase, suggestion, note, added_by) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (language, lower(phrase)) DO NOTHING RETURNING id
+"""
+BOARD_SURVEYS: Final = """
+SELECT s.id, s.name, (SELECT max(number) FROM survey_version v WHERE v.survey_id = s.id) AS latest_version,
+       (SELECT count(*) FROM proposal p WHERE p.survey_id = s.id AND p.status = 'open') AS open_proposals
+FROM survey s JOIN survey_draft d ON d.survey_id = s.id ORDER BY lower(s.name)
+"""
+VERSION_APPROVAL: Final = "SELECT approval FROM survey_version WHERE id = $1"
+SURVEY_NAME: Final = "SELECT name FROM survey WHERE id = $1"
+VERSION_BY_NUMBER: Final = """
+SELECT id, survey_id, number, definition FROM survey_version WHERE survey_id = $1 AND number = $2
 """
 VERSIONS: Final = """
 SELECT v.id, v.number, v.approval, v.published_at, coalesce(a.display_name, '') AS published_by
@@ -190,3 +201,11 @@ async def board_words(conn: Connection, language: str) -> list[AvoidWord]:
 async def versions_of_survey(conn: Connection, survey_id: int) -> list[VersionSummary]:
     """A survey's published versions, newest first."""
     return [msgspec.convert(dict(row), VersionSummary) for row in await conn.fetch(VERSIONS, survey_id)]
+
+
+async def version_before(conn: Connection, survey_id: int, number: int | None) -> PublishedVersion | None:
+    """The version published just before ``number`` (``None``: the latest, for what is not published yet)."""
+    if number is None:
+        return await latest_version(conn, survey_id)
+    row = await conn.fetchrow(VERSION_BY_NUMBER, survey_id, number - 1)
+    return None if row is None else msgspec.convert(dict(row), PublishedVersion)

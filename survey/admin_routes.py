@@ -8,7 +8,9 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Template
 
+from questions import proposal_queries, proposals
 from questions import queries as question_queries
+from questions.forms import QuorumForm
 from survey import accounts, kiosks, passwords, queries
 from survey.auth import requires_role, signed_in
 from survey.db import Connection, ConnectionDependency
@@ -110,6 +112,26 @@ class AdminController(Controller):
             request, conn, notice=f"New password for {name}.", password_for=name, password=password
         )
 
+    @post("/board-quorum", operation_id="admin_board_quorum")
+    async def set_quorum(
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[QuorumForm]
+    ) -> Template:
+        """Set the approvals a board proposal needs (empty: a majority of active members); audited."""
+        approvals = int(data.approvals) if data.approvals.strip() else None
+        try:
+            await proposals.set_quorum(conn, approvals, actor_id=signed_in(request).account_id)
+        except proposals.ProposalError as refused:
+            context = await admin_context(conn, request, quorum_error=str(refused))
+            return page(request, "admin/index.html", "quorum", context, 422)
+        notice = (
+            f"Quorum saved: {approvals} approvals."
+            if approvals
+            else "Quorum saved: a majority of active members."
+        )
+        return page(
+            request, "admin/index.html", "quorum", await admin_context(conn, request, quorum_notice=notice)
+        )
+
     async def _accounts_block(
         self, request: Request[Any, Any, Any], conn: Connection, status_code: int = 200, **extra: Any
     ) -> Template:
@@ -136,5 +158,9 @@ async def admin_context(conn: Connection, request: Request[Any, Any, Any], **ext
         "kiosk_notice": "",
         "kiosk_error": "",
         "kiosk_code": "",
+        "quorum": await proposal_queries.current_tally(conn, 0),
+        "quorum_setting": await proposal_queries.quorum_setting(conn),
+        "quorum_notice": "",
+        "quorum_error": "",
     }
     return base | extra

@@ -22,6 +22,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from analysis.routes import EvaluateApiController, EvaluateController
+from questions.routes import BoardController
 from survey import db, kiosks, logs
 from survey.admin_routes import AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ApiController,
             EvaluateApiController,
             EvaluateController,
+            BoardController,
             KioskPageController,
             KioskApiController,
             service_worker,

@@ -103,4 +103,6 @@ def home_for(principal: Principal) -> str:
         return "/admin"
     if "evaluator" in principal.roles:
         return "/evaluate"
+    if "board" in principal.roles:
+        return "/board"
     return "/account"

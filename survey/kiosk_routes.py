@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from litestar.handlers.base import BaseRouteHandler
 
+    from questions.schemas import SurveyDefinition
+
 KIOSK_COOKIE: Final = "survey_kiosk"
 KIOSK_HEADER: Final = "x-kiosk-request"
 COOKIE_DAYS: Final = 400  # the longest lifetime browsers keep a cookie
@@ -138,6 +140,18 @@ def service_worker() -> File:
     )
 
 
+def kiosk_survey(definition: SurveyDefinition, version_id: int, *, site: str, resources: str) -> KioskSurvey:
+    """What the kiosk page runs on: a definition with every text of the interface in its languages."""
+    return KioskSurvey(
+        survey_version=version_id,
+        site=site,
+        resources=resources,
+        languages=[i18n.describe(language) for language in definition.languages],
+        definition=msgspec.to_builtins(definition),
+        ui={language: i18n.ui_strings(language) for language in definition.languages},
+    )
+
+
 class KioskApiController(Controller):
     """What the kiosk page talks to: its survey, and completed responses."""
 
@@ -156,15 +170,7 @@ class KioskApiController(Controller):
             version = await question_queries.latest_version(conn, site["survey_id"])
         if site is None or version is None:
             raise HTTPException(status_code=404, detail="This site has no published survey yet.")
-        languages = version.definition.languages
-        return KioskSurvey(
-            survey_version=version.id,
-            site=site["name"],
-            resources=site["resources"],
-            languages=[i18n.describe(language) for language in languages],
-            definition=msgspec.to_builtins(version.definition),
-            ui={language: i18n.ui_strings(language) for language in languages},
-        )
+        return kiosk_survey(version.definition, version.id, site=site["name"], resources=site["resources"])
 
     @post("/responses", operation_id="kiosk_submit", status_code=201)
     async def submit(

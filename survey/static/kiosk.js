@@ -12,6 +12,8 @@
   var PNTS = window.SkipLogic.PREFER_NOT_TO_SAY;
 
   var root = document.getElementById("kiosk");
+  // The board's preview runs this same code on a proposal's survey: nothing is kept, sent or timed out.
+  var PREVIEW = root.dataset.preview || null;
   var kiosk = null;     // the survey JSON from /api/kiosk/survey
   var session = null;   // {language, readAloud, answers, position}
   var idleTimer = null;
@@ -117,7 +119,7 @@
 
   function reset() {
     // Replace the page and its history entry: Back can never return to this session.
-    window.location.replace("/kiosk");
+    window.location.replace(PREVIEW ? window.location.href : "/kiosk");
   }
 
   function stopIdle() {
@@ -127,7 +129,7 @@
   }
 
   function touched() {
-    if (!session) return;
+    if (!session || PREVIEW) return;
     stopIdle();
     idleTimer = window.setTimeout(stillThere, IDLE_MS);
   }
@@ -366,6 +368,13 @@
   }
 
   function send() {
+    if (PREVIEW) {
+      show(el("section", { "class": "screen", "aria-labelledby": "screen-title" }, [
+        el("h1", { id: "screen-title", text: "Preview: nothing was sent." }),
+        button("Start the preview again", reset, { "class": "big primary" }),
+      ]));
+      return;
+    }
     var item = {
       id: window.crypto.randomUUID(),
       survey_version: kiosk.survey_version,
@@ -414,17 +423,28 @@
   window.addEventListener("pageshow", function (event) { if (event.persisted) reset(); });
   var exitForm = document.querySelector(".staff-exit form");
   if (exitForm) exitForm.addEventListener("submit", function () { session = null; root.replaceChildren(); });
-  window.addEventListener("online", flush);
-  window.setInterval(flush, 60 * 1000);
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/kiosk-sw.js", { scope: "/kiosk" }).catch(function () {});
+  if (!PREVIEW) {
+    window.addEventListener("online", flush);
+    window.setInterval(flush, 60 * 1000);
+    if ("serviceWorker" in navigator) navigator.serviceWorker.register("/kiosk-sw.js", { scope: "/kiosk" }).catch(function () {});
+  }
 
-  fetch("/api/kiosk/survey", { credentials: "same-origin" }).then(function (response) {
+  function previewAt(language, key) {
+    begin(language, false);
+    var index = questions().map(function (q) { return q.key; }).indexOf(key);
+    if (index === -1) { welcome(); return; }
+    session.position = index;
+    question(index);
+  }
+
+  fetch(PREVIEW || "/api/kiosk/survey", { credentials: "same-origin" }).then(function (response) {
     if (response.status === 401) { window.location.replace("/kiosk/enroll"); return null; }
     if (!response.ok) throw new Error("The survey could not be loaded (" + response.status + ").");
     return response.json();
   }).then(function (loaded) {
     if (!loaded) return;
     kiosk = loaded;
+    if (PREVIEW) { previewAt(root.dataset.language, root.dataset.question); return; }
     welcome();
     flush();
   }).catch(function (error) { failed(error.message); });

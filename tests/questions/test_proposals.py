@@ -19,7 +19,9 @@ async def board_of(database_url: str, size: int) -> list[int]:
 
 
 async def published_survey(conn: Connection) -> int:
-    survey_id = await versions.create_survey(conn, name="Check-in", definition=demo_definition(), actor_id=None)
+    survey_id = await versions.create_survey(
+        conn, name="Check-in", definition=demo_definition(), actor_id=None
+    )
     await versions.publish(conn, survey_id, actor_id=None, approval=SEED)
     return survey_id
 
@@ -38,7 +40,9 @@ def reword(text: str) -> WordingChange:
 async def test_a_wording_change_applies_to_the_draft_at_quorum(conn: Connection, database_url: str) -> None:
     members = await board_of(database_url, 3)  # default quorum: a majority of 3, i.e. 2
     survey_id = await published_survey(conn)
-    proposal_id = await proposals.propose(conn, survey_id, reword("How are you today?"), reason="", actor_id=members[0])
+    proposal_id = await proposals.propose(
+        conn, survey_id, reword("How are you today?"), reason="", actor_id=members[0]
+    )
 
     after_one = await proposals.vote(conn, proposal_id, "approve", actor_id=members[0])
     assert after_one.status == "open"
@@ -56,7 +60,9 @@ async def test_a_standing_objection_holds_a_proposal_open_until_taken_back(
     members = await board_of(database_url, 3)
     survey_id = await published_survey(conn)
     proposal_id = await proposals.propose(conn, survey_id, reword("Hello?"), reason="", actor_id=members[0])
-    await proposals.vote(conn, proposal_id, "object", reason="Too short to mean anything", actor_id=members[2])
+    await proposals.vote(
+        conn, proposal_id, "object", reason="Too short to mean anything", actor_id=members[2]
+    )
     await proposals.vote(conn, proposal_id, "approve", actor_id=members[0])
     held = await proposals.vote(conn, proposal_id, "approve", actor_id=members[1])
     assert held.status == "open"
@@ -119,7 +125,9 @@ async def test_an_accepted_change_outdates_open_proposals_on_the_same_question(
     second = await proposals.propose(conn, survey_id, reword("Two"), reason="", actor_id=members[1])
     draft = await queries.draft(conn, survey_id)
     assert draft is not None
-    publishing = await proposals.propose(conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0])
+    publishing = await proposals.propose(
+        conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0]
+    )
     for member in members:
         await proposals.vote(conn, first, "approve", actor_id=member)
 
@@ -153,7 +161,9 @@ async def test_a_proposal_that_would_break_the_survey_is_refused(conn: Connectio
     (member,) = await board_of(database_url, 1)
     survey_id = await published_survey(conn)
     with pytest.raises(proposals.ProposalError, match="who5"):
-        await proposals.propose(conn, survey_id, RetireQuestion(question="who5_1"), reason="", actor_id=member)
+        await proposals.propose(
+            conn, survey_id, RetireQuestion(question="who5_1"), reason="", actor_id=member
+        )
 
 
 async def test_publishing_through_an_accepted_proposal(conn: Connection, database_url: str) -> None:
@@ -165,18 +175,24 @@ async def test_publishing_through_an_accepted_proposal(conn: Connection, databas
         await proposals.vote(conn, reworded, "approve", actor_id=member)
     draft = await queries.draft(conn, survey_id)
     assert draft is not None
-    publishing = await proposals.propose(conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[1])
+    publishing = await proposals.propose(
+        conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[1]
+    )
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])
     done = await proposals.vote(conn, publishing, "approve", actor_id=members[1])
 
     assert done.status == "accepted" and done.published_version == 2
     latest = await queries.latest_version(conn, survey_id)
     assert latest is not None and latest.definition == draft
-    approval = await conn.fetchval("SELECT approval FROM survey_version WHERE survey_id = $1 AND number = 2", survey_id)
+    approval = await conn.fetchval(
+        "SELECT approval FROM survey_version WHERE survey_id = $1 AND number = 2", survey_id
+    )
     assert approval == {"basis": "board", "proposal_id": publishing}
 
 
-async def test_the_gate_refuses_every_approval_the_board_has_not_given(conn: Connection, database_url: str) -> None:
+async def test_the_gate_refuses_every_approval_the_board_has_not_given(
+    conn: Connection, database_url: str
+) -> None:
     members = await board_of(database_url, 3)
     survey_id = await published_survey(conn)
     reworded = await proposals.propose(conn, survey_id, reword("Changed"), reason="", actor_id=members[0])
@@ -184,7 +200,9 @@ async def test_the_gate_refuses_every_approval_the_board_has_not_given(conn: Con
         await proposals.vote(conn, reworded, "approve", actor_id=member)
     draft = await queries.draft(conn, survey_id)
     assert draft is not None
-    publishing = await proposals.propose(conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0])
+    publishing = await proposals.propose(
+        conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0]
+    )
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])  # one of the two it needs
 
     forged = [
@@ -202,7 +220,12 @@ async def test_the_gate_refuses_every_approval_the_board_has_not_given(conn: Con
     held = await proposals.vote(conn, publishing, "approve", actor_id=members[1])
     assert held.status == "open"
     with pytest.raises(versions.PublishRefusedError, match="objection"):
-        await versions.publish(conn, survey_id, actor_id=members[0], approval=versions.Approval(basis="board", proposal_id=publishing))
+        await versions.publish(
+            conn,
+            survey_id,
+            actor_id=members[0],
+            approval=versions.Approval(basis="board", proposal_id=publishing),
+        )
     assert await conn.fetchval("SELECT count(*) FROM survey_version WHERE survey_id = $1", survey_id) == 1
 
 

@@ -40,6 +40,7 @@ SECTION_ROLES: list[tuple[str, frozenset[str] | None]] = [
     ("/account/tokens", frozenset({"evaluator"})),
     ("/account", None),
     ("/admin", frozenset({"admin"})),
+    ("/board", frozenset({"board"})),
     ("/api/kiosk/", frozenset()),  # kiosk token only: no account of any role opens it
     ("/api/", frozenset({"evaluator"})),
     ("/evaluate", frozenset({"evaluator"})),

@@ -1,0 +1,115 @@
+"""Turning what a board member typed into a change to the draft: keys and answer codes made from the words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, RetireQuestion, WordingChange
+from questions.forms import AddForm, MoveForm, PublishForm, RetireForm, WordingForm
+from questions.proposals import ProposalError
+from questions.schemas import Option, Question
+
+if TYPE_CHECKING:
+    from questions.schemas import SurveyDefinition
+
+ProposalForm = WordingForm | AddForm | RetireForm | MoveForm | PublishForm
+
+
+def slug(text: str, *, fallback: str, limit: int = 40) -> str:
+    """A stable key from words: ``"Did you sleep well?"`` becomes ``did_you_sleep_well``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", plain)
+    key = "_".join(words)[:limit].strip("_")
+    return key if key[:1].isalpha() else f"{fallback}_{key}".strip("_")
+
+
+def _unique(key: str, taken: set[str]) -> str:
+    candidate, number = key, 2
+    while candidate in taken:
+        candidate = f"{key}_{number}"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _number(raw: str, what: str) -> float | None:
+    if not raw.strip():
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise ProposalError(f"The {what} must be a number.") from None
+
+
+def _options(form: AddForm, languages: list[str]) -> list[Option]:
+    if form.type not in {"single_choice", "multi_choice"}:
+        return []
+    per_language = [_lines(text) for text in (form.options + [""] * len(languages))[: len(languages)]]
+    count = len(per_language[0])
+    if count < 2:
+        raise ProposalError("Please write at least two answers, one per line.")
+    for language, lines in zip(languages[1:], per_language[1:], strict=True):
+        if len(lines) != count:
+            raise ProposalError(f"Please write the same {count} answers in {language}, one per line.")
+    taken: set[str] = {"prefer_not_to_say"}
+    return [
+        Option(
+            _unique(slug(label, fallback="answer", limit=30), taken),
+            {language: lines[number] for language, lines in zip(languages, per_language, strict=True)},
+        )
+        for number, label in enumerate(per_language[0])
+    ]
+
+
+def _added(form: AddForm, definition: SurveyDefinition) -> AddQuestion:
+    languages = definition.languages
+    if len(form.text) != len(languages):
+        raise ProposalError("Please write the question in every language of the survey.")
+    texts = {language: text.strip() for language, text in zip(languages, form.text, strict=True)}
+    helps = {
+        language: text.strip() for language, text in zip(languages, form.help, strict=False) if text.strip()
+    }
+    taken = {question.key for question in definition.questions}
+    key = _unique(slug(texts[languages[0]], fallback="question"), taken)
+    question = Question(
+        key=key,
+        type=form.type,
+        text=texts,
+        help=helps,
+        options=_options(form, languages),
+        minimum=_number(form.minimum, "smallest number"),
+        maximum=_number(form.maximum, "largest number"),
+        needs_review=[],
+    )
+    return AddQuestion(question=question, after=form.after or None)
+
+
+def change_from(form: ProposalForm, definition: SurveyDefinition) -> Change:
+    """The change a proposal form asks for, against the current draft.
+
+    Raises:
+        ProposalError: what was typed does not make a change (the message says what to fix).
+    """
+    match form:
+        case WordingForm():
+            return WordingChange(
+                question=form.question,
+                language=form.language,
+                text=form.text,
+                help=form.help,
+                option_labels=form.option_label,
+            )
+        case AddForm():
+            return _added(form, definition)
+        case RetireForm():
+            return RetireQuestion(question=form.question)
+        case MoveForm():
+            return MoveQuestion(question=form.question, position=form.position)
+        case PublishForm():
+            return PublishDraft(definition=definition)

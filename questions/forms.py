@@ -1,0 +1,95 @@
+"""The board's forms: one Struct per intent, strict about unknown fields and sizes, as the pages submit them.
+
+Each proposal form carries ``confirmed``: without it the page shows the change to check before sending.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from msgspec import Meta
+
+from questions.schemas import Language, QuestionKey
+from survey.schemas import _Form
+
+Text = Annotated[str, Meta(max_length=2000)]
+Reason = Annotated[str, Meta(max_length=2000)]
+
+
+class _ProposalForm(_Form, kw_only=True):
+    reason: Reason = ""
+    confirmed: bool = False
+
+
+class WordingForm(_ProposalForm):
+    """New wording of one question in one language (also adds, corrects or reviews a translation)."""
+
+    question: QuestionKey
+    language: Language
+    text: Annotated[str, Meta(min_length=1, max_length=2000)]
+    help: Text = ""
+    option_label: list[Text] = []
+
+
+class AddForm(_ProposalForm):
+    """A new question: its texts per language in the survey's order, and its answers one per line."""
+
+    type: Literal["single_choice", "multi_choice", "number", "text", "info"]
+    text: list[Text]
+    help: list[Text] = []
+    options: list[Annotated[str, Meta(max_length=4000)]] = []
+    after: str = ""
+    minimum: str = ""
+    maximum: str = ""
+
+
+class RetireForm(_ProposalForm):
+    """Take a question out of the draft."""
+
+    question: QuestionKey
+
+
+class MoveForm(_ProposalForm):
+    """Move a question to a new place."""
+
+    question: QuestionKey
+    position: Annotated[int, Meta(ge=1, le=500)]
+
+
+class PublishForm(_ProposalForm):
+    """Publish the draft as it stands."""
+
+
+class VoteForm(_Form):
+    """A vote; ``confirmed`` is set by the confirmation page."""
+
+    choice: Literal["approve", "object", "abstain"]
+    reason: Reason = ""
+    confirmed: bool = False
+
+
+class ConfirmForm(_Form):
+    """Taking something back: a vote or the proposal itself."""
+
+    confirmed: bool = False
+
+
+class CommentForm(_Form):
+    """A comment on a proposal."""
+
+    body: Annotated[str, Meta(min_length=1, max_length=4000)]
+
+
+class WordForm(_Form):
+    """A word the board adds to the words-to-avoid list of a language."""
+
+    language: Language
+    phrase: Annotated[str, Meta(min_length=1, max_length=100)]
+    suggestion: Annotated[str, Meta(min_length=1, max_length=200)]
+    note: Annotated[str, Meta(max_length=300)] = ""
+
+
+class QuorumForm(_Form):
+    """The approvals a proposal needs; empty means a majority of the active members."""
+
+    approvals: Annotated[str, Meta(pattern=r"^\s*\d{0,3}\s*$")] = ""

@@ -1,0 +1,428 @@
+"""The peer advisory board's workspace: surveys' drafts, proposals, votes, comments, versions, language check.
+
+Board members see questions, proposals and versions only: nothing here reads a response or a score.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from questions import board_pages, language_check, proposal_queries, proposals, queries
+from questions.changes import KIND_NAMES, affected_key, apply
+from questions.diff import changes_between, question_diff
+from questions.drafting import ProposalForm, change_from
+from questions.forms import (
+    AddForm,
+    CommentForm,
+    ConfirmForm,
+    MoveForm,
+    PublishForm,
+    RetireForm,
+    VoteForm,
+    WordForm,
+    WordingForm,
+)
+from questions.validation import DefinitionError
+from survey.auth import requires_role, signed_in
+from survey.db import Connection, ConnectionDependency
+from survey.kiosk_routes import kiosk_survey
+from survey.schemas import KioskSurvey
+
+Kind = Literal["wording", "add", "retire", "move", "publish"]
+Query = Annotated[str, QueryParameter(required=False, max_length=64)]
+
+
+def _back(path: str, done: str) -> Redirect:
+    return Redirect(f"{path}?done={done}", status_code=303)
+
+
+async def _proposal(conn: Connection, proposal_id: int) -> proposal_queries.Proposal:
+    found = await proposal_queries.proposal(conn, proposal_id)
+    if found is None:
+        raise NotFoundException("There is no such proposal.")
+    return found
+
+
+class BoardController(Controller):
+    """The board's pages; every route needs the board role."""
+
+    path = "/board"
+    guards = [requires_role("board")]
+    tags = ["board"]
+    include_in_schema = False
+
+    @get("/", operation_id="board_home")
+    async def home(self, conn: ConnectionDependency) -> Template:
+        """The surveys with a draft, how many proposals are open, and the rule for deciding."""
+        counted = await proposal_queries.current_tally(conn, 0)
+        rows = await conn.fetch(proposal_queries.BOARD_SURVEYS)
+        return Template("board/index.html", context={"surveys": rows, "tally": counted})
+
+    @get("/surveys/{survey_id:int}", operation_id="board_survey")
+    async def survey(
+        self, conn: ConnectionDependency, survey_id: FromPath[int], done: Query = ""
+    ) -> Template:
+        """A survey's draft with a way to propose a change on each question, its proposals and versions."""
+        context = await board_pages.survey_context(conn, survey_id)
+        return Template("board/survey.html", context={**context, "done": board_pages.DONE_MESSAGES.get(done)})
+
+    @get("/surveys/{survey_id:int}/propose/{kind:str}", operation_id="board_propose_page")
+    async def propose_page(
+        self,
+        conn: ConnectionDependency,
+        survey_id: FromPath[int],
+        kind: FromPath[Kind],
+        question: Query = "",
+        language: Query = "",
+    ) -> Template:
+        """The form for one kind of proposal, filled with the draft as it stands."""
+        context = await self._form_context(conn, survey_id, kind, question, language)
+        return Template("board/propose.html", context=context)
+
+    async def _form_context(
+        self, conn: Connection, survey_id: int, kind: str, question: str, language: str
+    ) -> dict[str, Any]:
+        context = await board_pages.survey_context(conn, survey_id)
+        draft = context["draft"]
+        target = draft.question(question) if question else None
+        if kind in {"wording", "retire", "move"} and target is None:
+            raise NotFoundException("There is no such question in the draft.")
+        language = language if language in draft.languages else draft.languages[0]
+        words = await proposal_queries.board_words(conn, language)
+        return {
+            **context,
+            "kind": kind,
+            "kind_name": KIND_NAMES[kind],
+            "question": target,
+            "language": language,
+            "advice": board_pages.advice_for(target, language, words),
+            "values": {},
+            "checked": None,
+            "error": None,
+        }
+
+    async def _check_or_send(
+        self, request: Request[Any, Any, Any], conn: Connection, survey_id: int, kind: str, form: ProposalForm
+    ) -> Template | Redirect:
+        """Show the change to check, or (once confirmed) send it to the board; problems show in the form."""
+        question = str(getattr(form, "question", ""))
+        context = await self._form_context(
+            conn, survey_id, kind, question, str(getattr(form, "language", ""))
+        )
+        draft = context["draft"]
+        context["values"] = msgspec.to_builtins(form)
+        try:
+            change = change_from(form, draft)
+            after = apply(draft, change)
+            if form.confirmed:
+                actor = signed_in(request).account_id
+                proposal_id = await proposals.propose(
+                    conn, survey_id, change, reason=form.reason, actor_id=actor
+                )
+                return _back(f"/board/proposals/{proposal_id}", "proposed")
+        except (proposals.ProposalError, DefinitionError, ValueError) as refused:
+            problems = refused.problems if isinstance(refused, DefinitionError) else [str(refused)]
+            context["error"] = "; ".join(problems)
+            return Template("board/propose.html", context=context, status_code=422)
+        key = affected_key(change)
+        if key is None:
+            latest = await queries.latest_version(conn, survey_id)
+            context["checked"] = changes_between(latest.definition if latest else draft, draft)
+        else:
+            languages = [context["language"]] if kind == "wording" else draft.languages
+            context["checked"] = question_diff(draft.question(key), after.question(key), languages)
+        return Template("board/propose.html", context=context)
+
+    @post("/surveys/{survey_id:int}/proposals/wording", operation_id="board_propose_wording")
+    async def propose_wording(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        survey_id: FromPath[int],
+        data: URLEncodedBody[WordingForm],
+    ) -> Template | Redirect:
+        """Propose new wording in one language (or a translation)."""
+        return await self._check_or_send(request, conn, survey_id, "wording", data)
+
+    @post("/surveys/{survey_id:int}/proposals/add", operation_id="board_propose_add")
+    async def propose_add(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        survey_id: FromPath[int],
+        data: URLEncodedBody[AddForm],
+    ) -> Template | Redirect:
+        """Propose a new question."""
+        return await self._check_or_send(request, conn, survey_id, "add", data)
+
+    @post("/surveys/{survey_id:int}/proposals/retire", operation_id="board_propose_retire")
+    async def propose_retire(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        survey_id: FromPath[int],
+        data: URLEncodedBody[RetireForm],
+    ) -> Template | Redirect:
+        """Propose retiring a question."""
+        return await self._check_or_send(request, conn, survey_id, "retire", data)
+
+    @post("/surveys/{survey_id:int}/proposals/move", operation_id="board_propose_move")
+    async def propose_move(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        survey_id: FromPath[int],
+        data: URLEncodedBody[MoveForm],
+    ) -> Template | Redirect:
+        """Propose moving a question."""
+        return await self._check_or_send(request, conn, survey_id, "move", data)
+
+    @post("/surveys/{survey_id:int}/proposals/publish", operation_id="board_propose_publish")
+    async def propose_publish(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        survey_id: FromPath[int],
+        data: URLEncodedBody[PublishForm],
+    ) -> Template | Redirect:
+        """Propose publishing the draft as it stands."""
+        return await self._check_or_send(request, conn, survey_id, "publish", data)
+
+    @get("/proposals/{proposal_id:int}", operation_id="board_proposal")
+    async def proposal(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        proposal_id: FromPath[int],
+        done: Query = "",
+    ) -> Template:
+        """A proposal: what it changes side by side, the votes, the comments, and what you can do."""
+        found = await _proposal(conn, proposal_id)
+        context = await board_pages.proposal_context(conn, found, signed_in(request).account_id)
+        return Template(
+            "board/proposal.html",
+            context={**context, "done": board_pages.DONE_MESSAGES.get(done), "error": None},
+        )
+
+    @post("/proposals/{proposal_id:int}/vote", operation_id="board_vote")
+    async def vote(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        proposal_id: FromPath[int],
+        data: URLEncodedBody[VoteForm],
+    ) -> Template | Redirect:
+        """Ask to confirm a vote, then count it (the vote that decides settles the proposal)."""
+        found = await _proposal(conn, proposal_id)
+        actor = signed_in(request).account_id
+        if not data.confirmed or (data.choice == "object" and not data.reason.strip()):
+            context = await board_pages.proposal_context(conn, found, actor)
+            would = board_pages.would_decide(context["tally"], context["my_vote"], actor, data.choice)
+            return Template(
+                "board/confirm_vote.html",
+                context={**context, "form": data, "would": would},
+                status_code=200 if data.confirmed is False else 422,
+            )
+        return await self._act(
+            request,
+            conn,
+            found,
+            "voted",
+            proposals.vote(conn, proposal_id, data.choice, reason=data.reason, actor_id=actor),
+        )
+
+    async def _act(
+        self,
+        request: Request[Any, Any, Any],
+        conn: Connection,
+        found: proposal_queries.Proposal,
+        done: str,
+        action: Any,
+    ) -> Template | Redirect:
+        try:
+            await action
+        except proposals.ProposalError as refused:
+            context = await board_pages.proposal_context(conn, found, signed_in(request).account_id)
+            return Template(
+                "board/proposal.html",
+                context={**context, "done": None, "error": str(refused)},
+                status_code=422,
+            )
+        return _back(f"/board/proposals/{found.id}", done)
+
+    @post("/proposals/{proposal_id:int}/unvote", operation_id="board_unvote")
+    async def unvote(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        proposal_id: FromPath[int],
+        data: URLEncodedBody[ConfirmForm],
+    ) -> Template | Redirect:
+        """Take one's vote back while the proposal is open."""
+        found = await _proposal(conn, proposal_id)
+        actor = signed_in(request).account_id
+        return await self._act(
+            request, conn, found, "unvoted", proposals.vote(conn, proposal_id, None, actor_id=actor)
+        )
+
+    @post("/proposals/{proposal_id:int}/withdraw", operation_id="board_withdraw")
+    async def withdraw(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        proposal_id: FromPath[int],
+        data: URLEncodedBody[ConfirmForm],
+    ) -> Template | Redirect:
+        """The proposer takes their proposal back, after confirming."""
+        found = await _proposal(conn, proposal_id)
+        actor = signed_in(request).account_id
+        if not data.confirmed:
+            context = await board_pages.proposal_context(conn, found, actor)
+            return Template("board/confirm_withdraw.html", context=context)
+        return await self._act(
+            request, conn, found, "withdrawn", proposals.withdraw_proposal(conn, proposal_id, actor_id=actor)
+        )
+
+    @post("/proposals/{proposal_id:int}/comments", operation_id="board_comment")
+    async def comment(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        proposal_id: FromPath[int],
+        data: URLEncodedBody[CommentForm],
+    ) -> Template | Redirect:
+        """Add a comment."""
+        found = await _proposal(conn, proposal_id)
+        actor = signed_in(request).account_id
+        return await self._act(
+            request, conn, found, "commented", proposals.comment(conn, proposal_id, data.body, actor_id=actor)
+        )
+
+    @post("/proposals/{proposal_id:int}/comments/{comment_id:int}/withdraw", operation_id="board_uncomment")
+    async def uncomment(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        proposal_id: FromPath[int],
+        comment_id: FromPath[int],
+        data: URLEncodedBody[ConfirmForm],
+    ) -> Template | Redirect:
+        """Take one's own comment back."""
+        found = await _proposal(conn, proposal_id)
+        actor = signed_in(request).account_id
+        action = proposals.withdraw_comment(conn, proposal_id, comment_id, actor_id=actor)
+        return await self._act(request, conn, found, "uncommented", action)
+
+    @get("/proposals/{proposal_id:int}/preview", operation_id="board_preview")
+    async def preview(
+        self,
+        conn: ConnectionDependency,
+        proposal_id: FromPath[int],
+        side: Annotated[Literal["before", "after"], QueryParameter(required=False)] = "after",
+        language: Query = "",
+    ) -> Template:
+        """The proposal's question on the kiosk's own screen, run by the kiosk's own code."""
+        found = await _proposal(conn, proposal_id)
+        definition = board_pages.side_definition(found, side)
+        language = language if language in definition.languages else definition.languages[0]
+        key = affected_key(found.change) or ""
+        return Template(
+            "board/preview.html",
+            context={"proposal": found, "side": side, "language": language, "question_key": key},
+        )
+
+    @get("/proposals/{proposal_id:int}/preview.json", operation_id="board_preview_survey")
+    async def preview_survey(
+        self,
+        conn: ConnectionDependency,
+        proposal_id: FromPath[int],
+        side: Annotated[Literal["before", "after"], QueryParameter(required=False)] = "after",
+    ) -> KioskSurvey:
+        """The survey before or after the proposal, shaped as the kiosk loads it."""
+        found = await _proposal(conn, proposal_id)
+        definition = board_pages.side_definition(found, side)
+        return kiosk_survey(definition, 0, site="Preview", resources="")
+
+    @get("/versions/{version_id:int}", operation_id="board_version")
+    async def version(self, conn: ConnectionDependency, version_id: FromPath[int]) -> Template:
+        """A published version: who approved it and what changed since the one before."""
+        found = await queries.version(conn, version_id)
+        if found is None:
+            raise NotFoundException("There is no such version.")
+        previous = await proposal_queries.version_before(conn, found.survey_id, found.number)
+        approval = await conn.fetchval(proposal_queries.VERSION_APPROVAL, version_id)
+        decided = None
+        votes: list[proposal_queries.Vote] = []
+        if approval.get("proposal_id"):
+            decided = await proposal_queries.proposal(conn, approval["proposal_id"])
+            votes = await proposal_queries.votes(conn, approval["proposal_id"])
+        context = {
+            "version": found,
+            "survey_name": await conn.fetchval(proposal_queries.SURVEY_NAME, found.survey_id),
+            "previous": previous,
+            "changes": changes_between(previous.definition, found.definition) if previous else [],
+            "approval": approval,
+            "decided": decided,
+            "votes": votes,
+            "choice_names": board_pages.CHOICE_NAMES,
+            "languages": board_pages.language_names(found.definition.languages),
+        }
+        return Template("board/version.html", context=context)
+
+    @get("/language-check", operation_id="board_language_check")
+    async def check_language(
+        self,
+        conn: ConnectionDependency,
+        language: Annotated[str, QueryParameter(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")],
+        field: Annotated[language_check.Field, QueryParameter()],
+        text: Annotated[str, QueryParameter(required=False, max_length=4000)] = "",
+        help: Annotated[str, QueryParameter(required=False, max_length=4000)] = "",
+        option_label: Annotated[str, QueryParameter(required=False, max_length=4000)] = "",
+        options: Annotated[str, QueryParameter(required=False, max_length=4000)] = "",
+    ) -> Template:
+        """Advice on the text being typed (htmx asks as the board types; it advises and never blocks)."""
+        words = await proposal_queries.board_words(conn, language)
+        advice = language_check.check(text or help or option_label or options, language, field, words)
+        return Template("board/language_check.html", context={"advice": advice})
+
+    @get("/words", operation_id="board_words")
+    async def words(self, conn: ConnectionDependency, done: Query = "") -> Template:
+        """The words-to-avoid lists, shipped and added by the board, with a form to add one."""
+        return Template("board/words.html", context=await self._words_context(conn, done=done))
+
+    async def _words_context(self, conn: Connection, **extra: Any) -> dict[str, Any]:
+        languages = board_pages.language_names(["en", "es"])
+        return {
+            "languages": languages,
+            "lists": {
+                code: [*language_check.shipped_words(code), *await proposal_queries.board_words(conn, code)]
+                for code in languages
+            },
+            "done": board_pages.DONE_MESSAGES.get(extra.pop("done", "")),
+            "error": extra.pop("error", None),
+        }
+
+    @post("/words", operation_id="board_word_add")
+    async def add_word(
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[WordForm]
+    ) -> Template | Redirect:
+        """Add a word to avoid, with its suggested replacement."""
+        try:
+            await proposals.add_word(
+                conn,
+                language=data.language,
+                phrase=data.phrase,
+                suggestion=data.suggestion,
+                note=data.note,
+                actor_id=signed_in(request).account_id,
+            )
+        except proposals.ProposalError as refused:
+            context = await self._words_context(conn, error=str(refused))
+            return Template("board/words.html", context=context, status_code=422)
+        return _back("/board/words", "word")

@@ -1,0 +1,227 @@
+"""The board's pages over HTTP on the real database: propose, check, vote, publish, and what the board never sees."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from bs4 import BeautifulSoup
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from survey import db, demo
+from tests.support import make_account, post_form, sign_in
+
+
+def soup(response: httpx.Response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
+
+
+async def seeded(database_url: str) -> int:
+    conn = await db.connect(database_url)
+    try:
+        await demo.seed(conn)
+        survey_id: int = await conn.fetchval("SELECT id FROM survey ORDER BY id LIMIT 1")
+    finally:
+        await conn.close()
+    for name in ("ash", "robin"):
+        await make_account(database_url, name, ["board"])
+    return survey_id
+
+
+async def as_member(client: AsyncTestClient[Litestar], name: str) -> None:
+    client.cookies.clear()
+    assert (await sign_in(client, name)).status_code == 303
+
+
+async def vote(
+    client: AsyncTestClient[Litestar], proposal: str, choice: str, reason: str = ""
+) -> httpx.Response:
+    asked = await post_form(client, f"{proposal}/vote", {"choice": choice, "reason": reason})
+    assert soup(asked).select_one("#confirm") is not None  # a confirmation step comes first
+    return await post_form(
+        client, f"{proposal}/vote", {"choice": choice, "reason": reason, "confirmed": "true"}
+    )
+
+
+async def propose_wording(client: AsyncTestClient[Litestar], survey_id: int, text: str) -> str:
+    got = await client.get(
+        f"/board/surveys/{survey_id}/propose/wording?question=naloxone_carried&language=en"
+    )
+    assert got.status_code == 200, got.text
+    page = soup(got)
+    form = page.select_one("form.proposal-form")
+    assert form is not None
+    fields: dict[str, list[str]] = {}
+    for field in form.select("input[name], textarea[name]"):
+        fields.setdefault(str(field["name"]), []).append(str(field.get("value", field.text)))
+    fields["text"] = [text]
+    fields.pop("_csrf_token")
+    checked = await post_form(client, f"/board/surveys/{survey_id}/proposals/wording", fields)
+    assert checked.status_code == 200
+    assert soup(checked).select("section.check ins"), "the check step shows the words added"
+    sent = await post_form(
+        client, f"/board/surveys/{survey_id}/proposals/wording", {**fields, "confirmed": "true"}
+    )
+    assert sent.status_code == 303
+    return sent.headers["location"].split("?")[0]
+
+
+async def test_a_proposal_goes_from_draft_to_accepted_to_a_published_version(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    survey_id = await seeded(database_url)
+    await as_member(client, "ash")
+    proposal = await propose_wording(client, survey_id, "Do you carry naloxone with you?")
+    assert (await post_form(client, f"{proposal}/comments", {"body": "Shorter is better"})).status_code == 303
+    assert (await vote(client, proposal, "approve")).status_code == 303
+    await as_member(client, "robin")
+    await vote(client, proposal, "approve")
+    page = soup(await client.get(proposal))
+    assert "Accepted" in page.select_one("#status").text
+    assert page.select_one(".comment-body").text == "Shorter is better"
+
+    publish_page = await post_form(
+        client, f"/board/surveys/{survey_id}/proposals/publish", {"reason": "Ready"}
+    )
+    assert soup(publish_page).select("li.change-changed")
+    sent = await post_form(
+        client, f"/board/surveys/{survey_id}/proposals/publish", {"reason": "Ready", "confirmed": "true"}
+    )
+    publishing = sent.headers["location"].split("?")[0]
+    await vote(client, publishing, "approve")
+    await as_member(client, "ash")
+    await vote(client, publishing, "approve")
+
+    survey_page = soup(await client.get(f"/board/surveys/{survey_id}"))
+    version_link = survey_page.select_one("a[href^='/board/versions/']")
+    assert version_link is not None and version_link.text == "Version 2"
+    version_page = soup(await client.get(str(version_link["href"])))
+    assert [li.select_one("strong").text for li in version_page.select("li.change-changed")] == [
+        "Question naloxone_carried"
+    ]
+    assert version_page.select_one("a[href='/board/proposals/%s']" % publishing.rsplit("/", 1)[1])
+
+
+async def test_publishing_without_the_quorum_fails_through_every_route(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    survey_id = await seeded(database_url)
+    admin = await make_account(database_url, "keeper", ["admin", "evaluator", "board"])
+    await as_member(client, "ash")
+    await propose_wording(client, survey_id, "Changed once")
+    # Every POST route in the app, by the account holding every role, with a body naming publishing.
+    await as_member(client, admin.name)
+    for route in client.app.routes:
+        for method in getattr(route, "methods", set()):
+            if (
+                method != "POST"
+                or route.path.startswith("/api/kiosk")
+                or "{" in route.path
+                or route.path == "/signout"
+            ):
+                continue
+            await post_form(client, route.path, {"confirmed": "true", "approval": "board", "publish": "1"})
+    for path in ("/board/proposals/1/vote", "/board/surveys/%d/proposals/publish" % survey_id):
+        await post_form(client, path, {"choice": "approve", "confirmed": "true"})
+    conn = await db.connect(database_url)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM survey_version") == 1
+    finally:
+        await conn.close()
+
+
+async def test_the_language_check_flags_words_and_reports_the_reading_level(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    await seeded(database_url)
+    await as_member(client, "ash")
+    text = "Has any addict here been clean for a month?"
+    response = await client.get(
+        "/board/language-check",
+        params={"language": "en", "field": "text", "text": text},
+        headers={"HX-Request": "true"},
+    )
+    page = soup(response)
+    flags = {
+        flag.select_one("strong").text: flag.select_one(".suggestion").text for flag in page.select(".flag")
+    }
+    assert flags == {
+        "addict": "person who uses drugs",
+        "clean": "tested negative (test results) / not using now (a person)",
+    }
+    assert re.fullmatch(r"\d+(\.\d)?", page.select_one(".grade").text)
+    spanish = soup(
+        await client.get(
+            "/board/language-check", params={"language": "es", "field": "text", "text": "¿Es usted adicto?"}
+        )
+    )
+    assert [flag.select_one(".suggestion").text for flag in spanish.select(".flag")] == [
+        "persona que usa drogas"
+    ]
+
+
+async def test_the_board_extends_its_word_list(client: AsyncTestClient[Litestar], database_url: str) -> None:
+    await seeded(database_url)
+    await as_member(client, "ash")
+    added = await post_form(
+        client,
+        "/board/words",
+        {"language": "en", "phrase": "frequent flyer", "suggestion": "person who comes often"},
+    )
+    assert added.status_code == 303
+    response = await client.get(
+        "/board/language-check",
+        params={"language": "en", "field": "help", "help": "Are you a frequent flyer?"},
+    )
+    assert [flag.select_one("strong").text for flag in soup(response).select(".flag")] == ["frequent flyer"]
+    again = await post_form(
+        client, "/board/words", {"language": "en", "phrase": "Frequent Flyer", "suggestion": "x"}
+    )
+    assert again.status_code == 422
+
+
+async def test_a_wrong_field_names_itself_and_changes_nothing(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    survey_id = await seeded(database_url)
+    await as_member(client, "ash")
+    response = await post_form(
+        client, f"/board/surveys/{survey_id}/proposals/move", {"question": "who5_1", "position": "zero"}
+    )
+    assert response.status_code == 400 and "position" in response.text
+    conn = await db.connect(database_url)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM proposal") == 0
+    finally:
+        await conn.close()
+
+
+async def test_the_preview_serves_the_kiosk_code_with_the_changed_survey(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    survey_id = await seeded(database_url)
+    await as_member(client, "ash")
+    proposal = await propose_wording(client, survey_id, "Naloxone: do you carry it?")
+    page = soup(await client.get(f"{proposal}/preview?side=after&language=en"))
+    root = page.select_one("#kiosk")
+    assert root is not None and root["data-question"] == "naloxone_carried"
+    assert page.select_one("script[src='/static/kiosk.js']") is not None
+    survey = (await client.get(str(root["data-preview"]))).json()
+    texts = {q["key"]: q["text"]["en"] for q in survey["definition"]["questions"]}
+    assert texts["naloxone_carried"] == "Naloxone: do you carry it?"
+
+
+async def test_the_admin_sets_the_quorum(client: AsyncTestClient[Litestar], database_url: str) -> None:
+    await seeded(database_url)
+    await make_account(database_url, "keeper", ["admin"])
+    await as_member(client, "keeper")
+    saved = await post_form(client, "/admin/board-quorum", {"approvals": "3"})
+    assert soup(saved).select_one("#quorum-needed").text == "3"
+    refused = await post_form(client, "/admin/board-quorum", {"approvals": "1"})
+    assert refused.status_code == 422
+    conn = await db.connect(database_url)
+    try:
+        assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'board_quorum_set'") == 1
+    finally:
+        await conn.close()
