@@ -1,4 +1,4 @@
-"""The board's pages over HTTP on the real database: propose, check, vote, publish, and what the board never sees."""
+"""The board's pages over HTTP on the real database: propose, check, vote, publish, language check."""
 
 from __future__ import annotations
 
@@ -95,12 +95,13 @@ async def test_a_proposal_goes_from_draft_to_accepted_to_a_published_version(
 
     survey_page = soup(await client.get(f"/board/surveys/{survey_id}"))
     version_link = survey_page.select_one("a[href^='/board/versions/']")
-    assert version_link is not None and version_link.text == "Version 2"
+    assert version_link is not None
+    assert version_link.text == "Version 2"
     version_page = soup(await client.get(str(version_link["href"])))
     assert [li.select_one("strong").text for li in version_page.select("li.change-changed")] == [
         "Question naloxone_carried"
     ]
-    assert version_page.select_one("a[href='/board/proposals/%s']" % publishing.rsplit("/", 1)[1])
+    assert version_page.select_one("a[href='/board/proposals/{}']".format(publishing.rsplit("/", 1)[1]))
 
 
 async def test_publishing_without_the_quorum_fails_through_every_route(
@@ -122,7 +123,7 @@ async def test_publishing_without_the_quorum_fails_through_every_route(
             ):
                 continue
             await post_form(client, route.path, {"confirmed": "true", "approval": "board", "publish": "1"})
-    for path in ("/board/proposals/1/vote", "/board/surveys/%d/proposals/publish" % survey_id):
+    for path in ("/board/proposals/1/vote", f"/board/surveys/{survey_id}/proposals/publish"):
         await post_form(client, path, {"choice": "approve", "confirmed": "true"})
     conn = await db.connect(database_url)
     try:
@@ -189,7 +190,8 @@ async def test_a_wrong_field_names_itself_and_changes_nothing(
     response = await post_form(
         client, f"/board/surveys/{survey_id}/proposals/move", {"question": "who5_1", "position": "zero"}
     )
-    assert response.status_code == 400 and "position" in response.text
+    assert response.status_code == 400
+    assert "position" in response.text
     conn = await db.connect(database_url)
     try:
         assert await conn.fetchval("SELECT count(*) FROM proposal") == 0
@@ -205,7 +207,8 @@ async def test_the_preview_serves_the_kiosk_code_with_the_changed_survey(
     proposal = await propose_wording(client, survey_id, "Naloxone: do you carry it?")
     page = soup(await client.get(f"{proposal}/preview?side=after&language=en"))
     root = page.select_one("#kiosk")
-    assert root is not None and root["data-question"] == "naloxone_carried"
+    assert root is not None
+    assert root["data-question"] == "naloxone_carried"
     assert page.select_one("script[src='/static/kiosk.js']") is not None
     survey = (await client.get(str(root["data-preview"]))).json()
     texts = {q["key"]: q["text"]["en"] for q in survey["definition"]["questions"]}

@@ -50,7 +50,8 @@ async def test_a_wording_change_applies_to_the_draft_at_quorum(conn: Connection,
 
     assert after_two.status == "accepted"
     draft = await queries.draft(conn, survey_id)
-    assert draft is not None and draft.questions[0].text["en"] == "How are you today?"
+    assert draft is not None
+    assert draft.questions[0].text["en"] == "How are you today?"
     assert "es" in draft.questions[0].needs_review  # the translation must be checked again
 
 
@@ -133,7 +134,8 @@ async def test_an_accepted_change_outdates_open_proposals_on_the_same_question(
 
     for overtaken in (second, publishing):
         found = await proposal_queries.proposal(conn, overtaken)
-        assert found is not None and found.status == "outdated"
+        assert found is not None
+        assert found.status == "outdated"
 
 
 async def test_add_move_and_retire_change_the_order(conn: Connection, database_url: str) -> None:
@@ -181,9 +183,11 @@ async def test_publishing_through_an_accepted_proposal(conn: Connection, databas
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])
     done = await proposals.vote(conn, publishing, "approve", actor_id=members[1])
 
-    assert done.status == "accepted" and done.published_version == 2
+    assert done.status == "accepted"
+    assert done.published_version == 2
     latest = await queries.latest_version(conn, survey_id)
-    assert latest is not None and latest.definition == draft
+    assert latest is not None
+    assert latest.definition == draft
     approval = await conn.fetchval(
         "SELECT approval FROM survey_version WHERE survey_id = $1 AND number = 2", survey_id
     )
@@ -246,6 +250,8 @@ async def test_undo_comment_vote_and_proposal_while_open(conn: Connection, datab
     found = await proposal_queries.proposal(conn, proposal_id)
     history = await proposal_queries.votes(conn, proposal_id)
     comments = await proposal_queries.comments(conn, proposal_id)
-    assert found is not None and found.status == "withdrawn"
+    assert found is not None
+    assert found.status == "withdrawn"
     assert [vote.choice for vote in history] == ["approve", "withdrawn"]
-    assert comments[0].withdrawn_at is not None and comments[0].body == "I like it"
+    assert comments[0].withdrawn_at is not None
+    assert comments[0].body == "I like it"
