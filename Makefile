@@ -22,7 +22,7 @@ $(DEV): pyproject.toml | $(BIN)/python
 
 run: $(RUNTIME)
 	$(BIN)/survey demo seed --responses 6000
-	@echo "Demo accounts: admin, board, evaluator. Lost a password? $(BIN)/survey user password NAME"
+	@echo "Demo accounts: admin, board, board2 (the peer advisory board), evaluator. Lost a password? $(BIN)/survey user password NAME"
 	@$(BIN)/survey kiosk enroll --site "Eastside Drop-in Centre" --label "Demo tablet"
 	@echo "Kiosk: open http://127.0.0.1:8000/kiosk/enroll on the tablet (or this browser) and type the code."
 	exec $(BIN)/survey run --host 127.0.0.1 --port 8000

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 import msgspec
 
-from questions import bank, queries, versions, xlsform
+from questions import bank, proposal_queries, proposals, queries, versions, xlsform
 from survey.cli_support import with_database
 
 if TYPE_CHECKING:
@@ -48,6 +48,28 @@ def import_xlsform(workbook: Path, name: str | None) -> None:
         f"Survey {survey_id} created with {questions} questions as a draft; "
         "the board reviews it before it is published."
     )
+
+
+@questions_group.command(name="publish")
+@click.argument("proposal_id", type=int)
+def publish_proposal(proposal_id: int) -> None:
+    """Settle the board's publish proposal PROPOSAL_ID by counting its votes again, publishing if accepted.
+
+    Votes settle proposals as they are cast; this is for after an admin changed the quorum or the board's
+    members. Nothing is published without the board's approvals: the publishing gate counts them again.
+    """
+
+    async def work(conn: Connection) -> proposal_queries.Proposal:
+        return await proposals.count_again(conn, proposal_id)
+
+    try:
+        settled = with_database(work)
+    except (proposals.ProposalError, versions.PublishRefusedError) as refused:
+        raise click.ClickException(str(refused)) from None
+    if settled.published_version is not None:
+        click.echo(f"Version {settled.published_version} of {settled.survey_name} is published.")
+    else:
+        click.echo(f"Proposal {proposal_id} is {settled.status}. {settled.outcome}")
 
 
 @questions_group.command(name="export")

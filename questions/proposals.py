@@ -123,6 +123,29 @@ async def vote(
     return settled
 
 
+async def count_again(conn: Connection, proposal_id: int) -> Proposal:
+    """Settle an open proposal by its standing votes against today's board and quorum.
+
+    Votes settle a proposal as they are cast; after an admin changes the quorum or the board's members,
+    this settles one whose votes now decide it (publishing, for a publish proposal, through the same gate).
+
+    Raises:
+        ProposalError: the proposal is closed, or its votes do not decide it (the message gives the count).
+    """
+    async with conn.transaction():
+        found = await _open(conn, proposal_id)
+        counted = await proposal_queries.current_tally(conn, proposal_id)
+        if counted.decision == "open":
+            raise ProposalError(
+                f"Proposal {proposal_id} has {counted.approvals} of the {counted.needed} approvals it needs"
+                f" and {counted.objections} standing objection(s): the board has not decided it."
+            )
+        await _settle(conn, found, counted, None)
+        settled = await proposal_queries.proposal(conn, proposal_id)
+    assert settled is not None  # noqa: S101 (the row was locked above)
+    return settled
+
+
 async def withdraw_proposal(conn: Connection, proposal_id: int, *, actor_id: int) -> None:
     """The proposer takes back an open proposal."""
     async with conn.transaction():
@@ -132,7 +155,7 @@ async def withdraw_proposal(conn: Connection, proposal_id: int, *, actor_id: int
         await conn.execute(proposal_queries.CLOSE_PROPOSAL, proposal_id, "withdrawn", "", None)
 
 
-async def _settle(conn: Connection, found: Proposal, counted: Tally, actor_id: int) -> None:
+async def _settle(conn: Connection, found: Proposal, counted: Tally, actor_id: int | None) -> None:
     decision = counted.decision
     if decision == "rejected":
         outcome = f"{counted.objections} board members objected."

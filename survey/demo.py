@@ -30,6 +30,7 @@ DEMO_SITES: Final = (("Eastside Drop-in Centre", "en"), ("Harbour Mobile Van", "
 DEMO_ACCOUNTS: Final[tuple[tuple[str, str, list[Role]], ...]] = (
     ("admin", "Program admin", ["admin"]),
     ("board", "River", ["board"]),
+    ("board2", "Sam", ["board"]),  # the board's default quorum needs two approvals
     ("evaluator", "Evaluation team", ["evaluator"]),
 )
 

@@ -1,4 +1,4 @@
-"""Two board members on phone-sized screens: propose, check the language, comment, vote, publish; axe on each page."""
+"""Two board members on phone-sized screens: propose, check wording, comment, vote, publish; axe on each page."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
+from questions import proposals
 from survey import db, demo
 from tests.browser.support import axe_violations
 from tests.support import PASSWORD, LiveServer, make_account
@@ -38,6 +39,7 @@ async def test_propose_comment_vote_and_publish_on_a_phone(
     conn = await db.connect(database_url)
     try:
         await demo.seed(conn)
+        await proposals.set_quorum(conn, 2, actor_id=None)
     finally:
         await conn.close()
     for name in ("ash", "robin"):

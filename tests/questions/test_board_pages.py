@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from questions import proposals
 from survey import db, demo
 from tests.support import make_account, post_form, sign_in
 
@@ -22,6 +23,8 @@ async def seeded(database_url: str) -> int:
     try:
         await demo.seed(conn)
         survey_id: int = await conn.fetchval("SELECT id FROM survey ORDER BY id LIMIT 1")
+        # The demo's board and the two members made here: two approvals decide, whoever else is on it.
+        await proposals.set_quorum(conn, 2, actor_id=None)
     finally:
         await conn.close()
     for name in ("ash", "robin"):
@@ -225,6 +228,9 @@ async def test_the_admin_sets_the_quorum(client: AsyncTestClient[Litestar], data
     assert refused.status_code == 422
     conn = await db.connect(database_url)
     try:
-        assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'board_quorum_set'") == 1
+        quorum_events = await conn.fetch(
+            "SELECT detail FROM audit_event WHERE action = 'board_quorum_set' ORDER BY id"
+        )
+        assert [event["detail"] for event in quorum_events] == [{"from": None, "to": 2}, {"from": 2, "to": 3}]
     finally:
         await conn.close()

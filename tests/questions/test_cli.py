@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import msgspec
 import pytest
 from pyxform import xls2xform
 
+from questions import proposals, queries
 from questions.bank import DATA
+from questions.changes import PublishDraft
 from survey import db
 from tests.questions.test_xlsform import KOBO_FORM
+from tests.support import make_account
 from tests.survey.test_cli import survey
 
 pytestmark = pytest.mark.slow
@@ -75,3 +79,38 @@ async def test_a_licensed_instrument_loads_with_its_items(tmp_path: Path, databa
     finally:
         await conn.close()
     assert len(stored["items"]) == 7
+
+
+async def test_publish_from_the_command_line_needs_the_boards_quorum(
+    tmp_path: Path, database_url: str
+) -> None:
+    survey(tmp_path, database_url, "demo", "seed")
+    conn = await db.connect(database_url)
+    try:
+        members = [(await make_account(database_url, name, ["board"])).id for name in ("ash", "robin")]
+        draft = await queries.draft(conn, 1)
+        assert draft is not None
+        reworded = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
+        await conn.execute("UPDATE survey_draft SET definition = $1 WHERE survey_id = 1", reworded)
+        publishing = await proposals.propose(
+            conn, 1, PublishDraft(definition=reworded), reason="", actor_id=members[0]
+        )
+        await proposals.vote(conn, publishing, "approve", actor_id=members[0])
+        await proposals.vote(conn, publishing, "approve", actor_id=members[1])  # 2 of 3 (board of 4)
+
+        refused = survey(tmp_path, database_url, "questions", "publish", str(publishing))
+        assert refused.returncode != 0
+        assert "2 of the 3 approvals" in refused.stderr
+        assert await conn.fetchval("SELECT count(*) FROM survey_version") == 1
+        for other in ("nothing", "999"):
+            assert survey(tmp_path, database_url, "questions", "publish", other).returncode != 0
+
+        await proposals.set_quorum(conn, 2, actor_id=None)  # the program lowers its quorum
+        published = survey(tmp_path, database_url, "questions", "publish", str(publishing))
+        assert published.returncode == 0, published.stderr
+        assert await conn.fetchval("SELECT count(*) FROM survey_version") == 2
+        again = survey(tmp_path, database_url, "questions", "publish", str(publishing))
+        assert again.returncode != 0
+        assert "closed" in again.stderr
+    finally:
+        await conn.close()

@@ -58,6 +58,7 @@ def test_demo_seed_then_site_and_user_lists(tmp_path: Path, database_url: str) -
     assert [line.split("\t")[:2] for line in users.stdout.splitlines()] == [
         ["admin", "admin"],
         ["board", "board"],
+        ["board2", "board"],
         ["evaluator", "evaluator"],
     ]
 
@@ -112,7 +113,7 @@ async def test_backup_restores_into_a_new_database(tmp_path: Path, database_url:
         admin = await db.connect(pg_url)
         await admin.execute("DROP DATABASE IF EXISTS restored_copy WITH (FORCE)")
         await admin.close()
-    assert names == ["admin", "board", "evaluator"]
+    assert names == ["admin", "board", "board2", "evaluator"]
     assert versions >= 1
     assert tool("pg_restore").exists()
 
