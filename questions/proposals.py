@@ -189,7 +189,7 @@ async def _outdate_overtaken(conn: Connection, accepted: Proposal, draft: Survey
             await conn.execute(proposal_queries.CLOSE_PROPOSAL, other.id, "outdated", outcome, None)
 
 
-async def set_quorum(conn: Connection, approvals: int | None, *, actor_id: int) -> None:
+async def set_quorum(conn: Connection, approvals: int | None, *, actor_id: int | None) -> None:
     """Set the approvals a proposal needs (``None``: a majority of active members); an audit event.
 
     Raises:

@@ -1,4 +1,4 @@
-"""Two board members on phone-sized screens: propose, check wording, comment, vote, publish; axe on each page."""
+"""Two board members on phone-sized screens: propose, check words, comment, vote, publish; axe everywhere."""
 
 from __future__ import annotations
 

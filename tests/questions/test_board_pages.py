@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -16,6 +16,12 @@ from tests.support import make_account, post_form, sign_in
 
 def soup(response: httpx.Response) -> BeautifulSoup:
     return BeautifulSoup(response.text, "html.parser")
+
+
+def text_of(node: Tag, selector: str) -> str:
+    found = node.select_one(selector)
+    assert found is not None, selector
+    return found.text
 
 
 async def seeded(database_url: str) -> int:
@@ -81,8 +87,8 @@ async def test_a_proposal_goes_from_draft_to_accepted_to_a_published_version(
     await as_member(client, "robin")
     await vote(client, proposal, "approve")
     page = soup(await client.get(proposal))
-    assert "Accepted" in page.select_one("#status").text
-    assert page.select_one(".comment-body").text == "Shorter is better"
+    assert "Accepted" in text_of(page, "#status")
+    assert text_of(page, ".comment-body") == "Shorter is better"
 
     publish_page = await post_form(
         client, f"/board/surveys/{survey_id}/proposals/publish", {"reason": "Ready"}
@@ -101,7 +107,7 @@ async def test_a_proposal_goes_from_draft_to_accepted_to_a_published_version(
     assert version_link is not None
     assert version_link.text == "Version 2"
     version_page = soup(await client.get(str(version_link["href"])))
-    assert [li.select_one("strong").text for li in version_page.select("li.change-changed")] == [
+    assert [text_of(li, "strong") for li in version_page.select("li.change-changed")] == [
         "Question naloxone_carried"
     ]
     assert version_page.select_one("a[href='/board/proposals/{}']".format(publishing.rsplit("/", 1)[1]))
@@ -147,22 +153,18 @@ async def test_the_language_check_flags_words_and_reports_the_reading_level(
         headers={"HX-Request": "true"},
     )
     page = soup(response)
-    flags = {
-        flag.select_one("strong").text: flag.select_one(".suggestion").text for flag in page.select(".flag")
-    }
+    flags = {text_of(flag, "strong"): text_of(flag, ".suggestion") for flag in page.select(".flag")}
     assert flags == {
         "addict": "person who uses drugs",
         "clean": "tested negative (test results) / not using now (a person)",
     }
-    assert re.fullmatch(r"\d+(\.\d)?", page.select_one(".grade").text)
+    assert re.fullmatch(r"\d+(\.\d)?", text_of(page, ".grade"))
     spanish = soup(
         await client.get(
             "/board/language-check", params={"language": "es", "field": "text", "text": "¿Es usted adicto?"}
         )
     )
-    assert [flag.select_one(".suggestion").text for flag in spanish.select(".flag")] == [
-        "persona que usa drogas"
-    ]
+    assert [text_of(flag, ".suggestion") for flag in spanish.select(".flag")] == ["persona que usa drogas"]
 
 
 async def test_the_board_extends_its_word_list(client: AsyncTestClient[Litestar], database_url: str) -> None:
@@ -178,7 +180,7 @@ async def test_the_board_extends_its_word_list(client: AsyncTestClient[Litestar]
         "/board/language-check",
         params={"language": "en", "field": "help", "help": "Are you a frequent flyer?"},
     )
-    assert [flag.select_one("strong").text for flag in soup(response).select(".flag")] == ["frequent flyer"]
+    assert [text_of(flag, "strong") for flag in soup(response).select(".flag")] == ["frequent flyer"]
     again = await post_form(
         client, "/board/words", {"language": "en", "phrase": "Frequent Flyer", "suggestion": "x"}
     )
@@ -223,7 +225,7 @@ async def test_the_admin_sets_the_quorum(client: AsyncTestClient[Litestar], data
     await make_account(database_url, "keeper", ["admin"])
     await as_member(client, "keeper")
     saved = await post_form(client, "/admin/board-quorum", {"approvals": "3"})
-    assert soup(saved).select_one("#quorum-needed").text == "3"
+    assert text_of(soup(saved), "#quorum-needed") == "3"
     refused = await post_form(client, "/admin/board-quorum", {"approvals": "1"})
     assert refused.status_code == 422
     conn = await db.connect(database_url)

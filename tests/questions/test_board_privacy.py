@@ -32,10 +32,11 @@ async def test_a_board_member_reaches_no_response_or_analysis_route(
         version_id = await conn.fetchval("SELECT id FROM survey_version LIMIT 1")
     finally:
         await conn.close()
-    values = {"survey_id": 1, "proposal_id": proposal_id, "version_id": version_id, "site_id": 1, "kiosk_id": 1}
+    values = {"survey_id": 1, "proposal_id": proposal_id, "version_id": version_id, "site_id": 1}
     await sign_in(client, "ash")
 
-    opened, refused = set(), set()
+    opened: set[tuple[str, int]] = set()
+    refused: set[tuple[str, int]] = set()
     for route in client.app.routes:
         if not isinstance(route, HTTPRoute) or "GET" not in route.methods or route.path.startswith("/static"):
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from questions import proposal_queries, proposals, queries, versions
-from questions.changes import AddQuestion, MoveQuestion, PublishDraft, RetireQuestion, WordingChange
+from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, RetireQuestion, WordingChange
 from questions.demo import demo_definition
 from questions.schemas import Question
 from survey.db import Connection
@@ -143,7 +143,7 @@ async def test_add_move_and_retire_change_the_order(conn: Connection, database_u
     survey_id = await published_survey(conn)
     keys = [question.key for question in demo_definition().questions]
     new = Question(key="sleep_ok", type="info", text={"en": "Thanks for sleeping on it", "es": "Gracias"})
-    changes = [
+    changes: list[Change] = [
         AddQuestion(question=new, after=keys[0]),
         MoveQuestion(question="sleep_ok", position=1),
         RetireQuestion(question="sleep_ok"),
