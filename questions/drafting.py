@@ -7,7 +7,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, RetireQuestion, WordingChange
-from questions.forms import AddForm, MoveForm, PublishForm, RetireForm, WordingForm
+from questions.forms import AddForm, MoveForm, PublishForm, RetireForm, WordingForm, as_list
 from questions.proposals import ProposalError
 from questions.schemas import Option, Question
 
@@ -50,7 +50,8 @@ def _number(raw: str, what: str) -> float | None:
 def _options(form: AddForm, languages: list[str]) -> list[Option]:
     if form.type not in {"single_choice", "multi_choice"}:
         return []
-    per_language = [_lines(text) for text in (form.options + [""] * len(languages))[: len(languages)]]
+    written = as_list(form.options) + [""] * len(languages)
+    per_language = [_lines(text) for text in written[: len(languages)]]
     count = len(per_language[0])
     if count < 2:
         raise ProposalError("Please write at least two answers, one per line.")
@@ -69,11 +70,14 @@ def _options(form: AddForm, languages: list[str]) -> list[Option]:
 
 def _added(form: AddForm, definition: SurveyDefinition) -> AddQuestion:
     languages = definition.languages
-    if len(form.text) != len(languages):
+    written = as_list(form.text)
+    if len(written) != len(languages):
         raise ProposalError("Please write the question in every language of the survey.")
-    texts = {language: text.strip() for language, text in zip(languages, form.text, strict=True)}
+    texts = {language: text.strip() for language, text in zip(languages, written, strict=True)}
     helps = {
-        language: text.strip() for language, text in zip(languages, form.help, strict=False) if text.strip()
+        language: text.strip()
+        for language, text in zip(languages, as_list(form.help), strict=False)
+        if text.strip()
     }
     taken = {question.key for question in definition.questions}
     key = _unique(slug(texts[languages[0]], fallback="question"), taken)
@@ -103,7 +107,7 @@ def change_from(form: ProposalForm, definition: SurveyDefinition) -> Change:
                 language=form.language,
                 text=form.text,
                 help=form.help,
-                option_labels=form.option_label,
+                option_labels=as_list(form.option_label),
             )
         case AddForm():
             return _added(form, definition)

@@ -13,6 +13,7 @@ from questions.schemas import Language, QuestionKey
 from survey.schemas import _Form
 
 Text = Annotated[str, Meta(max_length=2000)]
+Lines = Annotated[str, Meta(max_length=4000)]
 Reason = Annotated[str, Meta(max_length=2000)]
 
 
@@ -28,19 +29,24 @@ class WordingForm(_ProposalForm):
     language: Language
     text: Annotated[str, Meta(min_length=1, max_length=2000)]
     help: Text = ""
-    option_label: list[Text] = []
+    option_label: list[Text] | Text = []
 
 
 class AddForm(_ProposalForm):
     """A new question: its texts per language in the survey's order, and its answers one per line."""
 
     type: Literal["single_choice", "multi_choice", "number", "text", "info"]
-    text: list[Text]
-    help: list[Text] = []
-    options: list[Annotated[str, Meta(max_length=4000)]] = []
+    text: list[Text] | Text
+    help: list[Text] | Text = []
+    options: list[Lines] | Lines = []
     after: str = ""
     minimum: str = ""
     maximum: str = ""
+
+
+def as_list(value: list[str] | str) -> list[str]:
+    """A repeated form field as a list (a form sends one value bare, several as a list)."""
+    return [value] if isinstance(value, str) else value
 
 
 class RetireForm(_ProposalForm):

@@ -27,6 +27,7 @@ from questions.forms import (
     VoteForm,
     WordForm,
     WordingForm,
+    as_list,
 )
 from questions.validation import DefinitionError
 from survey.auth import requires_role, signed_in
@@ -116,7 +117,9 @@ class BoardController(Controller):
             conn, survey_id, kind, question, str(getattr(form, "language", ""))
         )
         draft = context["draft"]
-        context["values"] = msgspec.to_builtins(form)
+        values = msgspec.to_builtins(form)
+        repeated = ("text", "help", "options") if isinstance(form, AddForm) else ("option_label",)
+        context["values"] = values | {name: as_list(values[name]) for name in repeated if name in values}
         try:
             change = change_from(form, draft)
             after = apply(draft, change)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import httpx
+import msgspec
 from bs4 import BeautifulSoup, Tag
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from questions import proposals
+from questions import proposals, versions
+from questions.demo import demo_definition
 from survey import db, demo
 from tests.support import make_account, post_form, sign_in
 
@@ -236,3 +238,46 @@ async def test_the_admin_sets_the_quorum(client: AsyncTestClient[Litestar], data
         assert [event["detail"] for event in quorum_events] == [{"from": None, "to": 2}, {"from": 2, "to": 3}]
     finally:
         await conn.close()
+
+
+async def test_adding_a_question_in_every_language_of_the_survey(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    survey_id = await seeded(database_url)
+    await as_member(client, "ash")
+    fields = {
+        "type": "single_choice",
+        "text": ["Did you feel safe here today?", "¿Se sintió seguro aquí hoy?"],
+        "help": ["", ""],
+        "options": ["Yes\nSomewhat\nNo", "Sí\nMás o menos\nNo"],
+        "after": "naloxone_carried",
+    }
+    checked = await post_form(client, f"/board/surveys/{survey_id}/proposals/add", fields)
+    assert checked.status_code == 200
+    added = [text_of(row, "h4") for row in soup(checked).select("section.check .diff-row")]
+    assert "Answer 3 · Español" in [" ".join(label.split()) for label in added]
+    sent = await post_form(
+        client, f"/board/surveys/{survey_id}/proposals/add", {**fields, "confirmed": "true"}
+    )
+    assert sent.status_code == 303
+    uneven = await post_form(
+        client, f"/board/surveys/{survey_id}/proposals/add", {**fields, "options": ["Yes\nNo", "Sí"]}
+    )
+    assert uneven.status_code == 422
+    assert "same 2 answers in es" in text_of(soup(uneven), "#problem")
+
+
+async def test_a_survey_in_one_language_takes_single_values(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    await seeded(database_url)
+    conn = await db.connect(database_url)
+    try:
+        english = msgspec.structs.replace(demo_definition(), languages=["en"])
+        survey_id = await versions.create_survey(conn, name="English only", definition=english, actor_id=None)
+    finally:
+        await conn.close()
+    await as_member(client, "ash")
+    fields = {"type": "text", "text": "Anything else to tell us?", "help": "", "options": ""}
+    checked = await post_form(client, f"/board/surveys/{survey_id}/proposals/add", fields)
+    assert checked.status_code == 200, checked.text
