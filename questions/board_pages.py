@@ -16,7 +16,7 @@ from questions.changes import (
     WordingChange,
     apply,
 )
-from questions.diff import changes_between, question_diff
+from questions.diff import changes_since, question_diff
 from questions.quorum import Tally
 from survey import i18n
 
@@ -33,7 +33,8 @@ DONE_MESSAGES: Final[dict[str, str]] = {
     "commented": "Your comment is added. You can take it back while the proposal is open.",
     "uncommented": "Your comment is taken back; the board sees that it was.",
     "withdrawn": "Your proposal is taken back.",
-    "word": "The word is added to the list. The language check uses it from now on.",
+    "word": "The word is added to the list. The language check uses it from now on. You can remove it.",
+    "unword": "The word is removed from the list.",
 }
 CHOICE_NAMES: Final[dict[str, str]] = {
     "approve": "Approve",
@@ -106,10 +107,15 @@ def side_definition(found: Proposal, side: str) -> SurveyDefinition:
 async def published_changes(conn: Connection, found: Proposal) -> tuple[int | None, list[QuestionChange]]:
     """For a publish proposal: the version it follows and what changed since."""
     assert isinstance(found.change, PublishDraft)  # noqa: S101 (callers check the kind)
-    previous = await proposal_queries.version_before(conn, found.survey_id, found.published_version)
-    if previous is None:
-        return None, changes_between(found.change.definition, found.change.definition)
-    return previous.number, changes_between(previous.definition, found.change.definition)
+    published = found.change.definition
+    if found.published_version is not None:
+        previous = await proposal_queries.version_before(conn, found.survey_id, found.published_version)
+    else:
+        previous = await proposal_queries.version_at(conn, found.survey_id, found.proposed_at)
+    return (
+        None if previous is None else previous.number,
+        changes_since(None if previous is None else previous.definition, published),
+    )
 
 
 def advice_for(
@@ -149,7 +155,7 @@ def would_decide(counted: Tally, mine: Any, account_id: int, choice: str) -> str
 
 async def survey_context(conn: Connection, survey_id: int) -> dict[str, Any]:
     """A survey's draft, its proposals (open first) and its published versions."""
-    name = await conn.fetchval(proposal_queries.SURVEY_NAME, survey_id)
+    name = await conn.fetchval(queries.SURVEY_NAME, survey_id)
     draft = await queries.draft(conn, survey_id)
     if name is None or draft is None:
         raise NotFoundException("There is no such survey draft.")

@@ -140,6 +140,10 @@ def apply(definition: SurveyDefinition, change: Change) -> SurveyDefinition:
             moved = questions.pop(keys.index(_question(definition, change.question).key))
             if not 1 <= change.position <= len(keys):
                 raise ChangeConflictError(f"Position {change.position} is outside 1 to {len(keys)}.")
+            if keys.index(change.question) == change.position - 1:
+                raise ChangeConflictError(
+                    f"Question {change.question} is already in place {change.position}."
+                )
             questions.insert(change.position - 1, moved)
         case PublishDraft():
             if change.definition != definition:
@@ -153,9 +157,13 @@ def apply(definition: SurveyDefinition, change: Change) -> SurveyDefinition:
 def conflict(before: SurveyDefinition, draft: SurveyDefinition, change: Change) -> str | None:
     """Why ``change``, proposed against ``before``, no longer fits ``draft``; ``None`` when it still does.
 
-    A change fits while the question it touches is as it was when proposed (publishing: while the whole
-    draft is), so the board never accepts something other than what it read.
+    A change fits while the question it touches is as it was when proposed (a move: while the order is;
+    publishing: while the whole draft is), so the board never accepts something other than what it read.
     """
+    if isinstance(change, MoveQuestion) and [q.key for q in before.questions] != [
+        q.key for q in draft.questions
+    ]:
+        return "The order of the questions has changed since this was proposed."
     key = affected_key(change)
     if (
         key is not None

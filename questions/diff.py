@@ -43,6 +43,8 @@ class QuestionChange(msgspec.Struct, frozen=True, kw_only=True):
     fields: list[FieldDiff] = []
     position: tuple[int, int] | None = None
     """Old and new place (1 is first) of a moved question."""
+    other: list[str] = []
+    """Plain names of what else changed: skip logic, number limits, answer codes, translations to check..."""
 
 
 def word_diff(before: str, after: str) -> tuple[list[Segment], list[Segment]]:
@@ -93,6 +95,30 @@ def _moved(old_order: list[str], new_order: list[str]) -> set[str]:
     return set(old_order) - stayed
 
 
+_OTHER: Final[dict[str, str]] = {
+    "type": "kind of answer",
+    "option_codes": "answer codes",
+    "show_if": "when it is shown (skip logic)",
+    "minimum": "smallest number",
+    "maximum": "largest number",
+    "integer": "whole numbers only",
+    "max_length": "longest answer",
+    "instrument": "instrument",
+    "audio": "recorded readings",
+    "needs_review": "translations to check",
+}
+
+
+def _attribute(question: Question, name: str) -> object:
+    return getattr(question, name)
+
+
+def changes_since(previous: SurveyDefinition | None, current: SurveyDefinition) -> list[QuestionChange]:
+    """What a version would change since ``previous`` (``None``: a first version, every question added)."""
+    empty = msgspec.structs.replace(current, questions=[])
+    return changes_between(previous or empty, current)
+
+
 def changes_between(previous: SurveyDefinition, current: SurveyDefinition) -> list[QuestionChange]:
     """What changed from one version to the next, question by question, in the new order."""
     old = {question.key: question for question in previous.questions}
@@ -107,7 +133,12 @@ def changes_between(previous: SurveyDefinition, current: SurveyDefinition) -> li
             continue
         if question != old[key]:
             fields = [diff for diff in question_diff(old[key], question, languages) if diff.changed]
-            found.append(QuestionChange(key=key, what="changed", fields=fields))
+            other = [
+                name
+                for attribute, name in _OTHER.items()
+                if _attribute(question, attribute) != _attribute(old[key], attribute)
+            ]
+            found.append(QuestionChange(key=key, what="changed", fields=fields, other=other))
         if key in moved:
             where = (list(old).index(key) + 1, list(new).index(key) + 1)
             found.append(QuestionChange(key=key, what="moved", position=where))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from typing import TYPE_CHECKING
@@ -42,9 +43,12 @@ def _number(raw: str, what: str) -> float | None:
     if not raw.strip():
         return None
     try:
-        return float(raw)
+        number = float(raw)
     except ValueError:
-        raise ProposalError(f"The {what} must be a number.") from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise ProposalError(f"The {what} must be a number.")
+    return number
 
 
 def _options(form: AddForm, languages: list[str]) -> list[Option]:

@@ -27,7 +27,7 @@ class WordingForm(_ProposalForm):
 
     question: QuestionKey
     language: Language
-    text: Annotated[str, Meta(min_length=1, max_length=2000)]
+    text: Annotated[str, Meta(pattern=r"\S", max_length=2000)]
     help: Text = ""
     option_label: list[Text] | Text = []
 
@@ -83,19 +83,19 @@ class ConfirmForm(_Form):
 class CommentForm(_Form):
     """A comment on a proposal."""
 
-    body: Annotated[str, Meta(min_length=1, max_length=4000)]
+    body: Annotated[str, Meta(pattern=r"\S", max_length=4000)]
 
 
 class WordForm(_Form):
     """A word the board adds to the words-to-avoid list of a language."""
 
     language: Language
-    phrase: Annotated[str, Meta(min_length=1, max_length=100)]
-    suggestion: Annotated[str, Meta(min_length=1, max_length=200)]
+    phrase: Annotated[str, Meta(pattern=r"\S", max_length=100)]
+    suggestion: Annotated[str, Meta(pattern=r"\S", max_length=200)]
     note: Annotated[str, Meta(max_length=300)] = ""
 
 
 class QuorumForm(_Form):
     """The approvals a proposal needs; empty means a majority of the active members."""
 
-    approvals: Annotated[str, Meta(pattern=r"^\s*\d{0,3}\s*$")] = ""
+    approvals: Annotated[str, Meta(pattern=r"^\s*[0-9]{0,3}\s*$")] = ""

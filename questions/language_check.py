@@ -38,6 +38,8 @@ class AvoidWord(msgspec.Struct, frozen=True, kw_only=True):
     suggestion: str
     note: str = ""
     added_by_board: bool = False
+    id: int | None = None
+    added_by: int | None = None
 
 
 class Flag(msgspec.Struct, frozen=True, kw_only=True):
@@ -77,10 +79,19 @@ class Advice(msgspec.Struct, frozen=True, kw_only=True):
     length: Length
 
 
-@functools.cache
+def language_root(language: str) -> str:
+    """``es`` for ``es-MX``: the lists are per language, not per region."""
+    return language.split("-")[0].lower()
+
+
 def shipped_words(language: str) -> tuple[AvoidWord, ...]:
     """The shipped list for a language (empty when there is none)."""
-    path = WORD_LISTS / f"{language.split('-')[0]}.csv"
+    return _shipped(language_root(language))
+
+
+@functools.cache
+def _shipped(root: str) -> tuple[AvoidWord, ...]:
+    path = WORD_LISTS / f"{root}.csv"
     if not path.is_file():
         return ()
     with path.open(encoding="utf-8", newline="") as handle:
@@ -94,10 +105,12 @@ def shipped_words(language: str) -> tuple[AvoidWord, ...]:
 
 
 def _pattern(phrase: str) -> re.Pattern[str]:
-    words = r"\s+".join(re.escape(word) for word in phrase.split())
+    # Words may be joined by spaces or hyphens ("drug-user"); a hyphenated word is a word of its own, so
+    # "ex-addict" still shows "addict" (or its own entry, which wins as the longer phrase).
+    words = r"[\s-]+".join(re.escape(word) for word in re.split(r"[\s-]+", phrase.strip()))
     # An acronym (MAT) is matched as written, so the ordinary word "mat" is left alone.
     flags = 0 if phrase.isupper() else re.IGNORECASE
-    return re.compile(rf"(?<![\w-]){words}(?![\w-])", flags)
+    return re.compile(rf"(?<!\w){words}(?!\w)", flags)
 
 
 def find_words(text: str, words: list[AvoidWord] | tuple[AvoidWord, ...]) -> list[Flag]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 from questions.changes import Change
-from questions.language_check import AvoidWord
+from questions.language_check import AvoidWord, language_root
 from questions.queries import PublishedVersion, latest_version
 from questions.quorum import Choice, Tally, tally
 from questions.schemas import SurveyDefinition
@@ -65,8 +65,11 @@ INSERT INTO board_quorum (singleton, approvals, updated_by) VALUES (true, $1, $2
 ON CONFLICT (singleton) DO UPDATE
 SET approvals = EXCLUDED.approvals, updated_by = EXCLUDED.updated_by, updated_at = now()
 """
+WORD_LANGUAGES: Final = "SELECT DISTINCT language FROM board_word"
+OWN_WORD: Final = "SELECT phrase FROM board_word WHERE id = $1 AND added_by = $2"
+REMOVE_WORD: Final = "DELETE FROM board_word WHERE id = $1 AND added_by = $2 RETURNING id"
 BOARD_WORDS: Final = """
-SELECT phrase, suggestion, note, true AS added_by_board
+SELECT id, phrase, suggestion, note, true AS added_by_board, added_by
 FROM board_word WHERE language = $1 ORDER BY lower(phrase)
 """
 INSERT_BOARD_WORD: Final = """
@@ -79,9 +82,12 @@ SELECT s.id, s.name, (SELECT max(number) FROM survey_version v WHERE v.survey_id
 FROM survey s JOIN survey_draft d ON d.survey_id = s.id ORDER BY lower(s.name)
 """
 VERSION_APPROVAL: Final = "SELECT approval FROM survey_version WHERE id = $1"
-SURVEY_NAME: Final = "SELECT name FROM survey WHERE id = $1"
 VERSION_BY_NUMBER: Final = """
 SELECT id, survey_id, number, definition FROM survey_version WHERE survey_id = $1 AND number = $2
+"""
+VERSION_AT: Final = """
+SELECT id, survey_id, number, definition FROM survey_version WHERE survey_id = $1 AND published_at <= $2
+ORDER BY number DESC LIMIT 1
 """
 VERSIONS: Final = """
 SELECT v.id, v.number, v.approval, v.published_at, coalesce(a.display_name, '') AS published_by
@@ -195,7 +201,8 @@ async def current_tally(conn: Connection, proposal_id: int) -> Tally:
 
 async def board_words(conn: Connection, language: str) -> list[AvoidWord]:
     """The words the board added for a language."""
-    return [msgspec.convert(dict(row), AvoidWord) for row in await conn.fetch(BOARD_WORDS, language)]
+    rows = await conn.fetch(BOARD_WORDS, language_root(language))
+    return [msgspec.convert(dict(row), AvoidWord) for row in rows]
 
 
 async def versions_of_survey(conn: Connection, survey_id: int) -> list[VersionSummary]:
@@ -208,4 +215,10 @@ async def version_before(conn: Connection, survey_id: int, number: int | None) -
     if number is None:
         return await latest_version(conn, survey_id)
     row = await conn.fetchrow(VERSION_BY_NUMBER, survey_id, number - 1)
+    return None if row is None else msgspec.convert(dict(row), PublishedVersion)
+
+
+async def version_at(conn: Connection, survey_id: int, moment: datetime) -> PublishedVersion | None:
+    """The latest version published at a moment (what a proposal made then was compared with)."""
+    row = await conn.fetchrow(VERSION_AT, survey_id, moment)
     return None if row is None else msgspec.convert(dict(row), PublishedVersion)

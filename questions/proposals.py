@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from questions import proposal_queries, queries, versions
 from questions.changes import Change, PublishDraft, apply, conflict
-from questions.quorum import MINIMUM_APPROVALS, Choice, Tally
+from questions.language_check import language_root
+from questions.quorum import MAXIMUM_APPROVALS, MINIMUM_APPROVALS, Choice, Tally
 from survey.queries import audit
 
 if TYPE_CHECKING:
@@ -170,20 +171,25 @@ async def _settle(conn: Connection, found: Proposal, counted: Tally, actor_id: i
         return
     number = None
     if isinstance(found.change, PublishDraft):
+        # Publishing closes the proposal itself, in its gate's transaction.
         approval = versions.Approval(basis="board", proposal_id=found.id)
         published = await versions.publish(conn, found.survey_id, actor_id=actor_id, approval=approval)
         number = published.number
     else:
         draft = apply(draft, found.change)
         await versions.save_draft(conn, found.survey_id, draft, actor_id=actor_id)
-    outcome = f"{counted.approvals} board members approved."
-    await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "accepted", outcome, number)
-    await _outdate_overtaken(conn, found, draft)
+        outcome = f"{counted.approvals} board members approved."
+        await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "accepted", outcome, None)
+    await _outdate_overtaken(conn, found, draft, number)
 
 
-async def _outdate_overtaken(conn: Connection, accepted: Proposal, draft: SurveyDefinition) -> None:
+async def _outdate_overtaken(
+    conn: Connection, accepted: Proposal, draft: SurveyDefinition, published: int | None
+) -> None:
     for other in await proposal_queries.open_proposals(conn, accepted.survey_id):
         problem = conflict(other.draft_before, draft, other.change)
+        if published is not None and isinstance(other.change, PublishDraft):
+            problem = f"This draft is now published as version {published}."
         if problem is not None:
             outcome = f"Proposal {accepted.id} was accepted first. {problem}"
             await conn.execute(proposal_queries.CLOSE_PROPOSAL, other.id, "outdated", outcome, None)
@@ -195,8 +201,8 @@ async def set_quorum(conn: Connection, approvals: int | None, *, actor_id: int |
     Raises:
         ProposalError: fewer than two.
     """
-    if approvals is not None and approvals < MINIMUM_APPROVALS:
-        raise ProposalError(f"A proposal needs at least {MINIMUM_APPROVALS} approvals.")
+    if approvals is not None and not MINIMUM_APPROVALS <= approvals <= MAXIMUM_APPROVALS:
+        raise ProposalError(f"The quorum is between {MINIMUM_APPROVALS} and {MAXIMUM_APPROVALS} approvals.")
     async with conn.transaction():
         before = await proposal_queries.quorum_setting(conn)
         await conn.execute(proposal_queries.SET_QUORUM, approvals, actor_id)
@@ -213,7 +219,7 @@ async def add_word(
     """
     added = await conn.fetchval(
         proposal_queries.INSERT_BOARD_WORD,
-        language,
+        language_root(language),
         phrase.strip(),
         suggestion.strip(),
         note.strip(),

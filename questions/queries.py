@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from survey.db import Connection
 
 INSERT_SURVEY: Final = "INSERT INTO survey (name) VALUES ($1) RETURNING id"
+SURVEY_NAME: Final = "SELECT name FROM survey WHERE id = $1"
 SURVEY_BY_NAME: Final = "SELECT id FROM survey WHERE lower(name) = lower($1)"
 SURVEYS: Final = """
 SELECT s.id, s.name, max(v.number) AS latest_version

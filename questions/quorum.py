@@ -9,6 +9,9 @@ import msgspec
 MINIMUM_APPROVALS: Final = 2
 """Never fewer: one person is not a board (DESIGN.md section 6: "at least two")."""
 
+MAXIMUM_APPROVALS: Final = 100
+"""The most an admin can ask for (the database holds the same bound)."""
+
 Choice: TypeAlias = Literal["approve", "object", "abstain"]
 Decision: TypeAlias = Literal["open", "accepted", "rejected"]
 

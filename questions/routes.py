@@ -5,17 +5,17 @@ Board members see questions, proposals and versions only: nothing here reads a r
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, QueryParameter, URLEncodedBody
+from litestar.params import FromPath, PathParameter, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from questions import board_pages, language_check, proposal_queries, proposals, queries
 from questions.changes import KIND_NAMES, affected_key, apply
-from questions.diff import changes_between, question_diff
+from questions.diff import changes_between, changes_since, question_diff
 from questions.drafting import ProposalForm, change_from
 from questions.forms import (
     AddForm,
@@ -37,6 +37,8 @@ from survey.schemas import KioskSurvey
 
 Kind = Literal["wording", "add", "retire", "move", "publish"]
 Query = Annotated[str, QueryParameter(required=False, max_length=64)]
+RowId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+"""A row id in a path; larger numbers are refused before they reach PostgreSQL's bigint."""
 
 
 def _back(path: str, done: str) -> Redirect:
@@ -48,6 +50,37 @@ async def _proposal(conn: Connection, proposal_id: int) -> proposal_queries.Prop
     if found is None:
         raise NotFoundException("There is no such proposal.")
     return found
+
+
+_TAKE_BACK: Final[dict[str, tuple[str, str, str]]] = {
+    "withdraw": (
+        "Take back your proposal?",
+        "The board will see that you took it back; its comments and votes stay in the history.",
+        "Yes, take it back",
+    ),
+    "unvote": ("Take back your vote?", "The board will see that you took it back.", "Yes, take my vote back"),
+    "uncomment": (
+        "Take back your comment?",
+        "The board will see that a comment was taken back, not what it said.",
+        "Yes, take it back",
+    ),
+}
+
+
+def _confirm(context: dict[str, Any], what: str, path: str, would: str) -> Template:
+    """The page asking to confirm taking something back (``path``: where to post, under the proposal's)."""
+    title, explanation, button = _TAKE_BACK[what]
+    return Template(
+        "board/confirm.html",
+        context={
+            **context,
+            "path": path,
+            "would": would,
+            "title": title,
+            "explanation": explanation,
+            "button": button,
+        },
+    )
 
 
 class BoardController(Controller):
@@ -66,9 +99,7 @@ class BoardController(Controller):
         return Template("board/index.html", context={"surveys": rows, "tally": counted})
 
     @get("/surveys/{survey_id:int}", operation_id="board_survey")
-    async def survey(
-        self, conn: ConnectionDependency, survey_id: FromPath[int], done: Query = ""
-    ) -> Template:
+    async def survey(self, conn: ConnectionDependency, survey_id: RowId, done: Query = "") -> Template:
         """A survey's draft with a way to propose a change on each question, its proposals and versions."""
         context = await board_pages.survey_context(conn, survey_id)
         return Template("board/survey.html", context={**context, "done": board_pages.DONE_MESSAGES.get(done)})
@@ -77,7 +108,7 @@ class BoardController(Controller):
     async def propose_page(
         self,
         conn: ConnectionDependency,
-        survey_id: FromPath[int],
+        survey_id: RowId,
         kind: FromPath[Kind],
         question: Query = "",
         language: Query = "",
@@ -94,6 +125,8 @@ class BoardController(Controller):
         target = draft.question(question) if question else None
         if kind in {"wording", "retire", "move"} and target is None:
             raise NotFoundException("There is no such question in the draft.")
+        if kind == "wording" and language not in draft.languages:
+            raise NotFoundException("The survey is not offered in that language.")
         language = language if language in draft.languages else draft.languages[0]
         words = await proposal_queries.board_words(conn, language)
         return {
@@ -136,7 +169,7 @@ class BoardController(Controller):
         key = affected_key(change)
         if key is None:
             latest = await queries.latest_version(conn, survey_id)
-            context["checked"] = changes_between(latest.definition if latest else draft, draft)
+            context["checked"] = changes_since(latest.definition if latest else None, draft)
         else:
             languages = [context["language"]] if kind == "wording" else draft.languages
             context["checked"] = question_diff(draft.question(key), after.question(key), languages)
@@ -147,7 +180,7 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        survey_id: FromPath[int],
+        survey_id: RowId,
         data: URLEncodedBody[WordingForm],
     ) -> Template | Redirect:
         """Propose new wording in one language (or a translation)."""
@@ -158,7 +191,7 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        survey_id: FromPath[int],
+        survey_id: RowId,
         data: URLEncodedBody[AddForm],
     ) -> Template | Redirect:
         """Propose a new question."""
@@ -169,7 +202,7 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        survey_id: FromPath[int],
+        survey_id: RowId,
         data: URLEncodedBody[RetireForm],
     ) -> Template | Redirect:
         """Propose retiring a question."""
@@ -180,7 +213,7 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        survey_id: FromPath[int],
+        survey_id: RowId,
         data: URLEncodedBody[MoveForm],
     ) -> Template | Redirect:
         """Propose moving a question."""
@@ -191,7 +224,7 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        survey_id: FromPath[int],
+        survey_id: RowId,
         data: URLEncodedBody[PublishForm],
     ) -> Template | Redirect:
         """Propose publishing the draft as it stands."""
@@ -202,7 +235,7 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        proposal_id: FromPath[int],
+        proposal_id: RowId,
         done: Query = "",
     ) -> Template:
         """A proposal: what it changes side by side, the votes, the comments, and what you can do."""
@@ -218,7 +251,7 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        proposal_id: FromPath[int],
+        proposal_id: RowId,
         data: URLEncodedBody[VoteForm],
     ) -> Template | Redirect:
         """Ask to confirm a vote, then count it (the vote that decides settles the proposal)."""
@@ -264,12 +297,16 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        proposal_id: FromPath[int],
+        proposal_id: RowId,
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
-        """Take one's vote back while the proposal is open."""
+        """Take one's vote back while the proposal is open, after confirming (it may decide the proposal)."""
         found = await _proposal(conn, proposal_id)
         actor = signed_in(request).account_id
+        if not data.confirmed:
+            context = await board_pages.proposal_context(conn, found, actor)
+            would = board_pages.would_decide(context["tally"], context["my_vote"], actor, "withdrawn")
+            return _confirm(context, "unvote", "/unvote", would)
         return await self._act(
             request, conn, found, "unvoted", proposals.vote(conn, proposal_id, None, actor_id=actor)
         )
@@ -279,7 +316,7 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        proposal_id: FromPath[int],
+        proposal_id: RowId,
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
         """The proposer takes their proposal back, after confirming."""
@@ -287,7 +324,7 @@ class BoardController(Controller):
         actor = signed_in(request).account_id
         if not data.confirmed:
             context = await board_pages.proposal_context(conn, found, actor)
-            return Template("board/confirm_withdraw.html", context=context)
+            return _confirm(context, "withdraw", "/withdraw", "open")
         return await self._act(
             request, conn, found, "withdrawn", proposals.withdraw_proposal(conn, proposal_id, actor_id=actor)
         )
@@ -297,7 +334,7 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        proposal_id: FromPath[int],
+        proposal_id: RowId,
         data: URLEncodedBody[CommentForm],
     ) -> Template | Redirect:
         """Add a comment."""
@@ -312,13 +349,16 @@ class BoardController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        proposal_id: FromPath[int],
-        comment_id: FromPath[int],
+        proposal_id: RowId,
+        comment_id: RowId,
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
-        """Take one's own comment back."""
+        """Take one's own comment back, after confirming."""
         found = await _proposal(conn, proposal_id)
         actor = signed_in(request).account_id
+        if not data.confirmed:
+            context = await board_pages.proposal_context(conn, found, actor)
+            return _confirm(context, "uncomment", f"/comments/{comment_id}/withdraw", "open")
         action = proposals.withdraw_comment(conn, proposal_id, comment_id, actor_id=actor)
         return await self._act(request, conn, found, "uncommented", action)
 
@@ -326,7 +366,7 @@ class BoardController(Controller):
     async def preview(
         self,
         conn: ConnectionDependency,
-        proposal_id: FromPath[int],
+        proposal_id: RowId,
         side: Annotated[Literal["before", "after"], QueryParameter(required=False)] = "after",
         language: Query = "",
     ) -> Template:
@@ -344,7 +384,7 @@ class BoardController(Controller):
     async def preview_survey(
         self,
         conn: ConnectionDependency,
-        proposal_id: FromPath[int],
+        proposal_id: RowId,
         side: Annotated[Literal["before", "after"], QueryParameter(required=False)] = "after",
     ) -> KioskSurvey:
         """The survey before or after the proposal, shaped as the kiosk loads it."""
@@ -353,7 +393,7 @@ class BoardController(Controller):
         return kiosk_survey(definition, 0, site="Preview", resources="")
 
     @get("/versions/{version_id:int}", operation_id="board_version")
-    async def version(self, conn: ConnectionDependency, version_id: FromPath[int]) -> Template:
+    async def version(self, conn: ConnectionDependency, version_id: RowId) -> Template:
         """A published version: who approved it and what changed since the one before."""
         found = await queries.version(conn, version_id)
         if found is None:
@@ -367,7 +407,7 @@ class BoardController(Controller):
             votes = await proposal_queries.votes(conn, approval["proposal_id"])
         context = {
             "version": found,
-            "survey_name": await conn.fetchval(proposal_queries.SURVEY_NAME, found.survey_id),
+            "survey_name": await conn.fetchval(queries.SURVEY_NAME, found.survey_id),
             "previous": previous,
             "changes": changes_between(previous.definition, found.definition) if previous else [],
             "approval": approval,
@@ -395,20 +435,27 @@ class BoardController(Controller):
         return Template("board/language_check.html", context={"advice": advice})
 
     @get("/words", operation_id="board_words")
-    async def words(self, conn: ConnectionDependency, done: Query = "") -> Template:
+    async def words(
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, done: Query = ""
+    ) -> Template:
         """The words-to-avoid lists, shipped and added by the board, with a form to add one."""
-        return Template("board/words.html", context=await self._words_context(conn, done=done))
+        return Template("board/words.html", context=await self._words_context(request, conn, done=done))
 
-    async def _words_context(self, conn: Connection, **extra: Any) -> dict[str, Any]:
-        languages = board_pages.language_names(["en", "es"])
+    async def _words_context(
+        self, request: Request[Any, Any, Any], conn: Connection, **extra: Any
+    ) -> dict[str, Any]:
+        codes = await conn.fetch(proposal_queries.WORD_LANGUAGES)
+        languages = board_pages.language_names(sorted({"en", "es", *(row["language"] for row in codes)}))
         return {
             "languages": languages,
             "lists": {
                 code: [*language_check.shipped_words(code), *await proposal_queries.board_words(conn, code)]
                 for code in languages
             },
-            "done": board_pages.DONE_MESSAGES.get(extra.pop("done", "")),
-            "error": extra.pop("error", None),
+            "account_id": signed_in(request).account_id,
+            "done": board_pages.DONE_MESSAGES.get(extra.get("done", "")),
+            "error": extra.get("error"),
+            "removing": extra.get("removing"),
         }
 
     @post("/words", operation_id="board_word_add")
@@ -426,6 +473,26 @@ class BoardController(Controller):
                 actor_id=signed_in(request).account_id,
             )
         except proposals.ProposalError as refused:
-            context = await self._words_context(conn, error=str(refused))
+            context = await self._words_context(request, conn, error=str(refused))
             return Template("board/words.html", context=context, status_code=422)
         return _back("/board/words", "word")
+
+    @post("/words/{word_id:int}/remove", operation_id="board_word_remove")
+    async def remove_word(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        word_id: RowId,
+        data: URLEncodedBody[ConfirmForm],
+    ) -> Template | Redirect:
+        """Take back a word one added, after confirming."""
+        actor = signed_in(request).account_id
+        if not data.confirmed:
+            phrase = await conn.fetchval(proposal_queries.OWN_WORD, word_id, actor)
+            if phrase is None:
+                raise NotFoundException("You have added no such word.")
+            context = await self._words_context(request, conn, removing={"id": word_id, "phrase": phrase})
+            return Template("board/words.html", context=context)
+        if await conn.fetchval(proposal_queries.REMOVE_WORD, word_id, actor) is None:
+            raise NotFoundException("You have added no such word.")
+        return _back("/board/words", "unword")

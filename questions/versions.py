@@ -9,6 +9,7 @@ import msgspec
 
 from questions import proposal_queries, queries
 from questions.changes import PublishDraft
+from questions.demo import DEMO_SURVEY_NAME
 from questions.validation import validate
 from survey.queries import audit
 
@@ -34,18 +35,23 @@ class Approval(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
 
 async def _check_approval(
     conn: Connection, survey_id: int, definition: SurveyDefinition, approval: Approval
-) -> None:
+) -> str:
     """The gate in front of publishing; every path to a new version passes through it.
 
     The demo seed may publish the demo survey's first version. Everything else needs an open proposal to
-    publish exactly this draft whose standing votes, counted here against today's board and quorum, reach
-    the quorum with no objection. Its proposal row is locked until the transaction ends, and the board's
-    workspace closes it in that transaction, so one decision publishes one version.
+    publish exactly this draft, different from the latest version, whose standing votes, counted here
+    against today's board and quorum, reach the quorum with no objection. The proposal row stays locked
+    and :func:`publish` closes it in the same transaction, so one decision publishes one version.
+
+    Returns:
+        The plain outcome to record with the proposal.
     """
+    latest = await queries.latest_version(conn, survey_id)
     if approval.basis == "demo_seed":
-        if await queries.latest_version(conn, survey_id) is None:
-            return
-        raise PublishRefusedError("The demo seed may publish only a survey's first version.")
+        name = await conn.fetchval(queries.SURVEY_NAME, survey_id)
+        if latest is None and name == DEMO_SURVEY_NAME:
+            return ""
+        raise PublishRefusedError("The demo seed may publish only the demo survey's first version.")
     refused = "Publishing needs the peer advisory board's approval of a publish proposal"
     decided = (
         None
@@ -64,6 +70,9 @@ async def _check_approval(
         )
     if decided.change.definition != definition:
         raise PublishRefusedError(f"{refused}; the draft has changed since proposal {decided.id} was made.")
+    if latest is not None and latest.definition == definition:
+        raise PublishRefusedError(f"The draft is already published as version {latest.number}.")
+    return f"{counted.approvals} board members approved."
 
 
 async def create_survey(
@@ -140,11 +149,15 @@ async def publish(
         if definition is None:
             raise SurveyError("This survey has no draft to publish.")
         validate(definition)
-        await _check_approval(conn, survey_id, definition, approval)
+        outcome = await _check_approval(conn, survey_id, definition, approval)
         number: int = await conn.fetchval(queries.NEXT_NUMBER, survey_id)
         version_id: int = await conn.fetchval(
             queries.INSERT_VERSION, survey_id, number, definition, approval, actor_id
         )
+        if approval.proposal_id is not None:
+            await conn.execute(
+                proposal_queries.CLOSE_PROPOSAL, approval.proposal_id, "accepted", outcome, number
+            )
         await audit(
             conn,
             "survey_published",

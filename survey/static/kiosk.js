@@ -152,7 +152,7 @@
     }, 1000);
   }
 
-  ["pointerdown", "keydown", "input"].forEach(function (kind) {
+  if (!PREVIEW) ["pointerdown", "keydown", "input"].forEach(function (kind) {
     document.addEventListener(kind, function (event) {
       if (document.getElementById("idle").hidden || event.target.id === "idle-continue") touched();
     }, true);
@@ -438,7 +438,7 @@
   }
 
   fetch(PREVIEW || "/api/kiosk/survey", { credentials: "same-origin" }).then(function (response) {
-    if (response.status === 401) { window.location.replace("/kiosk/enroll"); return null; }
+    if (response.status === 401 && !PREVIEW) { window.location.replace("/kiosk/enroll"); return null; }
     if (!response.ok) throw new Error("The survey could not be loaded (" + response.status + ").");
     return response.json();
   }).then(function (loaded) {

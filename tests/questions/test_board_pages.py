@@ -281,3 +281,64 @@ async def test_a_survey_in_one_language_takes_single_values(
     fields = {"type": "text", "text": "Anything else to tell us?", "help": "", "options": ""}
     checked = await post_form(client, f"/board/surveys/{survey_id}/proposals/add", fields)
     assert checked.status_code == 200, checked.text
+
+
+async def test_taking_a_vote_back_asks_first_and_says_when_it_decides(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    survey_id = await seeded(database_url)
+    await as_member(client, "ash")
+    proposal = await propose_wording(client, survey_id, "Do you carry naloxone?")
+    await vote(client, proposal, "approve")
+    await as_member(client, "robin")
+    await vote(client, proposal, "object", reason="Not yet")
+    await make_account(database_url, "kim", ["board"])
+    await as_member(client, "kim")
+    await vote(client, proposal, "approve")
+    await as_member(client, "robin")
+
+    asked = await post_form(client, f"{proposal}/unvote", {})
+    assert asked.status_code == 200
+    assert "completes the board's decision" in text_of(soup(asked), ".notice")
+    assert "Open" in text_of(soup(await client.get(proposal)), "#status")
+    done = await post_form(client, f"{proposal}/unvote", {"confirmed": "true"})
+    assert done.status_code == 303
+    assert "Accepted" in text_of(soup(await client.get(proposal)), "#status")
+
+
+async def test_blank_and_out_of_range_inputs_get_a_4xx(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    survey_id = await seeded(database_url)
+    await as_member(client, "ash")
+    proposal = await propose_wording(client, survey_id, "Carry naloxone?")
+    assert (await post_form(client, f"{proposal}/comments", {"body": "   "})).status_code == 400
+    blank_word = await post_form(client, "/board/words", {"language": "en", "phrase": " ", "suggestion": "x"})
+    assert blank_word.status_code == 400
+    for path in ("/board/proposals/9223372036854775808", "/board/versions/9223372036854775808"):
+        assert (await client.get(path)).status_code == 400
+    foreign = await client.get(f"/board/surveys/{survey_id}/propose/wording?question=who5_1&language=fr")
+    assert foreign.status_code == 404
+    await make_account(database_url, "keeper", ["admin"])
+    await as_member(client, "keeper")
+    for approvals in ("999", "\uff11\uff12"):  # fullwidth digits
+        assert (await post_form(client, "/admin/board-quorum", {"approvals": approvals})).status_code in {
+            400,
+            422,
+        }
+
+
+async def test_a_first_publish_lists_every_question_as_added(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    await seeded(database_url)
+    conn = await db.connect(database_url)
+    try:
+        survey_id = await versions.create_survey(
+            conn, name="Imported", definition=demo_definition(), actor_id=None
+        )
+    finally:
+        await conn.close()
+    await as_member(client, "ash")
+    checked = await post_form(client, f"/board/surveys/{survey_id}/proposals/publish", {})
+    assert len(soup(checked).select("li.change-added")) == len(demo_definition().questions)

@@ -6,7 +6,7 @@ import pytest
 
 from questions import proposal_queries, proposals, queries, versions
 from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, RetireQuestion, WordingChange
-from questions.demo import demo_definition
+from questions.demo import DEMO_SURVEY_NAME, demo_definition
 from questions.schemas import Question
 from survey.db import Connection
 from tests.support import make_account
@@ -20,7 +20,7 @@ async def board_of(database_url: str, size: int) -> list[int]:
 
 async def published_survey(conn: Connection) -> int:
     survey_id = await versions.create_survey(
-        conn, name="Check-in", definition=demo_definition(), actor_id=None
+        conn, name=DEMO_SURVEY_NAME, definition=demo_definition(), actor_id=None
     )
     await versions.publish(conn, survey_id, actor_id=None, approval=SEED)
     return survey_id
@@ -255,3 +255,57 @@ async def test_undo_comment_vote_and_proposal_while_open(conn: Connection, datab
     assert [vote.choice for vote in history] == ["approve", "withdrawn"]
     assert comments[0].withdrawn_at is not None
     assert comments[0].body == "I like it"
+
+
+async def test_two_publish_proposals_of_one_draft_publish_it_once(
+    conn: Connection, database_url: str
+) -> None:
+    members = await board_of(database_url, 2)
+    survey_id = await published_survey(conn)
+    reworded = await proposals.propose(conn, survey_id, reword("New words"), reason="", actor_id=members[0])
+    for member in members:
+        await proposals.vote(conn, reworded, "approve", actor_id=member)
+    draft = await queries.draft(conn, survey_id)
+    assert draft is not None
+    first, second = [
+        await proposals.propose(conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=member)
+        for member in members
+    ]
+    for member in members:
+        await proposals.vote(conn, first, "approve", actor_id=member)
+
+    overtaken = await proposal_queries.proposal(conn, second)
+    assert overtaken is not None
+    assert overtaken.status == "outdated"
+    assert "version 2" in overtaken.outcome
+    assert await conn.fetchval("SELECT count(*) FROM survey_version WHERE survey_id = $1", survey_id) == 2
+
+
+async def test_a_move_is_outdated_when_the_order_changes_first(conn: Connection, database_url: str) -> None:
+    members = await board_of(database_url, 2)
+    survey_id = await published_survey(conn)
+    keys = [question.key for question in demo_definition().questions]
+    move = await proposals.propose(
+        conn, survey_id, MoveQuestion(question=keys[-1], position=2), reason="", actor_id=members[0]
+    )
+    other_move = await proposals.propose(
+        conn, survey_id, MoveQuestion(question=keys[0], position=3), reason="", actor_id=members[1]
+    )
+    for member in members:
+        await proposals.vote(conn, other_move, "approve", actor_id=member)
+
+    found = await proposal_queries.proposal(conn, move)
+    assert found is not None
+    assert found.status == "outdated"
+    with pytest.raises(proposals.ProposalError, match="already in place"):
+        await proposals.propose(
+            conn, survey_id, MoveQuestion(question=keys[0], position=3), reason="", actor_id=members[0]
+        )
+
+
+async def test_the_demo_seed_publishes_no_other_survey(conn: Connection) -> None:
+    survey_id = await versions.create_survey(
+        conn, name="Imported", definition=demo_definition(), actor_id=None
+    )
+    with pytest.raises(versions.PublishRefusedError, match="demo survey"):
+        await versions.publish(conn, survey_id, actor_id=None, approval=SEED)

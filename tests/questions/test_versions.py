@@ -7,7 +7,7 @@ import msgspec
 import pytest
 
 from questions import queries, versions
-from questions.demo import demo_definition
+from questions.demo import DEMO_SURVEY_NAME, demo_definition
 from questions.validation import DefinitionError
 from survey import demo
 from survey.db import Connection
@@ -17,7 +17,7 @@ SEED = versions.Approval(basis="demo_seed")
 
 async def published_demo(conn: Connection) -> queries.PublishedVersion:
     survey_id = await versions.create_survey(
-        conn, name="Check-in", definition=demo_definition(), actor_id=None
+        conn, name=DEMO_SURVEY_NAME, definition=demo_definition(), actor_id=None
     )
     return await versions.publish(conn, survey_id, actor_id=None, approval=SEED)
 
@@ -79,5 +79,5 @@ async def test_demo_seed_publishes_the_demo_survey_once(conn: Connection) -> Non
     second = await demo.seed(conn)
     assert first.survey_version == 1
     assert second.survey_version is None
-    assert len(first.accounts) == 3
+    assert len(first.accounts) == 4
     assert await conn.fetchval("SELECT count(*) FROM survey_version") == 1
