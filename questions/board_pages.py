@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from litestar.exceptions import NotFoundException
+from litestar.params import PathParameter, QueryParameter
+from litestar.response import Redirect
 
 from questions import language_check, proposal_queries, queries
 from questions.changes import (
@@ -49,6 +51,25 @@ STATUS_NAMES: Final[dict[str, str]] = {
     "withdrawn": "Taken back",
     "outdated": "Closed: the draft changed first",
 }
+
+
+Query = Annotated[str, QueryParameter(required=False, max_length=64)]
+"""An optional short query parameter (a question key, a language, a message code)."""
+RowId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+"""A row id in a path; larger numbers are refused before they reach PostgreSQL's bigint."""
+
+
+def back_to(path: str, done: str) -> Redirect:
+    """Back to a page after an action, with the message saying it was done (post, redirect, get)."""
+    return Redirect(f"{path}?done={done}", status_code=303)
+
+
+async def find_proposal(conn: Connection, proposal_id: int) -> Proposal:
+    """A proposal, or 404."""
+    found = await proposal_queries.proposal(conn, proposal_id)
+    if found is None:
+        raise NotFoundException("There is no such proposal.")
+    return found
 
 
 def language_names(languages: list[str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ from litestar.template import TemplateConfig
 
 from analysis.routes import EvaluateApiController, EvaluateController
 from questions.routes import BoardController
+from questions.tools_routes import BoardToolsController
 from survey import db, kiosks, logs
 from survey.admin_routes import AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EvaluateApiController,
             EvaluateController,
             BoardController,
+            BoardToolsController,
             KioskPageController,
             KioskApiController,
             service_worker,
