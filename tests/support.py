@@ -14,6 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from questions import proposals
+from questions import queries as question_queries
+from questions.changes import PublishDraft
 from survey import accounts, db, demo, kiosks, passwords
 from survey.app import CSRF_COOKIE
 from survey.schemas import Account, Role
@@ -155,3 +158,19 @@ async def post_form(
 async def sign_in(client: AsyncTestClient[Litestar], name: str, password: str = PASSWORD) -> httpx.Response:
     """Sign the client in through the real form."""
     return await post_form(client, "/signin", {"name": name, "password": password})
+
+
+async def publish_with_board(database_url: str, survey_id: int) -> None:
+    """Publish a survey's draft the only way there is: a publish proposal two board members approve."""
+    members = [(await make_account(database_url, f"panel{n}_{survey_id}", ["board"])).id for n in (1, 2)]
+    conn = await db.connect(database_url)
+    try:
+        await proposals.set_quorum(conn, 2, actor_id=None)
+        draft = await question_queries.draft(conn, survey_id)
+        assert draft is not None
+        change = PublishDraft(definition=draft)
+        proposal_id = await proposals.propose(conn, survey_id, change, reason="", actor_id=members[0])
+        for member in members:
+            await proposals.vote(conn, proposal_id, "approve", actor_id=member)
+    finally:
+        await conn.close()

@@ -15,7 +15,7 @@ from questions import versions
 from questions.schemas import SurveyDefinition
 from survey import db
 from tests.browser.support import axe_violations
-from tests.support import LiveServer, demo_kiosk
+from tests.support import LiveServer, demo_kiosk, publish_with_board
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -38,9 +38,7 @@ async def enrolled_token(database_url: str, survey: SurveyDefinition | None = No
             survey_id = await versions.create_survey(
                 conn, name="Other survey", definition=survey, actor_id=None
             )
-            await versions.publish(
-                conn, survey_id, actor_id=None, approval=versions.Approval(basis="demo_seed")
-            )
+            await publish_with_board(database_url, survey_id)
             await conn.execute("UPDATE site SET survey_id = $1", survey_id)
         finally:
             await conn.close()
