@@ -221,8 +221,13 @@ async def proposal_context(conn: Connection, found: Proposal, account_id: int) -
         "status_names": STATUS_NAMES,
         "account_id": account_id,
         "previous_number": None,
+        "to_check": [],
         "changes": [],
     }
+    if isinstance(found.change, WordingChange):
+        after = apply(found.draft_before, found.change).question(found.change.question)
+        flagged = sorted(after.needs_review) if after else []
+        context["to_check"] = [context["languages"].get(code, code) for code in flagged]
     if isinstance(found.change, MoveQuestion):
         keys = [question.key for question in found.draft_before.questions]
         context["moved_from"] = keys.index(found.change.question) + 1

@@ -342,3 +342,12 @@ async def test_a_first_publish_lists_every_question_as_added(
     await as_member(client, "ash")
     checked = await post_form(client, f"/board/surveys/{survey_id}/proposals/publish", {})
     assert len(soup(checked).select("li.change-added")) == len(demo_definition().questions)
+
+
+async def test_a_new_wording_says_which_translations_to_check(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    survey_id = await seeded(database_url)
+    await as_member(client, "ash")
+    proposal = await propose_wording(client, survey_id, "Do you have naloxone with you?")
+    assert "Español" in text_of(soup(await client.get(proposal)), "#to-check")
