@@ -14,7 +14,7 @@ CREATE TABLE board_quorum (
 CREATE TABLE proposal (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     survey_id bigint NOT NULL REFERENCES survey (id),
-    kind text NOT NULL CHECK (kind IN ('wording', 'add', 'retire', 'move', 'publish')),
+    kind text NOT NULL CHECK (kind IN ('wording', 'options', 'add', 'retire', 'move', 'publish')),
     -- The change itself (a tagged msgspec Struct) and the draft it was proposed against, so its diff
     -- reads the same however the draft moves on.
     change jsonb NOT NULL CHECK (change ? 'kind'),

@@ -14,6 +14,7 @@ from questions.changes import (
     AddQuestion,
     Change,
     MoveQuestion,
+    OptionsChange,
     PublishDraft,
     WordingChange,
     apply,
@@ -85,6 +86,8 @@ def summary(change: Change, before: SurveyDefinition) -> str:
             if change.language == before.languages[0]:
                 return f"Change the wording of question {change.question} ({name})."
             return f"Add, correct or review the {name} translation of question {change.question}."
+        case OptionsChange():
+            return f"Change the answers of question {change.question}."
         case AddQuestion():
             return f"Add a new question, {change.question.key}."
         case MoveQuestion():
@@ -115,7 +118,7 @@ def preview_sides(found: Proposal) -> list[str]:
         return ["after"]
     if isinstance(change, MoveQuestion):
         return ["before", "after"]
-    if isinstance(change, WordingChange):
+    if isinstance(change, WordingChange | OptionsChange):
         return ["before", "after"]
     return ["before"]
 

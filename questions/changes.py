@@ -28,6 +28,13 @@ class WordingChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag
     option_labels: list[str] = []
 
 
+class OptionsChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="options", tag_field="kind"):
+    """A choice question's answers added, removed or reordered (labels in every language, codes kept)."""
+
+    question: QuestionKey
+    options: list[Option]
+
+
 class AddQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="add", tag_field="kind"):
     """A new question, placed after ``after`` (or first when ``None``)."""
 
@@ -54,10 +61,11 @@ class PublishDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag=
     definition: SurveyDefinition
 
 
-Change: TypeAlias = WordingChange | AddQuestion | RetireQuestion | MoveQuestion | PublishDraft
+Change: TypeAlias = WordingChange | OptionsChange | AddQuestion | RetireQuestion | MoveQuestion | PublishDraft
 
 KIND_NAMES: Final[dict[str, str]] = {
     "wording": "Change the wording",
+    "options": "Change the answers",
     "add": "Add a question",
     "retire": "Retire a question",
     "move": "Move a question",
@@ -129,6 +137,13 @@ def apply(definition: SurveyDefinition, change: Change) -> SurveyDefinition:
             current = _question(definition, change.question)
             reworded = _reworded(current, change, definition.languages[0])
             questions[keys.index(change.question)] = reworded
+        case OptionsChange():
+            current = _question(definition, change.question)
+            if current.type not in {"single_choice", "multi_choice"} or current.instrument:
+                raise ChangeConflictError(
+                    f"Question {current.key} keeps its answers: they are scores of an instrument or rating."
+                )
+            questions[keys.index(current.key)] = msgspec.structs.replace(current, options=change.options)
         case AddQuestion():
             if change.question.key in keys:
                 raise ChangeConflictError(f"The draft already has a question {change.question.key}.")

@@ -7,15 +7,23 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, RetireQuestion, WordingChange
-from questions.forms import AddForm, MoveForm, PublishForm, RetireForm, WordingForm, as_list
+from questions.changes import (
+    AddQuestion,
+    Change,
+    MoveQuestion,
+    OptionsChange,
+    PublishDraft,
+    RetireQuestion,
+    WordingChange,
+)
+from questions.forms import AddForm, MoveForm, OptionsForm, PublishForm, RetireForm, WordingForm, as_list
 from questions.proposals import ProposalError
 from questions.schemas import Option, Question
 
 if TYPE_CHECKING:
     from questions.schemas import SurveyDefinition
 
-ProposalForm = WordingForm | AddForm | RetireForm | MoveForm | PublishForm
+ProposalForm = WordingForm | OptionsForm | AddForm | RetireForm | MoveForm | PublishForm
 
 
 def slug(text: str, *, fallback: str, limit: int = 40) -> str:
@@ -51,10 +59,13 @@ def _number(raw: str, what: str) -> float | None:
     return number
 
 
-def _options(form: AddForm, languages: list[str]) -> list[Option]:
-    if form.type not in {"single_choice", "multi_choice"}:
-        return []
-    written = as_list(form.options) + [""] * len(languages)
+def _options(written_options: list[str] | str, languages: list[str], kept: list[Option]) -> list[Option]:
+    """Answers typed one per line per language, as options.
+
+    An answer whose first-language label is unchanged keeps its code (so earlier answers still match); a
+    new one gets a code made from its words.
+    """
+    written = as_list(written_options) + [""] * len(languages)
     per_language = [_lines(text) for text in written[: len(languages)]]
     count = len(per_language[0])
     if count < 2:
@@ -62,10 +73,11 @@ def _options(form: AddForm, languages: list[str]) -> list[Option]:
     for language, lines in zip(languages[1:], per_language[1:], strict=True):
         if len(lines) != count:
             raise ProposalError(f"Please write the same {count} answers in {language}, one per line.")
-    taken: set[str] = {"prefer_not_to_say"}
+    codes = {option.label.get(languages[0], ""): option.code for option in kept}
+    taken: set[str] = {"prefer_not_to_say", *(str(option.code) for option in kept)}
     return [
         Option(
-            _unique(slug(label, fallback="answer", limit=30), taken),
+            codes[label] if label in codes else _unique(slug(label, fallback="answer", limit=30), taken),
             {language: lines[number] for language, lines in zip(languages, per_language, strict=True)},
         )
         for number, label in enumerate(per_language[0])
@@ -90,7 +102,9 @@ def _added(form: AddForm, definition: SurveyDefinition) -> AddQuestion:
         type=form.type,
         text=texts,
         help=helps,
-        options=_options(form, languages),
+        options=_options(form.options, languages, [])
+        if form.type in {"single_choice", "multi_choice"}
+        else [],
         minimum=_number(form.minimum, "smallest number"),
         maximum=_number(form.maximum, "largest number"),
         needs_review=[],
@@ -112,6 +126,12 @@ def change_from(form: ProposalForm, definition: SurveyDefinition) -> Change:
                 text=form.text,
                 help=form.help,
                 option_labels=as_list(form.option_label),
+            )
+        case OptionsForm():
+            current = definition.question(form.question)
+            kept = current.options if current else []
+            return OptionsChange(
+                question=form.question, options=_options(form.options, definition.languages, kept)
             )
         case AddForm():
             return _added(form, definition)

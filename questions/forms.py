@@ -32,6 +32,13 @@ class WordingForm(_ProposalForm):
     option_label: list[Text] | Text = []
 
 
+class OptionsForm(_ProposalForm):
+    """A choice question's answers, one per line, in each language of the survey in order."""
+
+    question: QuestionKey
+    options: list[Lines] | Lines
+
+
 class AddForm(_ProposalForm):
     """A new question: its texts per language in the survey's order, and its answers one per line."""
 

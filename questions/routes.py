@@ -23,6 +23,7 @@ from questions.forms import (
     CommentForm,
     ConfirmForm,
     MoveForm,
+    OptionsForm,
     PublishForm,
     RetireForm,
     VoteForm,
@@ -33,7 +34,7 @@ from questions.validation import DefinitionError
 from survey.auth import requires_role, signed_in
 from survey.db import Connection, ConnectionDependency
 
-Kind = Literal["wording", "add", "retire", "move", "publish"]
+Kind = Literal["wording", "options", "add", "retire", "move", "publish"]
 
 
 _TAKE_BACK: Final[dict[str, tuple[str, str, str]]] = {
@@ -107,7 +108,7 @@ class BoardController(Controller):
         context = await board_pages.survey_context(conn, survey_id)
         draft = context["draft"]
         target = draft.question(question) if question else None
-        if kind in {"wording", "retire", "move"} and target is None:
+        if kind in {"wording", "options", "retire", "move"} and target is None:
             raise NotFoundException("There is no such question in the draft.")
         if kind == "wording" and language not in draft.languages:
             raise NotFoundException("The survey is not offered in that language.")
@@ -135,7 +136,9 @@ class BoardController(Controller):
         )
         draft = context["draft"]
         values = msgspec.to_builtins(form)
-        repeated = ("text", "help", "options") if isinstance(form, AddForm) else ("option_label",)
+        repeated = (
+            ("text", "help", "options") if isinstance(form, AddForm | OptionsForm) else ("option_label",)
+        )
         context["values"] = values | {name: as_list(values[name]) for name in repeated if name in values}
         try:
             change = change_from(form, draft)
@@ -169,6 +172,17 @@ class BoardController(Controller):
     ) -> Template | Redirect:
         """Propose new wording in one language (or a translation)."""
         return await self._check_or_send(request, conn, survey_id, "wording", data)
+
+    @post("/surveys/{survey_id:int}/proposals/options", operation_id="board_propose_options")
+    async def propose_options(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[OptionsForm],
+    ) -> Template | Redirect:
+        """Propose adding, removing or reordering a choice question's answers."""
+        return await self._check_or_send(request, conn, survey_id, "options", data)
 
     @post("/surveys/{survey_id:int}/proposals/add", operation_id="board_propose_add")
     async def propose_add(

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup, Tag
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from questions import proposals, versions
+from questions import proposals, queries, versions
 from questions.demo import demo_definition
 from survey import db, demo
 from tests.support import make_account, post_form, sign_in
@@ -351,3 +351,45 @@ async def test_a_new_wording_says_which_translations_to_check(
     await as_member(client, "ash")
     proposal = await propose_wording(client, survey_id, "Do you have naloxone with you?")
     assert "Español" in text_of(soup(await client.get(proposal)), "#to-check")
+
+
+async def test_answers_are_added_and_kept_answers_keep_their_codes(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    survey_id = await seeded(database_url)
+    await as_member(client, "ash")
+    page = soup(await client.get(f"/board/surveys/{survey_id}/propose/options?question=naloxone_carried"))
+    typed = [str(area.text) for area in page.select("textarea[name=options]")]
+    assert len(typed) == 2
+    fields = {
+        "question": "naloxone_carried",
+        "options": [typed[0] + "\nI gave mine away", typed[1] + "\nLo regalé"],
+    }
+    checked = await post_form(client, f"/board/surveys/{survey_id}/proposals/options", fields)
+    assert checked.status_code == 200, checked.text
+    sent = await post_form(
+        client, f"/board/surveys/{survey_id}/proposals/options", {**fields, "confirmed": "true"}
+    )
+    proposal = sent.headers["location"].split("?")[0]
+    await vote(client, proposal, "approve")
+    await as_member(client, "robin")
+    await vote(client, proposal, "approve")
+    conn = await db.connect(database_url)
+    try:
+        draft = await queries.draft(conn, survey_id)
+    finally:
+        await conn.close()
+    assert draft is not None
+    question = draft.question("naloxone_carried")
+    assert question is not None
+    before = demo_definition().question("naloxone_carried")
+    assert before is not None
+    assert question.option_codes == [*before.option_codes, "i_gave_mine_away"]
+    refused = await client.get(f"/board/surveys/{survey_id}/propose/options?question=who5_1")
+    assert refused.status_code == 200  # the form opens; checking it explains why instrument answers stay
+    instrument = await post_form(
+        client,
+        f"/board/surveys/{survey_id}/proposals/options",
+        {"question": "who5_1", "options": ["a\nb", "a\nb"]},
+    )
+    assert instrument.status_code == 422
