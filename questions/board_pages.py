@@ -78,23 +78,34 @@ def language_names(languages: list[str]) -> dict[str, str]:
     return {language: i18n.describe(language).name for language in languages}
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _quoted(definition: SurveyDefinition, key: str) -> str:
+    """A question as people know it: its words in the first language, shortened."""
+    question = definition.question(key)
+    return f"“{_short(question.text.get(definition.languages[0], key))}”" if question else f"question {key}"
+
+
 def summary(change: Change, before: SurveyDefinition) -> str:
     """One plain sentence saying what a proposal does."""
     match change:
         case WordingChange():
             name = language_names([change.language])[change.language]
             if change.language == before.languages[0]:
-                return f"Change the wording of question {change.question} ({name})."
-            return f"Add, correct or review the {name} translation of question {change.question}."
+                return f"Change the wording of {_quoted(before, change.question)} ({name})."
+            return f"Add, correct or review the {name} translation of {_quoted(before, change.question)}."
         case OptionsChange():
-            return f"Change the answers of question {change.question}."
+            return f"Change the answers of {_quoted(before, change.question)}."
         case AddQuestion():
-            return f"Add a new question, {change.question.key}."
+            words = change.question.text.get(before.languages[0], change.question.key)
+            return f"Add a new question: “{_short(words)}”."
         case MoveQuestion():
-            return f"Move question {change.question} to place {change.position}."
+            return f"Move {_quoted(before, change.question)} to place {change.position}."
         case PublishDraft():
             return "Publish the draft as a new version for the kiosks."
-    return f"Retire question {change.question}; earlier versions keep it."
+    return f"Retire {_quoted(before, change.question)}; earlier versions keep it."
 
 
 def proposal_diff(found: Proposal) -> list[FieldDiff]:
@@ -106,7 +117,12 @@ def proposal_diff(found: Proposal) -> list[FieldDiff]:
     after = apply(before, change)
     key = change.question.key if isinstance(change, AddQuestion) else change.question
     languages = [change.language] if isinstance(change, WordingChange) else before.languages
-    return question_diff(before.question(key), after.question(key), languages)
+    return changed_fields(question_diff(before.question(key), after.question(key), languages))
+
+
+def changed_fields(diffs: list[FieldDiff]) -> list[FieldDiff]:
+    """Only the fields that change, so a one-word edit is not lost among answers that stay the same."""
+    return [diff for diff in diffs if diff.changed]
 
 
 def preview_sides(found: Proposal) -> list[str]:

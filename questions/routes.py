@@ -159,7 +159,8 @@ class BoardController(Controller):
             context["checked"] = changes_since(latest.definition if latest else None, draft)
         else:
             languages = [context["language"]] if kind == "wording" else draft.languages
-            context["checked"] = question_diff(draft.question(key), after.question(key), languages)
+            diffs = question_diff(draft.question(key), after.question(key), languages)
+            context["checked"] = board_pages.changed_fields(diffs)
         return Template("board/propose.html", context=context)
 
     @post("/surveys/{survey_id:int}/proposals/wording", operation_id="board_propose_wording")
