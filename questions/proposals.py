@@ -173,7 +173,11 @@ async def _settle(conn: Connection, found: Proposal, counted: Tally, actor_id: i
     if isinstance(found.change, PublishDraft):
         # Publishing closes the proposal itself, in its gate's transaction.
         approval = versions.Approval(basis="board", proposal_id=found.id)
-        published = await versions.publish(conn, found.survey_id, actor_id=actor_id, approval=approval)
+        try:
+            published = await versions.publish(conn, found.survey_id, actor_id=actor_id, approval=approval)
+        except versions.PublishRefusedError as refused:  # e.g. the same draft was published meanwhile
+            await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "outdated", str(refused), None)
+            return
         number = published.number
     else:
         draft = apply(draft, found.change)

@@ -309,3 +309,31 @@ async def test_the_demo_seed_publishes_no_other_survey(conn: Connection) -> None
     )
     with pytest.raises(versions.PublishRefusedError, match="demo survey"):
         await versions.publish(conn, survey_id, actor_id=None, approval=SEED)
+
+
+async def test_a_publish_the_gate_refuses_at_the_deciding_vote_closes_as_outdated(
+    conn: Connection, database_url: str
+) -> None:
+    members = await board_of(database_url, 2)
+    survey_id = await published_survey(conn)
+    reworded = await proposals.propose(conn, survey_id, reword("Once more"), reason="", actor_id=members[0])
+    for member in members:
+        await proposals.vote(conn, reworded, "approve", actor_id=member)
+    draft = await queries.draft(conn, survey_id)
+    assert draft is not None
+    publishing = await proposals.propose(
+        conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0]
+    )
+    await proposals.vote(conn, publishing, "approve", actor_id=members[0])
+    # The same draft reaches a version some other way meanwhile (here, straight into the table).
+    await conn.execute(
+        "INSERT INTO survey_version (survey_id, number, definition, approval) VALUES ($1, 2, $2, $3)",
+        survey_id,
+        draft,
+        {"basis": "board", "proposal_id": reworded},
+    )
+
+    settled = await proposals.vote(conn, publishing, "approve", actor_id=members[1])
+
+    assert settled.status == "outdated"
+    assert "already published as version 2" in settled.outcome
