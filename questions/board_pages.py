@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
 from litestar.exceptions import NotFoundException
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import QueryParameter
 from litestar.response import Redirect
 
 from questions import language_check, proposal_queries, queries
@@ -56,8 +56,6 @@ STATUS_NAMES: Final[dict[str, str]] = {
 
 Query = Annotated[str, QueryParameter(required=False, max_length=64)]
 """An optional short query parameter (a question key, a language, a message code)."""
-RowId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
-"""A row id in a path; larger numbers are refused before they reach PostgreSQL's bigint."""
 
 
 def back_to(path: str, done: str) -> Redirect:

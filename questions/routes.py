@@ -14,7 +14,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from questions import board_pages, proposal_queries, proposals, queries
-from questions.board_pages import Query, RowId, back_to, find_proposal
+from questions.board_pages import Query, back_to, find_proposal
 from questions.changes import KIND_NAMES, affected_key, apply
 from questions.diff import changes_since, question_diff
 from questions.drafting import ProposalForm, change_from
@@ -32,7 +32,7 @@ from questions.forms import (
 )
 from questions.validation import DefinitionError
 from survey.auth import requires_role, signed_in
-from survey.db import Connection, ConnectionDependency
+from survey.db import Connection, ConnectionDependency, RowId
 
 Kind = Literal["wording", "options", "add", "retire", "move", "publish"]
 

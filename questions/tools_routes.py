@@ -13,12 +13,12 @@ from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from questions import board_pages, language_check, proposal_queries, proposals, queries
-from questions.board_pages import Query, RowId, back_to, find_proposal
+from questions.board_pages import Query, back_to, find_proposal
 from questions.changes import affected_key
 from questions.diff import changes_between
 from questions.forms import ConfirmForm, WordForm
 from survey.auth import requires_role, signed_in
-from survey.db import Connection, ConnectionDependency
+from survey.db import Connection, ConnectionDependency, RowId
 from survey.kiosk_routes import kiosk_survey
 from survey.schemas import KioskSurvey
 

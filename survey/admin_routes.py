@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import URLEncodedBody
 from litestar.response import Template
 
 from questions import proposal_queries, proposals
@@ -13,7 +13,7 @@ from questions import queries as question_queries
 from questions.forms import QuorumForm
 from survey import accounts, kiosks, passwords, queries
 from survey.auth import requires_role, signed_in
-from survey.db import Connection, ConnectionDependency
+from survey.db import Connection, ConnectionDependency, RowId
 from survey.pages import page
 from survey.schemas import ROLES, AccountActive, AccountCreate, AccountRoles, role_list
 
@@ -61,7 +61,7 @@ class AdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        account_id: FromPath[int],
+        account_id: RowId,
         data: URLEncodedBody[AccountRoles],
     ) -> Template:
         """Change the roles an account holds."""
@@ -81,7 +81,7 @@ class AdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        account_id: FromPath[int],
+        account_id: RowId,
         data: URLEncodedBody[AccountActive],
     ) -> Template:
         """Turn an account off (ending its sessions and tokens) or back on."""
@@ -96,7 +96,7 @@ class AdminController(Controller):
 
     @post("/accounts/{account_id:int}/password", operation_id="admin_account_password")
     async def reset_password(
-        self, request: Request[Any, Any, Any], conn: ConnectionDependency, account_id: FromPath[int]
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, account_id: RowId
     ) -> Template:
         """Give an account a new generated password, shown once; its sessions end."""
         password = passwords.generate_password()

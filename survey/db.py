@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import asyncpg
 import msgspec
 from litestar.di import NamedDependency
+from litestar.params import PathParameter
 
 from survey import embedded, migrate
 
@@ -34,6 +35,8 @@ else:  # asyncpg's classes are generic only in its stubs; Litestar reads these n
 
 ConnectionDependency = NamedDependency[Connection]
 """How a handler asks for its request's connection: ``conn: ConnectionDependency``."""
+RowId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
+"""A row id in a path: a number past PostgreSQL's bigint is refused with a 400, before any query."""
 
 CONNECT_TIMEOUT: Final = 10.0
 

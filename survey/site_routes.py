@@ -7,13 +7,13 @@ from typing import Any
 import asyncpg
 from litestar import Controller, Request, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import URLEncodedBody
 from litestar.response import Template
 
 from survey import kiosks, queries
 from survey.admin_routes import admin_context
 from survey.auth import requires_role, signed_in
-from survey.db import Connection, ConnectionDependency
+from survey.db import Connection, ConnectionDependency, RowId
 from survey.pages import page
 from survey.schemas import KioskCreate, SiteCreate, SitePin, SiteSettings
 from survey.settings import Settings
@@ -55,7 +55,7 @@ class SiteAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        site_id: FromPath[int],
+        site_id: RowId,
         data: URLEncodedBody[SiteSettings],
     ) -> Template:
         """Choose the survey a site's kiosks run and the resources its thank-you screen shows."""
@@ -80,7 +80,7 @@ class SiteAdminController(Controller):
         self,
         request: Request[Any, Any, Any],
         conn: ConnectionDependency,
-        site_id: FromPath[int],
+        site_id: RowId,
         data: URLEncodedBody[SitePin],
     ) -> Template:
         """Set the staff PIN that leaves kiosk mode at a site."""
@@ -119,7 +119,7 @@ class SiteAdminController(Controller):
 
     @post("/kiosks/{kiosk_id:int}/revoke", operation_id="admin_kiosk_revoke")
     async def revoke_kiosk(
-        self, request: Request[Any, Any, Any], conn: ConnectionDependency, kiosk_id: FromPath[int]
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, kiosk_id: RowId
     ) -> Template:
         """Turn a kiosk off: its token stops working at its next request."""
         try:
