@@ -20,7 +20,7 @@ from questions.changes import (
     apply,
 )
 from questions.diff import changes_since, question_diff
-from questions.quorum import Tally
+from questions.quorum import Tally, tally
 from survey import i18n
 
 if TYPE_CHECKING:
@@ -191,21 +191,31 @@ def would_decide(counted: Tally, mine: Any, account_id: int, choice: str) -> str
     return after.decision
 
 
-async def survey_context(conn: Connection, survey_id: int) -> dict[str, Any]:
-    """A survey's draft, its proposals (open first) and its published versions."""
+async def draft_context(conn: Connection, survey_id: int) -> dict[str, Any]:
+    """A survey's name and draft, as every page about the draft shows them."""
     name = await conn.fetchval(queries.SURVEY_NAME, survey_id)
     draft = await queries.draft(conn, survey_id)
     if name is None or draft is None:
         raise NotFoundException("There is no such survey draft.")
-    proposals = await proposal_queries.proposals_of_survey(conn, survey_id)
-    tallies = {
-        p.id: await proposal_queries.current_tally(conn, p.id) for p in proposals if p.status == "open"
-    }
     return {
         "survey_id": survey_id,
         "survey_name": name,
         "draft": draft,
         "languages": language_names(draft.languages),
+    }
+
+
+async def survey_context(conn: Connection, survey_id: int) -> dict[str, Any]:
+    """A survey's draft, its proposals (open first) and its published versions."""
+    proposals = await proposal_queries.proposals_of_survey(conn, survey_id)
+    members, setting = await proposal_queries.active_board(conn), await proposal_queries.quorum_setting(conn)
+    tallies = {
+        p.id: tally(await proposal_queries.standing_votes(conn, p.id), members, setting)
+        for p in proposals
+        if p.status == "open"
+    }
+    return {
+        **await draft_context(conn, survey_id),
         "open_proposals": [p for p in proposals if p.status == "open"],
         "closed_proposals": [p for p in proposals if p.status != "open"],
         "tallies": tallies,

@@ -192,6 +192,11 @@ async def quorum_setting(conn: Connection) -> int | None:
     return setting
 
 
+async def board_rule(conn: Connection) -> Tally:
+    """Today's board and quorum, with no votes: how many approvals decide, out of how many members."""
+    return tally({}, await active_board(conn), await quorum_setting(conn))
+
+
 async def current_tally(conn: Connection, proposal_id: int) -> Tally:
     """The proposal's standing votes against today's board and quorum."""
     return tally(

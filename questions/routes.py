@@ -79,7 +79,7 @@ class BoardController(Controller):
     @get("/", operation_id="board_home")
     async def home(self, conn: ConnectionDependency) -> Template:
         """The surveys with a draft, how many proposals are open, and the rule for deciding."""
-        counted = await proposal_queries.current_tally(conn, 0)
+        counted = await proposal_queries.board_rule(conn)
         rows = await conn.fetch(proposal_queries.BOARD_SURVEYS)
         return Template("board/index.html", context={"surveys": rows, "tally": counted})
 
@@ -105,7 +105,7 @@ class BoardController(Controller):
     async def _form_context(
         self, conn: Connection, survey_id: int, kind: str, question: str, language: str
     ) -> dict[str, Any]:
-        context = await board_pages.survey_context(conn, survey_id)
+        context = await board_pages.draft_context(conn, survey_id)
         draft = context["draft"]
         target = draft.question(question) if question else None
         if kind in {"wording", "options", "retire", "move"} and target is None:

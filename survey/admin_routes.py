@@ -158,7 +158,7 @@ async def admin_context(conn: Connection, request: Request[Any, Any, Any], **ext
         "kiosk_notice": "",
         "kiosk_error": "",
         "kiosk_code": "",
-        "quorum": await proposal_queries.current_tally(conn, 0),
+        "quorum": await proposal_queries.board_rule(conn),
         "quorum_setting": await proposal_queries.quorum_setting(conn),
         "quorum_notice": "",
         "quorum_error": "",
