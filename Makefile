@@ -6,7 +6,7 @@ RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck js unit browser-deps bench clean
+.PHONY: run test quick lint typecheck js unit browser-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,13 +42,15 @@ browser-deps:
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(DEV)
 	$(BIN)/mypy
 
-# The kiosk's JavaScript (skip logic) against the same cases as the Python side, with Node's test runner.
+# The kiosk's JavaScript modules (skip logic against the same cases as the Python side, the outbox,
+# answer checks, navigation) with Node's test runner: every tests/**/*.test.cjs.
 js:
-	node --test tests/questions/
+	node --test $(shell find tests -name '*.test.cjs' | sort)
 
 # axe-core from the npm registry, for the accessibility checks in the browser tests.
 node_modules/.installed: package.json package-lock.json
@@ -59,6 +61,11 @@ unit: $(DEV) browser-deps node_modules/.installed
 	$(BIN)/pytest
 
 test: lint typecheck js unit
+
+# The edit loop: lint, types, the JavaScript and every test that neither opens a browser nor starts a
+# process (`slow`). `make test` runs everything.
+quick: lint typecheck js $(DEV)
+	$(BIN)/pytest -m "not slow and not browser" -q
 
 # Benchmarks are not part of `make test`: they print timings and ratios, and assert nothing about time.
 bench: $(DEV)

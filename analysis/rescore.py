@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis.scoring import ScoringRule, score
+from analysis.scoring import score
 from questions.bank import Instrument, shipped_instruments
 from questions.queries import INSTRUMENTS
+from questions.scoring_rules import ScoringRule
 
 if TYPE_CHECKING:
     from collections.abc import Callable

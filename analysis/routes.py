@@ -14,10 +14,10 @@ from litestar.response import Template
 
 from analysis import charts, exports, queries, summary, tables
 from questions import queries as question_queries
+from survey.audit_queries import audit
 from survey.auth import requires_role, signed_in
 from survey.db import Connection, ConnectionDependency
 from survey.pages import page
-from survey.queries import audit
 from survey.settings import Settings
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from scipy import stats
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from analysis.scoring import Band
+    from questions.scoring_rules import Band
 
 SEED: Final = 20261121
 """Fixed seed for bootstrap intervals, so the same data always gives the same interval."""

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 from analysis import linkage, queries, stats, summary
-from analysis.scoring import PREFER_NOT_TO_SAY, ScoringRule
 from analysis.summary import hidden_in_some_period
 from analysis.suppression import suppress_table
+from questions.scoring_rules import PREFER_NOT_TO_SAY, ScoringRule
 
 if TYPE_CHECKING:
     from survey.db import Connection

@@ -8,8 +8,8 @@ from typing import Final
 
 import msgspec
 
-from analysis.scoring import ScoringRule
 from questions.schemas import Question
+from questions.scoring_rules import ScoringRule
 
 DATA: Final = Path(__file__).resolve().parent / "data"
 

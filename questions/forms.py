@@ -10,19 +10,21 @@ from typing import Annotated, Literal
 from msgspec import Meta
 
 from questions.schemas import Language, QuestionKey
-from survey.schemas import _Form
+from survey.forms import Form
 
 Text = Annotated[str, Meta(max_length=2000)]
 Lines = Annotated[str, Meta(max_length=4000)]
 Reason = Annotated[str, Meta(max_length=2000)]
 
 
-class _ProposalForm(_Form, kw_only=True):
+class ProposalFormBase(Form, kw_only=True):
+    """What every proposal form carries: the proposer's reason, and whether they confirmed after the check."""
+
     reason: Reason = ""
     confirmed: bool = False
 
 
-class WordingForm(_ProposalForm):
+class WordingForm(ProposalFormBase):
     """New wording of one question in one language (also adds, corrects or reviews a translation)."""
 
     question: QuestionKey
@@ -32,14 +34,14 @@ class WordingForm(_ProposalForm):
     option_label: list[Text] | Text = []
 
 
-class OptionsForm(_ProposalForm):
+class OptionsForm(ProposalFormBase):
     """A choice question's answers, one per line, in each language of the survey in order."""
 
     question: QuestionKey
     options: list[Lines] | Lines
 
 
-class AddForm(_ProposalForm):
+class AddForm(ProposalFormBase):
     """A new question: its texts per language in the survey's order, and its answers one per line."""
 
     type: Literal["single_choice", "multi_choice", "number", "text", "info"]
@@ -56,24 +58,24 @@ def as_list(value: list[str] | str) -> list[str]:
     return [value] if isinstance(value, str) else value
 
 
-class RetireForm(_ProposalForm):
+class RetireForm(ProposalFormBase):
     """Take a question out of the draft."""
 
     question: QuestionKey
 
 
-class MoveForm(_ProposalForm):
+class MoveForm(ProposalFormBase):
     """Move a question to a new place."""
 
     question: QuestionKey
     position: Annotated[int, Meta(ge=1, le=500)]
 
 
-class PublishForm(_ProposalForm):
+class PublishForm(ProposalFormBase):
     """Publish the draft as it stands."""
 
 
-class VoteForm(_Form):
+class VoteForm(Form):
     """A vote; ``confirmed`` is set by the confirmation page."""
 
     choice: Literal["approve", "object", "abstain"]
@@ -81,19 +83,19 @@ class VoteForm(_Form):
     confirmed: bool = False
 
 
-class ConfirmForm(_Form):
+class ConfirmForm(Form):
     """Taking something back: a vote or the proposal itself."""
 
     confirmed: bool = False
 
 
-class CommentForm(_Form):
+class CommentForm(Form):
     """A comment on a proposal."""
 
     body: Annotated[str, Meta(pattern=r"\S", max_length=4000)]
 
 
-class WordForm(_Form):
+class WordForm(Form):
     """A word the board adds to the words-to-avoid list of a language."""
 
     language: Language
@@ -102,7 +104,7 @@ class WordForm(_Form):
     note: Annotated[str, Meta(max_length=300)] = ""
 
 
-class QuorumForm(_Form):
+class QuorumForm(Form):
     """The approvals a proposal needs; empty means a majority of the active members."""
 
     approvals: Annotated[str, Meta(pattern=r"^\s*[0-9]{0,3}\s*$")] = ""

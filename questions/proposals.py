@@ -14,7 +14,7 @@ from questions import proposal_queries, queries, versions
 from questions.changes import Change, PublishDraft, apply, conflict
 from questions.language_check import language_root
 from questions.quorum import MAXIMUM_APPROVALS, MINIMUM_APPROVALS, Choice, Tally
-from survey.queries import audit
+from survey.audit_queries import audit
 
 if TYPE_CHECKING:
     from questions.proposal_queries import Proposal

@@ -7,7 +7,7 @@ from typing import Annotated, Final, Literal, TypeAlias
 import msgspec
 from msgspec import Meta
 
-from analysis.scoring import ScoringRule
+from questions.scoring_rules import ScoringRule
 from questions.skip_logic import Expression
 
 QuestionKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="Stable key, e.g. who5_1")]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import msgspec
 
-from analysis.scoring import PREFER_NOT_TO_SAY
+from questions.scoring_rules import PREFER_NOT_TO_SAY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping

@@ -17,9 +17,9 @@ from questions.board_pages import Query, back_to, find_proposal
 from questions.changes import affected_key
 from questions.diff import changes_between
 from questions.forms import ConfirmForm, WordForm
+from questions.kiosk_view import kiosk_survey
 from survey.auth import requires_role, signed_in
 from survey.db import Connection, ConnectionDependency, RowId
-from survey.kiosk_routes import kiosk_survey
 from survey.schemas import KioskSurvey
 
 

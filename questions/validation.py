@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from analysis.scoring import PREFER_NOT_TO_SAY
 from questions.schemas import CHOICE_TYPES, Question, SurveyDefinition
+from questions.scoring_rules import PREFER_NOT_TO_SAY
 from questions.skip_logic import Answered, Equals, Greater, Less, NotAnswered, OneOf, comparisons
+from survey.problems import SetupProblem
 
 
-class DefinitionError(ValueError):
+class DefinitionError(SetupProblem, ValueError):
     """A survey definition has problems; ``problems`` lists them, each naming its question."""
 
     def __init__(self, problems: list[str]) -> None:

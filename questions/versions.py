@@ -11,14 +11,15 @@ from questions import proposal_queries, queries
 from questions.changes import PublishDraft
 from questions.demo import DEMO_SURVEY_NAME
 from questions.validation import validate
-from survey.queries import audit
+from survey.audit_queries import audit
+from survey.problems import SetupProblem
 
 if TYPE_CHECKING:
     from questions.schemas import SurveyDefinition
     from survey.db import Connection
 
 
-class SurveyError(ValueError):
+class SurveyError(SetupProblem, ValueError):
     """A survey action was refused; the message says why in plain words."""
 
 

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 from openpyxl import Workbook
 
-from analysis.scoring import PREFER_NOT_TO_SAY
 from questions.schemas import Option, Question, SurveyDefinition
+from questions.scoring_rules import PREFER_NOT_TO_SAY
 from questions.skip_logic import All, AnyOf, Equals, Expression, Not, OneOf, Scalar
 from questions.xlsform_relevant import RelevantError, parse_relevant, plain_number, to_relevant
+from survey.problems import SetupProblem
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -67,7 +68,7 @@ IDENTIFYING_METADATA: Final = {
 _TYPES_OUT: Final = {"single_choice": "select_one", "rating": "select_one", "multi_choice": "select_multiple"}
 
 
-class XLSFormError(ValueError):
+class XLSFormError(SetupProblem, ValueError):
     """A workbook could not be imported; ``problems`` lists each, naming its row."""
 
     def __init__(self, problems: list[str]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from analysis.scoring import PREFER_NOT_TO_SAY
+from questions.scoring_rules import PREFER_NOT_TO_SAY
 from questions.skip_logic import (
     All,
     Answered,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Final
 import asyncpg
 
 from survey import passwords, queries
+from survey.audit_queries import audit
+from survey.problems import SetupProblem
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -17,7 +19,7 @@ SIGNIN_WINDOW: Final = timedelta(minutes=15)
 MIN_PASSWORD: Final = 10
 
 
-class AccountError(ValueError):
+class AccountError(SetupProblem, ValueError):
     """An account change was refused; the message says why in plain words."""
 
 
@@ -57,7 +59,7 @@ async def create_account(
             raise AccountError(
                 f"{name!r} cannot be an account name: use 2-64 letters, digits, . _ or -."
             ) from None
-        await queries.audit(
+        await audit(
             conn, "account_created", account_id=actor_id, subject=account.name, detail={"roles": roles}
         )
     return account
@@ -78,7 +80,7 @@ async def set_roles(conn: Connection, *, actor_id: int | None, account_id: int, 
         if "admin" in account.roles and "admin" not in roles and account.active:
             await _keep_an_admin(conn)
         await conn.execute(queries.UPDATE_ROLES, account_id, roles)
-        await queries.audit(
+        await audit(
             conn,
             "account_roles_changed",
             account_id=actor_id,
@@ -104,7 +106,7 @@ async def set_active(conn: Connection, *, actor_id: int | None, account_id: int,
             await conn.execute(queries.DELETE_ACCOUNT_SESSIONS, account_id)
             await conn.execute(queries.REVOKE_ACCOUNT_TOKENS, account_id)
         action = "account_activated" if active else "account_deactivated"
-        await queries.audit(conn, action, account_id=actor_id, subject=account.name)
+        await audit(conn, action, account_id=actor_id, subject=account.name)
     return await _reload(conn, account_id)
 
 
@@ -119,7 +121,7 @@ async def set_password(conn: Connection, *, actor_id: int | None, account_id: in
         account = await _locked_account(conn, account_id)
         await conn.execute(queries.UPDATE_PASSWORD, account_id, passwords.hash_password(password))
         await conn.execute(queries.DELETE_ACCOUNT_SESSIONS, account_id)
-        await queries.audit(conn, "account_password_set", account_id=actor_id, subject=account.name)
+        await audit(conn, "account_password_set", account_id=actor_id, subject=account.name)
 
 
 async def change_own_password(conn: Connection, *, account_id: int, current: str, new: str) -> None:
@@ -139,7 +141,7 @@ async def set_display_name(conn: Connection, *, account_id: int, display_name: s
     async with conn.transaction():
         account = await _locked_account(conn, account_id)
         await conn.execute(queries.UPDATE_DISPLAY_NAME, account_id, display_name.strip())
-        await queries.audit(conn, "account_name_changed", account_id=account_id, subject=account.name)
+        await audit(conn, "account_name_changed", account_id=account_id, subject=account.name)
 
 
 async def issue_token(conn: Connection, *, actor_id: int | None, account: Account, label: str) -> str:
@@ -153,7 +155,7 @@ async def issue_token(conn: Connection, *, actor_id: int | None, account: Accoun
     token = passwords.new_token()
     async with conn.transaction():
         await conn.execute(queries.INSERT_TOKEN, account.id, passwords.token_hash(token), label.strip())
-        await queries.audit(
+        await audit(
             conn, "api_token_issued", account_id=actor_id, subject=account.name, detail={"label": label}
         )
     return token
@@ -178,7 +180,7 @@ async def sign_in(
         stored = row["password_hash"] if row is not None and row["active"] else None
         matched = not too_many and passwords.verify_password(stored, password)
         if not too_many and not matched:
-            await queries.audit(conn, "signin_failed", account_id=None, subject=name.lower())
+            await audit(conn, "signin_failed", account_id=None, subject=name.lower())
     if too_many:
         minutes = int(SIGNIN_WINDOW.total_seconds() // 60)
         raise SigninRefusedError(
@@ -195,7 +197,7 @@ async def sign_in(
             await conn.execute(queries.UPDATE_PASSWORD, row["id"], passwords.hash_password(password))
         await conn.execute(queries.DELETE_EXPIRED_SESSIONS)
         await conn.execute(queries.INSERT_SESSION, passwords.token_hash(token), row["id"], lifetime)
-        await queries.audit(conn, "signin", account_id=row["id"])
+        await audit(conn, "signin", account_id=row["id"])
     principal = await queries.session_principal(conn, passwords.token_hash(token), lifetime)
     assert principal is not None  # noqa: S101 - the session was just made for an active account
     return token, principal
@@ -206,7 +208,7 @@ async def sign_out(conn: Connection, session_token: str) -> None:
     async with conn.transaction():
         account_id = await conn.fetchval(queries.DELETE_SESSION, passwords.token_hash(session_token))
         if account_id is not None:
-            await queries.audit(conn, "signout", account_id=account_id)
+            await audit(conn, "signout", account_id=account_id)
 
 
 def _check_password(password: str) -> None:

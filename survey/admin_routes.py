@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Template
 
-from questions import proposal_queries, proposals
-from questions import queries as question_queries
+from questions import proposals
 from questions.forms import QuorumForm
-from survey import accounts, kiosks, passwords, queries
+from survey import accounts, passwords, queries
+from survey.admin_pages import admin_context
 from survey.auth import requires_role, signed_in
 from survey.db import Connection, ConnectionDependency, RowId
 from survey.pages import page
-from survey.schemas import ROLES, AccountActive, AccountCreate, AccountRoles, role_list
-
-AUDIT_ROWS: Final = 25
+from survey.schemas import AccountActive, AccountCreate, AccountRoles, role_list
 
 
 class AdminController(Controller):
@@ -137,30 +135,3 @@ class AdminController(Controller):
     ) -> Template:
         context = await admin_context(conn, request, **extra)
         return page(request, "admin/index.html", "accounts", context, status_code)
-
-
-async def admin_context(conn: Connection, request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
-    """Everything the admin page shows; ``extra`` adds the notice or error of the action just taken."""
-    base = {
-        "sites": await queries.site_details(conn),
-        "accounts": await queries.accounts(conn),
-        "kiosks": await kiosks.listing(conn),
-        "surveys": await question_queries.surveys(conn),
-        "audit": await conn.fetch(queries.RECENT_AUDIT, AUDIT_ROWS),
-        "me": signed_in(request).account_id,
-        "roles": ROLES,
-        "notice": "",
-        "error": "",
-        "password": "",
-        "password_for": "",
-        "site_notice": "",
-        "site_error": "",
-        "kiosk_notice": "",
-        "kiosk_error": "",
-        "kiosk_code": "",
-        "quorum": await proposal_queries.board_rule(conn),
-        "quorum_setting": await proposal_queries.quorum_setting(conn),
-        "quorum_notice": "",
-        "quorum_error": "",
-    }
-    return base | extra

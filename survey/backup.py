@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 from survey.embedded import pg_bin
+from survey.problems import SetupProblem
 
 
-class BackupError(RuntimeError):
+class BackupError(SetupProblem, RuntimeError):
     """pg_dump or pg_restore failed; the message holds what it said."""
 
 

@@ -14,8 +14,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from analysis import rescore
 from questions.cli import questions_group
 from survey import accounts, backup, demo, kiosks, logs, migrate, passwords, queries, synthetic
-from survey.cli_support import SETUP_ERRORS, console, migrate_with_progress, progress_bar, with_database
+from survey.cli_support import console, migrate_with_progress, progress_bar, with_database
 from survey.db import Connection, database_url, redact
+from survey.problems import SetupProblem
 from survey.schemas import ROLES, Role
 from survey.settings import Settings
 
@@ -35,7 +36,7 @@ def run_command(host: str, port: int, workers: int, reload: bool) -> None:
     try:
         url = database_url(settings)
         applied = with_database(migrate_with_progress)
-    except SETUP_ERRORS as error:
+    except SetupProblem as error:
         raise click.ClickException(str(error)) from error
     # Workers inherit the URL, so they join the server this process started instead of starting their own.
     os.environ["DATABASE_URL"] = url
@@ -106,7 +107,7 @@ def db_backup(output: Path) -> None:
         ) as bar:
             bar.add_task(f"Writing {output}", total=None)
             size = backup.dump(url, output)
-    except SETUP_ERRORS as error:
+    except SetupProblem as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Backup written to {output} ({size:,} bytes).")
 
@@ -121,7 +122,7 @@ def db_restore(backup_file: Path, yes: bool) -> None:
     settings = Settings.from_env()
     try:
         backup.restore(database_url(settings), backup_file)
-    except SETUP_ERRORS as error:
+    except SetupProblem as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {backup_file}.")
 
@@ -360,6 +361,6 @@ def main() -> None:
         litestar_group.add_command(command)  # type: ignore[arg-type] # rich-click's group takes click commands
     try:
         litestar_group(prog_name="survey")
-    except SETUP_ERRORS as error:
+    except SetupProblem as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)

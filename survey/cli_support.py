@@ -17,33 +17,16 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from questions.validation import DefinitionError
-from questions.versions import SurveyError
-from questions.xlsform import XLSFormError
-from survey import accounts, backup, embedded, kiosks, migrate
-from survey.db import Connection, DatabaseUnavailableError, create_pool, database_url
-from survey.settings import Settings, SettingsError
-from survey.synthetic import SyntheticError
+from survey import migrate
+from survey.db import Connection, create_pool, database_url
+from survey.problems import SetupProblem
+from survey.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterator
 
 T = TypeVar("T")
 console = Console(stderr=True)
-# Errors that mean "fix the setup", shown as one plain line instead of a traceback.
-SETUP_ERRORS = (
-    SettingsError,
-    embedded.EmbeddedDatabaseError,
-    DatabaseUnavailableError,
-    migrate.MigrationError,
-    accounts.AccountError,
-    backup.BackupError,
-    DefinitionError,
-    SurveyError,
-    XLSFormError,
-    kiosks.KioskError,
-    SyntheticError,
-)
 
 
 def with_database(work: Callable[[Connection], Awaitable[T]], *, apply_migrations: bool = True) -> T:
@@ -63,7 +46,7 @@ def with_database(work: Callable[[Connection], Awaitable[T]], *, apply_migration
 
     try:
         return asyncio.run(main())
-    except SETUP_ERRORS as error:
+    except SetupProblem as error:
         raise click.ClickException(str(error)) from error
 
 

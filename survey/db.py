@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Annotated, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
 
 import asyncpg
 import msgspec
@@ -12,6 +12,7 @@ from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
 from survey import embedded, migrate
+from survey.problems import SetupProblem
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterator
@@ -39,9 +40,10 @@ RowId = Annotated[int, PathParameter(ge=1, le=2**63 - 1)]
 """A row id in a path: a number past PostgreSQL's bigint is refused with a 400, before any query."""
 
 CONNECT_TIMEOUT: Final = 10.0
+RowT = TypeVar("RowT", bound=msgspec.Struct)
 
 
-class DatabaseUnavailableError(RuntimeError):
+class DatabaseUnavailableError(SetupProblem, RuntimeError):
     """The database cannot be reached; the message names where it looked."""
 
 
@@ -132,3 +134,18 @@ def redact(url: str) -> str:
 def record_to_dict(record: asyncpg.Record) -> dict[str, Any]:
     """A row as a plain dict, ready for ``msgspec.convert``."""
     return dict(record.items())
+
+
+async def fetch_all(conn: Connection, sql: str, shape: type[RowT], *args: object) -> list[RowT]:
+    """Every row of ``sql`` as a ``shape`` Struct (columns matched to fields by name).
+
+    This and :func:`fetch_one` are the one way a row becomes an object, so no raw ``Record`` leaves a
+    query module and a column that does not fit its field fails loudly, naming it.
+    """
+    return [msgspec.convert(dict(row.items()), shape) for row in await conn.fetch(sql, *args)]
+
+
+async def fetch_one(conn: Connection, sql: str, shape: type[RowT], *args: object) -> RowT | None:
+    """The first row of ``sql`` as a ``shape`` Struct, or ``None`` when there is none."""
+    row = await conn.fetchrow(sql, *args)
+    return None if row is None else msgspec.convert(dict(row.items()), shape)

@@ -11,6 +11,7 @@ from questions import queries as question_queries
 from questions import versions
 from questions.demo import DEMO_SURVEY_NAME, demo_definition
 from survey import accounts, kiosks, passwords, queries
+from survey.audit_queries import audit
 from survey.schemas import Role
 
 if TYPE_CHECKING:
@@ -96,9 +97,7 @@ async def _seed_program(conn: Connection) -> list[DemoAccount]:
             return []
         for name, language in DEMO_SITES:
             site = await queries.insert_site(conn, name, language)
-            await queries.audit(
-                conn, "site_created", account_id=None, subject=site.name, detail={"demo": True}
-            )
+            await audit(conn, "site_created", account_id=None, subject=site.name, detail={"demo": True})
         made: list[DemoAccount] = []
         for name, display_name, roles in DEMO_ACCOUNTS:
             password = passwords.generate_password()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Final
 
 import psutil
 
+from survey.problems import SetupProblem
 from survey.settings import SettingsError, ensure_data_dir
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ PG_FOLDER: Final = "pg"
 _HANDLES_FILE: Final = ".handle_pids.json"
 
 
-class EmbeddedDatabaseError(RuntimeError):
+class EmbeddedDatabaseError(SetupProblem, RuntimeError):
     """The embedded PostgreSQL could not be started; the message says why and what to do."""
 
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import msgspec
 
-from analysis.scoring import PREFER_NOT_TO_SAY, score
+from analysis.scoring import score
 from questions import queries as question_queries
+from questions.scoring_rules import PREFER_NOT_TO_SAY
 from questions.skip_logic import evaluate
 
 if TYPE_CHECKING:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
@@ -14,7 +13,8 @@ from litestar.params import JSONBody, URLEncodedBody
 from litestar.response import File, Redirect, Template
 
 from questions import queries as question_queries
-from survey import i18n, intake, kiosks
+from questions.kiosk_view import kiosk_survey
+from survey import intake, kiosks
 from survey.db import ConnectionDependency, Pool
 from survey.schemas import KioskEnrol, KioskExit, KioskSurvey, ResponseSubmit, Stored
 from survey.settings import PACKAGE_DIR, Settings
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from litestar.handlers.base import BaseRouteHandler
 
-    from questions.schemas import SurveyDefinition
 
 KIOSK_COOKIE: Final = "survey_kiosk"
 KIOSK_HEADER: Final = "x-kiosk-request"
@@ -137,18 +136,6 @@ def service_worker() -> File:
         content_disposition_type="inline",
         media_type="text/javascript",
         headers={"cache-control": "no-cache"},
-    )
-
-
-def kiosk_survey(definition: SurveyDefinition, version_id: int, *, site: str, resources: str) -> KioskSurvey:
-    """What the kiosk page runs on: a definition with every text of the interface in its languages."""
-    return KioskSurvey(
-        survey_version=version_id,
-        site=site,
-        resources=resources,
-        languages=[i18n.describe(language) for language in definition.languages],
-        definition=msgspec.to_builtins(definition),
-        ui={language: i18n.ui_strings(language) for language in definition.languages},
     )
 
 

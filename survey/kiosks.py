@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 from survey import passwords
-from survey.queries import audit
+from survey.audit_queries import audit
+from survey.problems import SetupProblem
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -53,7 +54,7 @@ SET_PIN: Final = "UPDATE site SET staff_pin_hash = $2 WHERE id = $1 RETURNING na
 PIN_HASH: Final = "SELECT staff_pin_hash FROM site WHERE id = $1"
 
 
-class KioskError(ValueError):
+class KioskError(SetupProblem, ValueError):
     """A kiosk action was refused; the message says why in plain words."""
 
 

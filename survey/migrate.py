@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
+from survey.problems import SetupProblem
 from survey.settings import resource_dir
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ SELECT_APPLIED: Final = "SELECT version, name, checksum FROM schema_migrations O
 INSERT_APPLIED: Final = "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"
 
 
-class MigrationError(RuntimeError):
+class MigrationError(SetupProblem, RuntimeError):
     """The migrations on disk and in the database disagree; the message says which file and what to do."""
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import msgspec
 
@@ -64,16 +64,10 @@ REVOKE_ACCOUNT_TOKENS: Final = (
     "UPDATE api_token SET revoked_at = now() WHERE account_id = $1 AND revoked_at IS NULL"
 )
 
-INSERT_AUDIT: Final = "INSERT INTO audit_event (account_id, action, subject, detail) VALUES ($1, $2, $3, $4)"
 SIGNIN_LOCK: Final = "SELECT pg_advisory_xact_lock(hashtext('signin:' || $1))"
 RECENT_FAILURES: Final = """
 SELECT count(*) FROM audit_event
 WHERE action = 'signin_failed' AND subject = lower($1) AND occurred_at > now() - $2::interval
-"""
-RECENT_AUDIT: Final = """
-SELECT e.occurred_at, coalesce(a.name, '') AS actor, e.action, e.subject
-FROM audit_event e LEFT JOIN account a ON a.id = e.account_id
-ORDER BY e.occurred_at DESC, e.id DESC LIMIT $1
 """
 
 
@@ -136,18 +130,6 @@ async def token_principal(conn: Connection, token_hash: str) -> Principal | None
     """The account behind an unrevoked API token of an active account."""
     row = await conn.fetchrow(TOKEN_PRINCIPAL, token_hash)
     return None if row is None else msgspec.convert({**record_to_dict(row), "via": "token"}, Principal)
-
-
-async def audit(
-    conn: Connection,
-    action: str,
-    *,
-    account_id: int | None,
-    subject: str = "",
-    detail: dict[str, Any] | None = None,
-) -> None:
-    """Record a staff action in the audit trail."""
-    await conn.execute(INSERT_AUDIT, account_id, action, subject, detail or {})
 
 
 async def recent_failures(conn: Connection, name: str, window: timedelta) -> int:

@@ -8,6 +8,8 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from survey.forms import Form
+
 Role = Literal["admin", "board", "evaluator"]
 ROLES: Final[tuple[Role, ...]] = ("admin", "board", "evaluator")
 
@@ -25,13 +27,7 @@ LanguageTag = Annotated[
 ]
 
 
-class _Form(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """A submitted HTML form; every form carries the CSRF token, which the middleware has already checked."""
-
-    csrf_token: str = msgspec.field(default="", name="_csrf_token")
-
-
-class SigninForm(_Form):
+class SigninForm(Form):
     """The sign-in form."""
 
     name: Annotated[str, Meta(min_length=1, max_length=64)]
@@ -39,7 +35,7 @@ class SigninForm(_Form):
     next: str = ""
 
 
-class AccountCreate(_Form):
+class AccountCreate(Form):
     """An admin adds an account. Without a password, one is generated and shown once."""
 
     name: AccountName
@@ -48,70 +44,70 @@ class AccountCreate(_Form):
     password: Annotated[str, Meta(max_length=256)] = ""
 
 
-class AccountRoles(_Form):
+class AccountRoles(Form):
     """An admin changes the roles an account holds."""
 
     roles: list[Role] | Role
 
 
-class AccountActive(_Form):
+class AccountActive(Form):
     """An admin turns an account off (its sessions and tokens end) or on again."""
 
     active: bool
 
 
-class PasswordChange(_Form):
+class PasswordChange(Form):
     """Someone changes their own password."""
 
     current_password: Annotated[str, Meta(min_length=1, max_length=256)]
     new_password: Password
 
 
-class ChosenNameChange(_Form):
+class ChosenNameChange(Form):
     """Someone changes the name others see."""
 
     display_name: ChosenName
 
 
-class TokenCreate(_Form):
+class TokenCreate(Form):
     """An evaluator makes an API token for scripts."""
 
     label: Annotated[str, Meta(max_length=100)] = ""
 
 
-class KioskEnrol(_Form):
+class KioskEnrol(Form):
     """Staff type the one-time code on the tablet."""
 
     code: Annotated[str, Meta(min_length=1, max_length=20)]
 
 
-class KioskExit(_Form):
+class KioskExit(Form):
     """Staff leave kiosk mode with the site's PIN."""
 
     pin: Annotated[str, Meta(min_length=1, max_length=12)]
 
 
-class KioskCreate(_Form):
+class KioskCreate(Form):
     """An admin adds a kiosk for a site and gets its one-time code."""
 
     site_id: int
     label: Annotated[str, Meta(min_length=1, max_length=100)]
 
 
-class SitePin(_Form):
+class SitePin(Form):
     """An admin sets a site's staff PIN."""
 
     pin: Annotated[str, Meta(pattern=r"^\d{4,12}$", description="4 to 12 digits")]
 
 
-class SiteSettings(_Form):
+class SiteSettings(Form):
     """An admin sets what a site's kiosks run and the resources its thank-you screen shows."""
 
     survey_id: int | None = None
     resources: Annotated[str, Meta(max_length=2000)] = ""
 
 
-class SiteCreate(_Form):
+class SiteCreate(Form):
     """An admin adds a site."""
 
     name: Annotated[str, Meta(min_length=1, max_length=200)]

@@ -10,6 +10,8 @@ from typing import Final, Literal
 
 import msgspec
 
+from survey.problems import SetupProblem
+
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 
 # Each setting, the environment variable that sets it, and what it means. The README documents every one;
@@ -32,7 +34,7 @@ ENVIRONMENT: Final[dict[str, str]] = {
 _SECRETS_FILE: Final = "secrets.json"
 
 
-class SettingsError(ValueError):
+class SettingsError(SetupProblem, ValueError):
     """A setting has a value the platform refuses, with a message naming the variable."""
 
 

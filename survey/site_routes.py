@@ -11,7 +11,8 @@ from litestar.params import URLEncodedBody
 from litestar.response import Template
 
 from survey import kiosks, queries
-from survey.admin_routes import admin_context
+from survey.admin_pages import admin_context
+from survey.audit_queries import audit
 from survey.auth import requires_role, signed_in
 from survey.db import Connection, ConnectionDependency, RowId
 from survey.pages import page
@@ -41,9 +42,7 @@ class SiteAdminController(Controller):
         try:
             async with conn.transaction():
                 site = await queries.insert_site(conn, data.name, data.default_language)
-                await queries.audit(
-                    conn, "site_created", account_id=signed_in(request).account_id, subject=site.name
-                )
+                await audit(conn, "site_created", account_id=signed_in(request).account_id, subject=site.name)
         except asyncpg.UniqueViolationError:
             return await _block(
                 request, conn, "sites", 422, site_error=f"There is already a site called {data.name!r}."
@@ -64,7 +63,7 @@ class SiteAdminController(Controller):
                 queries.UPDATE_SITE_SETTINGS, site_id, data.survey_id, data.resources.strip()
             )
             if name is not None:
-                await queries.audit(
+                await audit(
                     conn,
                     "site_settings_changed",
                     account_id=signed_in(request).account_id,

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 import numpy as np
 
-from analysis.scoring import PREFER_NOT_TO_SAY, score
+from analysis.scoring import score
 from questions import queries as question_queries
 from questions.demo import DEMO_SURVEY_NAME
-from survey import queries
+from questions.scoring_rules import PREFER_NOT_TO_SAY
+from survey.audit_queries import audit
 from survey.intake import linkage_hashes
+from survey.problems import SetupProblem
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -55,7 +57,7 @@ WHERE NOT EXISTS (SELECT 1 FROM site WHERE lower(name) = lower($1))
 SITE_IDS: Final = "SELECT id, name FROM site WHERE survey_id = $1 ORDER BY id"
 
 
-class SyntheticError(RuntimeError):
+class SyntheticError(SetupProblem, RuntimeError):
     """Synthetic data cannot be made here (no demo survey yet)."""
 
 
@@ -149,7 +151,7 @@ async def generate(
         made += size
         if progress:
             progress(size)
-    await queries.audit(conn, "synthetic_responses_added", account_id=None, detail={"count": count})
+    await audit(conn, "synthetic_responses_added", account_id=None, detail={"count": count})
     return made
 
 

@@ -3,11 +3,14 @@
    touches responses: those wait in the page's outbox. */
 "use strict";
 
-var CACHE = "kiosk-shell-v1";
+var CACHE = "kiosk-shell-v2";
 var SHELL = [
   "/kiosk",
   "/api/kiosk/survey",
   "/static/kiosk.js",
+  "/static/kiosk_answers.js",
+  "/static/kiosk_navigation.js",
+  "/static/kiosk_outbox.js",
   "/static/skip_logic.js",
   "/static/kiosk.css",
   "/static/style.css",

@@ -1,15 +1,18 @@
 /* The kiosk: one survey session at a time on a shared tablet.
    The whole survey loads at the start; answers live only in this page's memory; a completed response
    goes to an outbox in localStorage (that response alone) until the server acknowledges it; a reset
-   replaces the page and its history entry, so nothing of the last person is left to go back to. */
+   replaces the page and its history entry, so nothing of the last person is left to go back to.
+   This file wires the DOM to kiosk_answers.js, kiosk_navigation.js and kiosk_outbox.js (loaded before
+   it, after skip_logic.js), which hold the logic and are tested in Node. */
 (function () {
   "use strict";
 
-  var OUTBOX_KEY = "survey-outbox";
   var IDLE_MS = 90 * 1000;
   var COUNTDOWN_S = 30;
   var THANKS_S = 20;
   var PNTS = window.SkipLogic.PREFER_NOT_TO_SAY;
+  var Answers = window.KioskAnswers;
+  var Navigation = window.KioskNavigation;
 
   var root = document.getElementById("kiosk");
   // The board's preview runs this same code on a proposal's survey: nothing is kept, sent or timed out.
@@ -40,8 +43,6 @@
     (children || []).forEach(function (child) { if (child) node.appendChild(child); });
     return node;
   }
-
-  function has(object, key) { return Object.prototype.hasOwnProperty.call(object, key); }
 
   function local(texts) { return (texts && (texts[session.language] || texts[kiosk.definition.languages[0]])) || ""; }
 
@@ -74,46 +75,18 @@
 
   // ---- the outbox ------------------------------------------------------------------------------
 
-  function outbox() {
-    try { return JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]"); } catch (e) { return []; }
-  }
-
-  function saveOutbox(items) {
-    if (items.length) window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(items));
-    else window.localStorage.removeItem(OUTBOX_KEY);
-  }
-
-  function post(item) {
-    var controller = new AbortController();
-    var timer = window.setTimeout(function () { controller.abort(); }, 15000);
-    return fetch("/api/kiosk/responses", {
-      method: "POST", credentials: "same-origin", cache: "no-store", signal: controller.signal,
-      headers: { "Content-Type": "application/json", "X-Kiosk-Request": "1" },
-      body: JSON.stringify(item),
-    }).then(function (response) {
-      // A refusal that can never succeed is dropped, or it would sit on the tablet for ever; 401 (tablet
-      // turned off), 429 and server errors are kept for later.
-      if ([400, 409, 422].indexOf(response.status) !== -1) return true;
-      if (!response.ok) return false;
-      // Stored now or before, by our server: its answer names this response (a captive portal's does not).
-      return response.json().then(function (body) { return body.id === item.id; }, function () { return false; });
-    }, function () { return false; }).finally(function () { window.clearTimeout(timer); });
-  }
-
-  var flushing = null;
-  function flush() {
-    if (flushing) return flushing;
-    var pending = outbox();
-    flushing = pending.reduce(function (chain, item) {
-      return chain.then(function (sent) {
-        return post(item).then(function (done) {
-          if (done) saveOutbox(outbox().filter(function (other) { return other.id !== item.id; }));
-          return sent && done;
-        });
-      });
-    }, Promise.resolve(true)).then(function (all) { flushing = null; return all; });
-    return flushing;
-  }
+  // localStorage and fetch are looked up at each use, as before the outbox had its own module.
+  var outbox = window.KioskOutbox.create({
+    storage: {
+      getItem: function (key) { return window.localStorage.getItem(key); },
+      setItem: function (key, value) { window.localStorage.setItem(key, value); },
+      removeItem: function (key) { window.localStorage.removeItem(key); },
+    },
+    fetch: function (url, init) { return window.fetch(url, init); },
+    setTimeout: function (callback, ms) { return window.setTimeout(callback, ms); },
+    clearTimeout: function (timer) { window.clearTimeout(timer); },
+  });
+  var flush = outbox.flush;
 
   // ---- idle reset --------------------------------------------------------------------------------
 
@@ -197,7 +170,7 @@
       el("ul", { "class": "consent-points" }, lines),
       el("div", { "class": "actions" }, [
         button(t("Not now"), reset, { "class": "big" }),
-        button(t("Start"), function () { goTo(0, 1); }, { "class": "big primary" }),
+        button(t("Start"), function () { next(-1); }, { "class": "big primary" }),
       ]),
     ]));
     speak(t("Before you start") + ". " + lines.map(function (li) { return li.textContent; }).join(" "));
@@ -205,49 +178,25 @@
 
   function questions() { return kiosk.definition.questions; }
 
-  function visible(index) {
-    var question = questions()[index];
-    if (!question.show_if) return true;
-    return window.SkipLogic.evaluate(question.show_if, shownAnswers(index));
+  function goTo(target) {
+    if (target.screen === "consent") { consent(); return; }
+    if (target.screen === "linkage") { linkage(); return; }
+    session.position = target.index;
+    question(target.index);
   }
 
-  function shownAnswers(upTo) {
-    // Answers of the questions before `upTo` that are shown, in order (hidden answers never count).
-    var given = {};
-    questions().slice(0, upTo).forEach(function (question, index) {
-      if (has(session.answers, question.key) && (!question.show_if || window.SkipLogic.evaluate(question.show_if, given))) {
-        given[question.key] = session.answers[question.key];
-      }
-    });
-    return given;
-  }
+  function next(index) { goTo(Navigation.next(questions(), session.answers, index)); }
 
-  function visibleIndexes() {
-    return questions().map(function (_, index) { return index; }).filter(visible);
-  }
-
-  function goTo(start, step) {
-    var index = start;
-    while (index >= 0 && index < questions().length && !visible(index)) index += step;
-    if (index < 0) { consent(); return; }
-    if (index >= questions().length) { linkage(); return; }
-    session.position = index;
-    question(index);
-  }
+  function previous(index) { goTo(Navigation.previous(questions(), session.answers, index)); }
 
   function optionInput(question, option, type, name) {
     var id = question.key + "-" + String(option.code);
-    var chosen = session.answers[question.key];
-    var checked = Array.isArray(chosen) ? chosen.indexOf(option.code) !== -1 : chosen === option.code;
+    var checked = Answers.chosen(session.answers[question.key], option.code);
     var input = el("input", { type: type, id: id, name: name, value: String(option.code), checked: checked,
       onfocus: function () { speak(local(option.label)); },
       onchange: function () {
-        if (type === "radio") session.answers[question.key] = option.code;
-        else {
-          var list = Array.isArray(session.answers[question.key]) ? session.answers[question.key].slice() : [];
-          if (input.checked) list.push(option.code); else list = list.filter(function (c) { return c !== option.code; });
-          if (list.length) session.answers[question.key] = list; else delete session.answers[question.key];
-        }
+        var answer = type === "radio" ? option.code : Answers.toggled(session.answers[question.key], option.code, input.checked);
+        session.answers = Answers.withAnswer(session.answers, question.key, answer);
         pnts.setAttribute("aria-pressed", "false");
       } });
     return el("div", { "class": "option" }, [input, el("label", { "for": id, text: local(option.label) })]);
@@ -257,8 +206,7 @@
 
   function question(index) {
     var q = questions()[index];
-    var shown = visibleIndexes();
-    var number = shown.indexOf(index) + 1;
+    var progress = Navigation.progress(questions(), session.answers, index);
     var body = [];
     var help = local(q.help);
     var stem = q.type === "rating" && help ? el("p", { "class": "help stem", text: help }) : null;
@@ -270,54 +218,49 @@
       field = el("fieldset", { "class": "options" }, [el("legend", { "class": "visually-hidden", text: local(q.text) })]
         .concat(q.options.map(function (option) { return optionInput(q, option, multi ? "checkbox" : "radio", q.key); })));
     } else if (q.type === "number") {
-      var current = session.answers[q.key];
       field = el("input", { type: "number", id: "answer", inputmode: q.integer ? "numeric" : "decimal",
         min: q.minimum, max: q.maximum, step: q.integer ? "1" : "any", "aria-labelledby": "screen-title",
-        "aria-describedby": "number-hint", value: typeof current === "number" ? String(current) : null });
+        "aria-describedby": "number-hint", value: Answers.numberShown(session.answers[q.key]) });
       body.push(el("p", { "class": "hint", id: "number-hint",
         text: t("Type a number from {minimum} to {maximum}.", { minimum: q.minimum, maximum: q.maximum }) }));
     } else if (q.type === "text") {
       field = el("textarea", { id: "answer", maxlength: q.max_length, rows: "4", "aria-labelledby": "screen-title",
         "aria-describedby": "text-hint" });
-      if (typeof session.answers[q.key] === "string" && session.answers[q.key] !== PNTS) field.value = session.answers[q.key];
+      var earlier = Answers.textShown(session.answers[q.key]);
+      if (earlier !== null) field.value = earlier;
       body.push(el("p", { "class": "hint", id: "text-hint",
         text: t("Please do not write names or anything that could identify you or someone else.") }));
     }
     var problem = el("p", { "class": "error", id: "problem", role: "alert", hidden: true });
     pnts = q.type === "info" ? null : button(t("Prefer not to say"), function () {
-      session.answers[q.key] = PNTS;
-      goTo(index + 1, 1);
+      session.answers = Answers.withAnswer(session.answers, q.key, PNTS);
+      next(index);
     }, { "class": "big pnts", "aria-pressed": session.answers[q.key] === PNTS ? "true" : "false" });
     var actions = [
-      button(t("Back"), function () { goTo(index - 1, -1); }, { "class": "big" }),
-      q.type === "info" ? null : button(t("Skip"), function () { delete session.answers[q.key]; goTo(index + 1, 1); },
-        { "class": "big" }),
+      button(t("Back"), function () { previous(index); }, { "class": "big" }),
+      q.type === "info" ? null : button(t("Skip"), function () {
+        session.answers = Answers.withAnswer(session.answers, q.key, undefined);
+        next(index);
+      }, { "class": "big" }),
       pnts,
       button(t("Next"), function () {
         if (field && (q.type === "number" || q.type === "text")) {
-          var raw = field.value.trim();
-          if (raw === "") delete session.answers[q.key];
-          else if (q.type === "text") session.answers[q.key] = raw;
-          else {
-            var value = Number(raw);
-            var bad = !isFinite(value) || (q.integer && !Number.isInteger(value)) ||
-              (q.minimum !== null && value < q.minimum) || (q.maximum !== null && value > q.maximum);
-            if (bad) {
-              problem.textContent = t("Please type a whole number from {minimum} to {maximum}, or skip this question.",
-                { minimum: q.minimum, maximum: q.maximum });
-              problem.hidden = false;
-              field.setAttribute("aria-invalid", "true");
-              field.focus();
-              return;
-            }
-            session.answers[q.key] = value;
+          var typed = Answers.typedAnswer(q, field.value);
+          if (typed.invalid) {
+            problem.textContent = t("Please type a whole number from {minimum} to {maximum}, or skip this question.",
+              { minimum: q.minimum, maximum: q.maximum });
+            problem.hidden = false;
+            field.setAttribute("aria-invalid", "true");
+            field.focus();
+            return;
           }
+          session.answers = Answers.withAnswer(session.answers, q.key, typed.value);
         }
-        goTo(index + 1, 1);
+        next(index);
       }, { "class": "big primary" }),
     ];
     show(el("section", { "class": "screen question", "aria-labelledby": "screen-title", "data-key": q.key }, [
-      el("p", { "class": "progress", text: t("Question {current} of {total}", { current: number, total: shown.length }) }),
+      el("p", { "class": "progress", text: t("Question {current} of {total}", { current: progress.current, total: progress.total }) }),
       stem,
       el("h1", { id: "screen-title", text: local(q.text) }),
       button(t("Read aloud"), function () { readQuestion(q, true); }, { "class": "read-aloud" }),
@@ -342,24 +285,20 @@
       el("h1", { id: "screen-title", text: t("A code only you know (you can skip this)") }),
       el("p", { text: t("If you make this code each time you answer, we can see how things change over time without ever knowing who you are. Nobody can turn it back into your name.") }),
     ].concat(fields, [el("div", { "class": "actions" }, [
-      button(t("Back"), function () { goTo(questions().length - 1, -1); }, { "class": "big" }),
+      button(t("Back"), function () { previous(questions().length); }, { "class": "big" }),
       button(t("Skip the code"), function () { session.linkage = null; review(); }, { "class": "big" }),
       button(t("Use this code"), function () {
-        var parts = [0, 1, 2].map(function (i) { return document.getElementById("linkage-" + i).value.trim().toUpperCase(); });
-        session.linkage = parts.every(function (part) { return /^[\p{L}\p{N}]+$/u.test(part); }) ? parts : null;
+        session.linkage = Answers.linkageParts([0, 1, 2].map(function (i) { return document.getElementById("linkage-" + i).value; }));
         review();
       }, { "class": "big primary" }),
     ])])));
   }
 
   function review() {
-    var shown = visibleIndexes();
-    var given = shownAnswers(questions().length);
-    var answered = shown.filter(function (index) { return has(given, questions()[index].key); });
-    var askable = shown.filter(function (index) { return questions()[index].type !== "info"; });
+    var counts = Navigation.reviewCounts(questions(), session.answers);
     show(el("section", { "class": "screen review", "aria-labelledby": "screen-title" }, [
       el("h1", { id: "screen-title", text: t("Ready to send?") }),
-      el("p", { text: t("You answered {answered} of {total} questions.", { answered: answered.length, total: askable.length }) }),
+      el("p", { text: t("You answered {answered} of {total} questions.", { answered: counts.answered, total: counts.total }) }),
       el("div", { "class": "actions" }, [
         button(t("Back"), linkage, { "class": "big" }),
         button(t("Send my answers"), send, { "class": "big primary", id: "send" }),
@@ -375,15 +314,8 @@
       ]));
       return;
     }
-    var item = {
-      id: window.crypto.randomUUID(),
-      survey_version: kiosk.survey_version,
-      language: session.language,
-      answers: shownAnswers(questions().length),
-      linkage: session.linkage ? { parts: session.linkage } : null,
-    };
-    if (!item.linkage) delete item.linkage;
-    saveOutbox(outbox().concat([item]));
+    outbox.add(Answers.submission(window.crypto.randomUUID(), kiosk.survey_version, session.language,
+      Navigation.shownAnswers(questions(), session.answers, questions().length), session.linkage));
     var language = session.language;
     session = null;
     stopIdle();
@@ -431,7 +363,7 @@
 
   function previewAt(language, key) {
     begin(language, false);
-    var index = questions().map(function (q) { return q.key; }).indexOf(key);
+    var index = Navigation.indexOfKey(questions(), key);
     if (index === -1) { welcome(); return; }
     session.position = index;
     question(index);

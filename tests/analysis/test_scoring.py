@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.scoring import PREFER_NOT_TO_SAY, ScoringRule, score
+from analysis.scoring import score
 from questions.bank import shipped_instruments
+from questions.scoring_rules import PREFER_NOT_TO_SAY, ScoringRule
 
 
 def rule(instrument: str, measure: str | None = None) -> ScoringRule:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from analysis import stats
-from analysis.scoring import Band
+from questions.scoring_rules import Band
 
 
 def test_summary_by_hand() -> None:
