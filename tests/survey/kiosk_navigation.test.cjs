@@ -1,0 +1,112 @@
+// The kiosk's navigation: hidden questions are passed over both ways, Back stops at the consent screen,
+// progress and review counts count only what the answers show.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const path = require("node:path");
+const KioskNavigation = require(path.join(__dirname, "..", "..", "survey", "static", "kiosk_navigation.js"));
+
+const seen = { op: "eq", q: "overdose_seen", value: "yes" };
+const questions = [
+  { key: "feeling", type: "rating" },
+  { key: "intro", type: "info" },
+  { key: "overdose_seen", type: "single_choice" },
+  { key: "overdose_reversed", type: "single_choice", show_if: seen },
+  { key: "naloxone_used", type: "single_choice", show_if: { op: "eq", q: "overdose_reversed", value: "yes" } },
+  { key: "supplies", type: "multi_choice" },
+];
+const at = (key) => questions.findIndex((question) => question.key === key);
+
+test("Start goes to the first question", () => {
+  assert.deepEqual(KioskNavigation.next(questions, {}, -1), { screen: "question", index: 0 });
+});
+
+test("Next passes over a question the answers hide", () => {
+  assert.deepEqual(KioskNavigation.next(questions, { overdose_seen: "no" }, at("overdose_seen")),
+    { screen: "question", index: at("supplies") });
+});
+
+test("Next shows the follow-up the answers show", () => {
+  assert.deepEqual(KioskNavigation.next(questions, { overdose_seen: "yes" }, at("overdose_seen")),
+    { screen: "question", index: at("overdose_reversed") });
+});
+
+test("a follow-up of a hidden question stays hidden, whatever its own condition's answer was", () => {
+  // The participant answered the chain, then went back and changed the first answer to "no".
+  const answers = { overdose_seen: "no", overdose_reversed: "yes" };
+  assert.equal(KioskNavigation.visible(questions, answers, at("naloxone_used")), false);
+  assert.deepEqual(KioskNavigation.next(questions, answers, at("overdose_seen")), { screen: "question", index: at("supplies") });
+});
+
+test("Prefer not to say does not show a follow-up", () => {
+  assert.deepEqual(KioskNavigation.next(questions, { overdose_seen: "prefer_not_to_say" }, at("overdose_seen")),
+    { screen: "question", index: at("supplies") });
+});
+
+test("Back passes over hidden questions", () => {
+  assert.deepEqual(KioskNavigation.previous(questions, { overdose_seen: "no" }, at("supplies")),
+    { screen: "question", index: at("overdose_seen") });
+});
+
+test("Back never goes before the first screen: from the first question it is the consent screen", () => {
+  assert.deepEqual(KioskNavigation.previous(questions, {}, 0), { screen: "consent" });
+});
+
+test("Back goes to the consent screen when every question before is hidden", () => {
+  const hiddenFirst = [{ key: "a", type: "rating", show_if: { op: "answered", q: "b" } }, { key: "b", type: "rating" }];
+  assert.deepEqual(KioskNavigation.previous(hiddenFirst, {}, 1), { screen: "consent" });
+});
+
+test("after the last question comes the linkage code, even past hidden ones", () => {
+  assert.deepEqual(KioskNavigation.next(questions, {}, at("supplies")), { screen: "linkage" });
+  const hiddenLast = questions.slice(0, 4);
+  assert.deepEqual(KioskNavigation.next(hiddenLast, { overdose_seen: "no" }, at("overdose_seen")), { screen: "linkage" });
+});
+
+test("Back from the linkage code is the last question shown", () => {
+  const hiddenLast = questions.slice(0, 4);
+  assert.deepEqual(KioskNavigation.previous(hiddenLast, { overdose_seen: "no" }, hiddenLast.length),
+    { screen: "question", index: at("overdose_seen") });
+  assert.deepEqual(KioskNavigation.previous(questions, {}, questions.length), { screen: "question", index: at("supplies") });
+});
+
+test("a survey whose questions are all hidden goes from consent straight to the linkage code", () => {
+  const hidden = [{ key: "a", type: "rating", show_if: { op: "answered", q: "z" } }];
+  assert.deepEqual(KioskNavigation.next(hidden, {}, -1), { screen: "linkage" });
+});
+
+test("progress counts only the questions shown, info screens included", () => {
+  assert.deepEqual(KioskNavigation.progress(questions, {}, 0), { current: 1, total: 4 });
+  assert.deepEqual(KioskNavigation.progress(questions, { overdose_seen: "no" }, at("supplies")), { current: 4, total: 4 });
+  assert.deepEqual(KioskNavigation.progress(questions, { overdose_seen: "yes" }, at("supplies")), { current: 5, total: 5 });
+  assert.deepEqual(KioskNavigation.progress(questions, { overdose_seen: "yes", overdose_reversed: "yes" }, at("supplies")),
+    { current: 6, total: 6 });
+});
+
+test("the answers sent are those of the questions shown, in the survey's order", () => {
+  const answers = { supplies: ["food"], overdose_reversed: "yes", overdose_seen: "no", feeling: 4 };
+  const shown = KioskNavigation.shownAnswers(questions, answers, questions.length);
+  assert.deepEqual(shown, { feeling: 4, overdose_seen: "no", supplies: ["food"] });
+  assert.deepEqual(Object.keys(shown), ["feeling", "overdose_seen", "supplies"]);
+});
+
+test("shown answers stop before the question asked about", () => {
+  assert.deepEqual(KioskNavigation.shownAnswers(questions, { feeling: 4, overdose_seen: "yes" }, at("overdose_seen")), { feeling: 4 });
+});
+
+test("the review counts shown answers of the shown questions that ask something", () => {
+  assert.deepEqual(KioskNavigation.reviewCounts(questions, {}), { answered: 0, total: 3 });
+  assert.deepEqual(KioskNavigation.reviewCounts(questions, { feeling: 4, overdose_seen: "no", overdose_reversed: "yes" }),
+    { answered: 2, total: 3 });
+  assert.deepEqual(KioskNavigation.reviewCounts(questions, { overdose_seen: "yes", overdose_reversed: "prefer_not_to_say" }),
+    { answered: 2, total: 4 });
+});
+
+test("a question is found by its key for the board's preview", () => {
+  assert.equal(KioskNavigation.indexOfKey(questions, "supplies"), 5);
+  assert.equal(KioskNavigation.indexOfKey(questions, "gone"), -1);
+});
+
+test("visibleIndexes lists the shown questions in order", () => {
+  assert.deepEqual(KioskNavigation.visibleIndexes(questions, { overdose_seen: "yes" }), [0, 1, 2, 3, 5]);
+});
