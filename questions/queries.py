@@ -84,3 +84,9 @@ async def draft(conn: Connection, survey_id: int) -> SurveyDefinition | None:
     """The working draft of a survey."""
     row = await conn.fetchrow(DRAFT, survey_id)
     return None if row is None else msgspec.convert(row["definition"], SurveyDefinition)
+
+
+async def survey_name(conn: Connection, survey_id: int) -> str | None:
+    """A survey's name, or ``None`` when there is no such survey."""
+    name: str | None = await conn.fetchval(SURVEY_NAME, survey_id)
+    return name
