@@ -6,10 +6,11 @@ import logging
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from litestar.exceptions import HTTPException, InternalServerException
+from litestar.exceptions import HTTPException, InternalServerException, ServiceUnavailableException
 from litestar.exceptions.responses import create_exception_response
 from litestar.response import Redirect, Response, Template
 
+from survey import outage
 from survey.auth import API_PREFIX
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ TITLES = {
     413: "That is too large",
     422: "Something in the form needs another look",
     429: "Too many tries for now",
+    503: "Paused for a moment",
 }
 
 
@@ -52,10 +54,23 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
         "problems": [p for p in problems if isinstance(p, dict)],
         "status_code": exc.status_code,
     }
-    return Template("error.html", context=context, status_code=exc.status_code)
+    return Template("error.html", context=context, status_code=exc.status_code, headers=exc.headers)
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Log an unexpected error (method and path only) and answer without details."""
+    """Log an unexpected error (method and path only) and answer without details.
+
+    An unreachable database is not unexpected: it answers 503 with Retry-After, and only the first such
+    request (and the database's return) is logged, in one line each.
+    """
+    if outage.is_outage(exc):
+        request.app.state.outage.noticed(getattr(request.app.state, "pool", None), exc)
+        return http_error(
+            request,
+            ServiceUnavailableException(
+                "The database is not reachable right now. Please try again in a moment.",
+                headers=outage.retry_headers(),
+            ),
+        )
     logger.error("unexpected error on %s %s", request.method, request.scope["path"], exc_info=exc)
     return http_error(request, InternalServerException("Something went wrong on our side. Please try again."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Final, Literal
 
@@ -113,9 +114,10 @@ def ensure_data_dir(data_dir: Path) -> Path:
     """
     try:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        probe = data_dir / ".write-check"
-        probe.write_text("ok")
-        probe.unlink()
+        # A probe of this process's own (a unique name, gone when closed), so commands running at the
+        # same time on one folder never remove each other's.
+        with tempfile.TemporaryFile(dir=data_dir, prefix=".write-check-"):
+            pass
     except OSError as error:
         raise SettingsError(
             f"The data folder {data_dir} cannot be written ({error.strerror}). "

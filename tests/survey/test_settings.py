@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import stat
+import threading
 from pathlib import Path
 
 import pytest
 
-from survey.settings import ENVIRONMENT, Settings, SettingsError
+from survey.settings import ENVIRONMENT, Settings, SettingsError, ensure_data_dir
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -62,3 +63,25 @@ def test_every_variable_is_documented_in_the_readme() -> None:
     readme = README.read_text()
     missing = [name for name in ENVIRONMENT if f"`{name}`" not in readme]
     assert missing == []
+
+
+def test_concurrent_commands_can_check_one_data_folder(tmp_path: Path) -> None:
+    """Many processes checking the folder at once (each ``survey`` command does) never trip each other."""
+    start = threading.Barrier(8)
+    failures: list[BaseException] = []
+
+    def check_often() -> None:
+        start.wait()
+        for _ in range(200):
+            try:
+                ensure_data_dir(tmp_path)
+            except SettingsError as error:
+                failures.append(error)
+
+    threads = [threading.Thread(target=check_often) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert list(tmp_path.iterdir()) == [], "the check leaves nothing behind"
