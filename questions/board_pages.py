@@ -8,7 +8,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from litestar.response import Redirect
 
-from questions import language_check, proposal_queries, queries
+from questions import comment_queries, language_check, proposal_queries, queries
 from questions.changes import (
     KIND_NAMES,
     AddQuestion,
@@ -193,7 +193,7 @@ def would_decide(counted: Tally, mine: Any, account_id: int, choice: str) -> str
 
 async def draft_context(conn: Connection, survey_id: int) -> dict[str, Any]:
     """A survey's name and draft, as every page about the draft shows them."""
-    name = await conn.fetchval(queries.SURVEY_NAME, survey_id)
+    name = await queries.survey_name(conn, survey_id)
     draft = await queries.draft(conn, survey_id)
     if name is None or draft is None:
         raise NotFoundException("There is no such survey draft.")
@@ -243,7 +243,7 @@ async def proposal_context(conn: Connection, found: Proposal, account_id: int) -
         "votes": votes,
         "standing": [vote for vote in standing.values() if vote.choice != "withdrawn"],
         "my_vote": standing.get(account_id),
-        "comments": await proposal_queries.comments(conn, found.id),
+        "comments": await comment_queries.comments(conn, found.id),
         "choice_names": CHOICE_NAMES,
         "status_names": STATUS_NAMES,
         "account_id": account_id,

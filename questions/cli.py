@@ -98,7 +98,7 @@ def add_instrument(definition: Path) -> None:
         raise click.ClickException(f"{definition.name}: {error}") from None
 
     async def work(conn: Connection) -> None:
-        await conn.execute(queries.UPSERT_INSTRUMENT, instrument.key, instrument, None)
+        await queries.upsert_instrument(conn, instrument, added_by=None)
 
     with_database(work)
     measures = ", ".join(rule.measure for rule in instrument.measures)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
 
 import msgspec
 
@@ -12,6 +12,7 @@ from questions.language_check import AvoidWord, language_root
 from questions.queries import PublishedVersion, latest_version
 from questions.quorum import Choice, Tally, tally
 from questions.schemas import SurveyDefinition
+from survey.db import fetch_all, fetch_one
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -35,17 +36,6 @@ OPEN_PROPOSALS: Final = (
 CLOSE_PROPOSAL: Final = """
 UPDATE proposal SET status = $2, outcome = $3, published_version = $4, closed_at = now()
 WHERE id = $1 AND status = 'open'
-"""
-INSERT_COMMENT: Final = (
-    "INSERT INTO proposal_comment (proposal_id, account_id, body) VALUES ($1, $2, $3) RETURNING id"
-)
-COMMENTS: Final = """
-SELECT c.id, c.account_id, a.display_name AS author, c.body, c.written_at, c.withdrawn_at
-FROM proposal_comment c JOIN account a ON a.id = c.account_id WHERE c.proposal_id = $1 ORDER BY c.id
-"""
-WITHDRAW_COMMENT: Final = """
-UPDATE proposal_comment SET withdrawn_at = now()
-WHERE id = $1 AND proposal_id = $2 AND account_id = $3 AND withdrawn_at IS NULL
 """
 INSERT_VOTE: Final = (
     "INSERT INTO proposal_vote (proposal_id, account_id, choice, reason) VALUES ($1, $2, $3, $4)"
@@ -115,17 +105,6 @@ class Proposal(msgspec.Struct, frozen=True, kw_only=True):
     closed_at: datetime | None
 
 
-class Comment(msgspec.Struct, frozen=True, kw_only=True):
-    """A comment on a proposal; a withdrawn one keeps its place in the history."""
-
-    id: int
-    account_id: int
-    author: str
-    body: str
-    written_at: datetime
-    withdrawn_at: datetime | None
-
-
 class Vote(msgspec.Struct, frozen=True, kw_only=True):
     """One vote as cast (a later one from the same member replaces it)."""
 
@@ -146,50 +125,93 @@ class VersionSummary(msgspec.Struct, frozen=True, kw_only=True):
     published_by: str
 
 
-def _proposal(row: object) -> Proposal | None:
-    return None if row is None else msgspec.convert(dict(row), Proposal)  # type: ignore[call-overload]
+class _StandingVote(msgspec.Struct, frozen=True):
+    account_id: int
+    choice: Choice | Literal["withdrawn"]
+
+
+class _Member(msgspec.Struct, frozen=True):
+    id: int
+
+
+async def insert_proposal(
+    conn: Connection,
+    survey_id: int,
+    change: Change,
+    *,
+    draft_before: SurveyDefinition,
+    reason: str,
+    proposed_by: int,
+) -> int:
+    """Store an open proposal of ``change`` to the draft as it stood; its id."""
+    kind = change.__struct_config__.tag
+    proposal_id: int = await conn.fetchval(
+        INSERT_PROPOSAL, survey_id, kind, change, draft_before, reason, proposed_by
+    )
+    return proposal_id
+
+
+async def survey_of_proposal(conn: Connection, proposal_id: int) -> int | None:
+    """The survey a proposal changes, or ``None`` when there is no such proposal."""
+    survey_id: int | None = await conn.fetchval(PROPOSAL_SURVEY, proposal_id)
+    return survey_id
 
 
 async def proposal(conn: Connection, proposal_id: int, *, lock: bool = False) -> Proposal | None:
     """One proposal; ``lock`` holds its row until the transaction ends."""
-    return _proposal(await conn.fetchrow(PROPOSAL_FOR_UPDATE if lock else PROPOSAL, proposal_id))
+    return await fetch_one(conn, PROPOSAL_FOR_UPDATE if lock else PROPOSAL, Proposal, proposal_id)
 
 
 async def proposals_of_survey(conn: Connection, survey_id: int) -> list[Proposal]:
     """Every proposal on a survey, newest first."""
-    return [msgspec.convert(dict(row), Proposal) for row in await conn.fetch(PROPOSALS_OF_SURVEY, survey_id)]
+    return await fetch_all(conn, PROPOSALS_OF_SURVEY, Proposal, survey_id)
 
 
 async def open_proposals(conn: Connection, survey_id: int) -> list[Proposal]:
     """The open proposals on a survey, locked, oldest first."""
-    return [msgspec.convert(dict(row), Proposal) for row in await conn.fetch(OPEN_PROPOSALS, survey_id)]
+    return await fetch_all(conn, OPEN_PROPOSALS, Proposal, survey_id)
 
 
-async def comments(conn: Connection, proposal_id: int) -> list[Comment]:
-    """A proposal's comments, oldest first."""
-    return [msgspec.convert(dict(row), Comment) for row in await conn.fetch(COMMENTS, proposal_id)]
+async def close_proposal(
+    conn: Connection, proposal_id: int, status: str, outcome: str, published_version: int | None = None
+) -> None:
+    """Close a proposal if still open, with its plain outcome (and the version it published)."""
+    await conn.execute(CLOSE_PROPOSAL, proposal_id, status, outcome, published_version)
+
+
+async def insert_vote(conn: Connection, proposal_id: int, account_id: int, choice: str, reason: str) -> None:
+    """Record a member's vote (``withdrawn`` takes one back); the latest one stands."""
+    await conn.execute(INSERT_VOTE, proposal_id, account_id, choice, reason)
 
 
 async def votes(conn: Connection, proposal_id: int) -> list[Vote]:
     """Every vote cast on a proposal, oldest first."""
-    return [msgspec.convert(dict(row), Vote) for row in await conn.fetch(VOTES, proposal_id)]
+    return await fetch_all(conn, VOTES, Vote, proposal_id)
 
 
 async def standing_votes(conn: Connection, proposal_id: int) -> dict[int, Choice]:
     """Each member's latest vote, leaving out votes taken back."""
-    rows = await conn.fetch(STANDING_VOTES, proposal_id)
-    return {row["account_id"]: row["choice"] for row in rows if row["choice"] != "withdrawn"}
+    standing: dict[int, Choice] = {}
+    for vote in await fetch_all(conn, STANDING_VOTES, _StandingVote, proposal_id):
+        if vote.choice != "withdrawn":
+            standing[vote.account_id] = vote.choice
+    return standing
 
 
 async def active_board(conn: Connection) -> set[int]:
     """The ids of the active board members."""
-    return {row["id"] for row in await conn.fetch(ACTIVE_BOARD)}
+    return {member.id for member in await fetch_all(conn, ACTIVE_BOARD, _Member)}
 
 
 async def quorum_setting(conn: Connection) -> int | None:
     """The approvals an admin set, or ``None`` for the default."""
     setting: int | None = await conn.fetchval(QUORUM_SETTING)
     return setting
+
+
+async def set_quorum(conn: Connection, approvals: int | None, updated_by: int | None) -> None:
+    """Set the approvals a proposal needs (``None``: the default)."""
+    await conn.execute(SET_QUORUM, approvals, updated_by)
 
 
 async def board_rule(conn: Connection) -> Tally:
@@ -206,24 +228,66 @@ async def current_tally(conn: Connection, proposal_id: int) -> Tally:
 
 async def board_words(conn: Connection, language: str) -> list[AvoidWord]:
     """The words the board added for a language."""
-    rows = await conn.fetch(BOARD_WORDS, language_root(language))
-    return [msgspec.convert(dict(row), AvoidWord) for row in rows]
+    return await fetch_all(conn, BOARD_WORDS, AvoidWord, language_root(language))
+
+
+async def insert_board_word(
+    conn: Connection, *, language: str, phrase: str, suggestion: str, note: str, added_by: int
+) -> bool:
+    """Add a word to avoid for a language; ``False`` when the board already has it there."""
+    added = await conn.fetchval(INSERT_BOARD_WORD, language, phrase, suggestion, note, added_by)
+    return added is not None
 
 
 async def versions_of_survey(conn: Connection, survey_id: int) -> list[VersionSummary]:
     """A survey's published versions, newest first."""
-    return [msgspec.convert(dict(row), VersionSummary) for row in await conn.fetch(VERSIONS, survey_id)]
+    return await fetch_all(conn, VERSIONS, VersionSummary, survey_id)
 
 
 async def version_before(conn: Connection, survey_id: int, number: int | None) -> PublishedVersion | None:
     """The version published just before ``number`` (``None``: the latest, for what is not published yet)."""
     if number is None:
         return await latest_version(conn, survey_id)
-    row = await conn.fetchrow(VERSION_BY_NUMBER, survey_id, number - 1)
-    return None if row is None else msgspec.convert(dict(row), PublishedVersion)
+    return await fetch_one(conn, VERSION_BY_NUMBER, PublishedVersion, survey_id, number - 1)
 
 
 async def version_at(conn: Connection, survey_id: int, moment: datetime) -> PublishedVersion | None:
     """The latest version published at a moment (what a proposal made then was compared with)."""
-    row = await conn.fetchrow(VERSION_AT, survey_id, moment)
-    return None if row is None else msgspec.convert(dict(row), PublishedVersion)
+    return await fetch_one(conn, VERSION_AT, PublishedVersion, survey_id, moment)
+
+
+class BoardSurvey(msgspec.Struct, frozen=True, kw_only=True):
+    """A survey with a draft, as the board's home lists it."""
+
+    id: int
+    name: str
+    latest_version: int | None
+    open_proposals: int
+
+
+async def board_surveys(conn: Connection) -> list[BoardSurvey]:
+    """The surveys with a draft, by name, with their newest version and how many proposals are open."""
+    return await fetch_all(conn, BOARD_SURVEYS, BoardSurvey)
+
+
+async def approving_proposal(conn: Connection, version_id: int) -> int | None:
+    """The proposal whose acceptance published a version (``None``: the demo seed's, or no such version)."""
+    approval: dict[str, object] | None = await conn.fetchval(VERSION_APPROVAL, version_id)
+    proposal_id = None if approval is None else approval.get("proposal_id")
+    return proposal_id if isinstance(proposal_id, int) else None
+
+
+async def word_languages(conn: Connection) -> list[str]:
+    """The languages the board has added words to avoid in."""
+    return [row["language"] for row in await conn.fetch(WORD_LANGUAGES)]
+
+
+async def own_word(conn: Connection, word_id: int, account_id: int) -> str | None:
+    """The phrase of a word this member added, or ``None`` when they added no such word."""
+    phrase: str | None = await conn.fetchval(OWN_WORD, word_id, account_id)
+    return phrase
+
+
+async def remove_word(conn: Connection, word_id: int, account_id: int) -> bool:
+    """Remove a word this member added; ``False`` when they added no such word."""
+    return await conn.fetchval(REMOVE_WORD, word_id, account_id) is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from questions import proposal_queries, queries, versions
+from questions import comment_queries, proposal_queries, queries, versions
 from questions.changes import Change, PublishDraft, apply, conflict
 from questions.language_check import language_root
 from questions.quorum import MAXIMUM_APPROVALS, MINIMUM_APPROVALS, Choice, Tally
@@ -33,7 +33,7 @@ async def propose(conn: Connection, survey_id: int, change: Change, *, reason: s
         ProposalError: there is no draft, or the change does not fit it (the message says how).
     """
     async with conn.transaction():
-        await conn.execute(queries.LOCK_SURVEY, survey_id)
+        await queries.lock_survey(conn, survey_id)
         draft = await queries.draft(conn, survey_id)
         if draft is None:
             raise ProposalError("This survey has no draft to change.")
@@ -46,16 +46,9 @@ async def propose(conn: Connection, survey_id: int, change: Change, *, reason: s
         problem = conflict(draft, draft, change)
         if problem is not None:
             raise ProposalError(problem)
-        proposal_id: int = await conn.fetchval(
-            proposal_queries.INSERT_PROPOSAL,
-            survey_id,
-            change.__struct_config__.tag,
-            change,
-            draft,
-            reason.strip(),
-            actor_id,
+        return await proposal_queries.insert_proposal(
+            conn, survey_id, change, draft_before=draft, reason=reason.strip(), proposed_by=actor_id
         )
-    return proposal_id
 
 
 async def _open(conn: Connection, proposal_id: int) -> Proposal:
@@ -64,9 +57,9 @@ async def _open(conn: Connection, proposal_id: int) -> Proposal:
     The survey comes first, as in :func:`propose` and publishing, so two decisions on one survey queue up
     instead of deadlocking.
     """
-    survey_id = await conn.fetchval(proposal_queries.PROPOSAL_SURVEY, proposal_id)
+    survey_id = await proposal_queries.survey_of_proposal(conn, proposal_id)
     if survey_id is not None:
-        await conn.execute(queries.LOCK_SURVEY, survey_id)
+        await queries.lock_survey(conn, survey_id)
     found = await proposal_queries.proposal(conn, proposal_id, lock=True)
     if found is None:
         raise ProposalError("There is no such proposal.")
@@ -79,18 +72,14 @@ async def comment(conn: Connection, proposal_id: int, body: str, *, actor_id: in
     """Add a comment to an open proposal."""
     async with conn.transaction():
         await _open(conn, proposal_id)
-        comment_id: int = await conn.fetchval(
-            proposal_queries.INSERT_COMMENT, proposal_id, actor_id, body.strip()
-        )
-    return comment_id
+        return await comment_queries.insert_comment(conn, proposal_id, actor_id, body.strip())
 
 
 async def withdraw_comment(conn: Connection, proposal_id: int, comment_id: int, *, actor_id: int) -> None:
     """Take back one's own comment while the proposal is open (it stays in the history, marked)."""
     async with conn.transaction():
         await _open(conn, proposal_id)
-        done = await conn.execute(proposal_queries.WITHDRAW_COMMENT, comment_id, proposal_id, actor_id)
-        if done != "UPDATE 1":
+        if not await comment_queries.withdraw_comment(conn, comment_id, proposal_id, actor_id):
             raise ProposalError("Only your own comments can be taken back, and only once.")
 
 
@@ -115,9 +104,7 @@ async def vote(
         if choice is None and actor_id not in await proposal_queries.standing_votes(conn, proposal_id):
             raise ProposalError("You have no vote on this proposal to take back.")
         stored_reason = reason.strip() if choice in {"object", "abstain"} else ""
-        await conn.execute(
-            proposal_queries.INSERT_VOTE, proposal_id, actor_id, choice or "withdrawn", stored_reason
-        )
+        await proposal_queries.insert_vote(conn, proposal_id, actor_id, choice or "withdrawn", stored_reason)
         await _settle(conn, found, await proposal_queries.current_tally(conn, proposal_id), actor_id)
         settled = await proposal_queries.proposal(conn, proposal_id)
     assert settled is not None  # noqa: S101 (the row was locked above)
@@ -153,21 +140,21 @@ async def withdraw_proposal(conn: Connection, proposal_id: int, *, actor_id: int
         found = await _open(conn, proposal_id)
         if found.proposed_by != actor_id:
             raise ProposalError("Only the person who made a proposal can take it back.")
-        await conn.execute(proposal_queries.CLOSE_PROPOSAL, proposal_id, "withdrawn", "", None)
+        await proposal_queries.close_proposal(conn, proposal_id, "withdrawn", "")
 
 
 async def _settle(conn: Connection, found: Proposal, counted: Tally, actor_id: int | None) -> None:
     decision = counted.decision
     if decision == "rejected":
         outcome = f"{counted.objections} board members objected."
-        await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "rejected", outcome, None)
+        await proposal_queries.close_proposal(conn, found.id, "rejected", outcome)
         return
     if decision != "accepted":
         return
     draft = await queries.draft(conn, found.survey_id)
     problem = None if draft is None else conflict(found.draft_before, draft, found.change)
     if draft is None or problem is not None:
-        await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "outdated", problem or "", None)
+        await proposal_queries.close_proposal(conn, found.id, "outdated", problem or "")
         return
     number = None
     if isinstance(found.change, PublishDraft):
@@ -176,14 +163,14 @@ async def _settle(conn: Connection, found: Proposal, counted: Tally, actor_id: i
         try:
             published = await versions.publish(conn, found.survey_id, actor_id=actor_id, approval=approval)
         except versions.PublishRefusedError as refused:  # e.g. the same draft was published meanwhile
-            await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "outdated", str(refused), None)
+            await proposal_queries.close_proposal(conn, found.id, "outdated", str(refused))
             return
         number = published.number
     else:
         draft = apply(draft, found.change)
         await versions.save_draft(conn, found.survey_id, draft, actor_id=actor_id)
         outcome = f"{counted.approvals} board members approved."
-        await conn.execute(proposal_queries.CLOSE_PROPOSAL, found.id, "accepted", outcome, None)
+        await proposal_queries.close_proposal(conn, found.id, "accepted", outcome)
     await _outdate_overtaken(conn, found, draft, number)
 
 
@@ -196,7 +183,7 @@ async def _outdate_overtaken(
             problem = f"This draft is now published as version {published}."
         if problem is not None:
             outcome = f"Proposal {accepted.id} was accepted first. {problem}"
-            await conn.execute(proposal_queries.CLOSE_PROPOSAL, other.id, "outdated", outcome, None)
+            await proposal_queries.close_proposal(conn, other.id, "outdated", outcome)
 
 
 async def set_quorum(conn: Connection, approvals: int | None, *, actor_id: int | None) -> None:
@@ -209,7 +196,7 @@ async def set_quorum(conn: Connection, approvals: int | None, *, actor_id: int |
         raise ProposalError(f"The quorum is between {MINIMUM_APPROVALS} and {MAXIMUM_APPROVALS} approvals.")
     async with conn.transaction():
         before = await proposal_queries.quorum_setting(conn)
-        await conn.execute(proposal_queries.SET_QUORUM, approvals, actor_id)
+        await proposal_queries.set_quorum(conn, approvals, actor_id)
         await audit(conn, "board_quorum_set", account_id=actor_id, detail={"from": before, "to": approvals})
 
 
@@ -221,13 +208,13 @@ async def add_word(
     Raises:
         ProposalError: the board already has that word for the language.
     """
-    added = await conn.fetchval(
-        proposal_queries.INSERT_BOARD_WORD,
-        language_root(language),
-        phrase.strip(),
-        suggestion.strip(),
-        note.strip(),
-        actor_id,
+    added = await proposal_queries.insert_board_word(
+        conn,
+        language=language_root(language),
+        phrase=phrase.strip(),
+        suggestion=suggestion.strip(),
+        note=note.strip(),
+        added_by=actor_id,
     )
-    if added is None:
+    if not added:
         raise ProposalError(f"{phrase.strip()!r} is already on the board's list for this language.")

@@ -6,7 +6,9 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
+from questions.bank import Instrument
 from questions.schemas import SurveyDefinition
+from survey.db import fetch_all, fetch_one
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -61,29 +63,95 @@ class PublishedVersion(msgspec.Struct, frozen=True):
     definition: SurveyDefinition
 
 
+class Draft(msgspec.Struct, frozen=True):
+    """A survey's working draft and the version it was copied from (``None``: not a copy)."""
+
+    definition: SurveyDefinition
+    based_on_version: int | None
+
+
+class _LoadedInstrument(msgspec.Struct, frozen=True):
+    definition: Instrument
+
+
+async def insert_survey(conn: Connection, name: str) -> int:
+    """Add a survey; its id.
+
+    Raises:
+        asyncpg.UniqueViolationError: there is already a survey of that name.
+    """
+    survey_id: int = await conn.fetchval(INSERT_SURVEY, name)
+    return survey_id
+
+
+async def lock_survey(conn: Connection, survey_id: int) -> None:
+    """Hold a survey's row until the transaction ends, so decisions on one survey queue up."""
+    await conn.execute(LOCK_SURVEY, survey_id)
+
+
 async def surveys(conn: Connection) -> list[SurveySummary]:
     """Every survey, by name."""
-    return [SurveySummary(row["id"], row["name"], row["latest_version"]) for row in await conn.fetch(SURVEYS)]
-
-
-def _version(row: object) -> PublishedVersion | None:
-    return None if row is None else msgspec.convert(dict(row), PublishedVersion)  # type: ignore[call-overload]
+    return await fetch_all(conn, SURVEYS, SurveySummary)
 
 
 async def version(conn: Connection, version_id: int) -> PublishedVersion | None:
     """A published version by id."""
-    return _version(await conn.fetchrow(VERSION, version_id))
+    return await fetch_one(conn, VERSION, PublishedVersion, version_id)
 
 
 async def latest_version(conn: Connection, survey_id: int) -> PublishedVersion | None:
     """The newest published version of a survey."""
-    return _version(await conn.fetchrow(LATEST_VERSION, survey_id))
+    return await fetch_one(conn, LATEST_VERSION, PublishedVersion, survey_id)
+
+
+async def next_number(conn: Connection, survey_id: int) -> int:
+    """The number the survey's next version takes."""
+    number: int = await conn.fetchval(NEXT_NUMBER, survey_id)
+    return number
+
+
+async def insert_version(
+    conn: Connection,
+    survey_id: int,
+    number: int,
+    definition: SurveyDefinition,
+    approval: msgspec.Struct,
+    published_by: int | None,
+) -> int:
+    """Store a published version with what approved it; its id."""
+    version_id: int = await conn.fetchval(
+        INSERT_VERSION, survey_id, number, definition, approval, published_by
+    )
+    return version_id
 
 
 async def draft(conn: Connection, survey_id: int) -> SurveyDefinition | None:
     """The working draft of a survey."""
-    row = await conn.fetchrow(DRAFT, survey_id)
-    return None if row is None else msgspec.convert(row["definition"], SurveyDefinition)
+    found = await fetch_one(conn, DRAFT, Draft, survey_id)
+    return None if found is None else found.definition
+
+
+async def draft_base(conn: Connection, survey_id: int) -> int | None:
+    """The version the survey's draft was copied from (``None``: not a copy, or no draft)."""
+    based_on: int | None = await conn.fetchval(DRAFT_BASE, survey_id)
+    return based_on
+
+
+async def upsert_draft(
+    conn: Connection, survey_id: int, definition: SurveyDefinition, based_on_version: int | None
+) -> None:
+    """Make ``definition`` the survey's draft, copied from ``based_on_version``."""
+    await conn.execute(UPSERT_DRAFT, survey_id, definition, based_on_version)
+
+
+async def upsert_instrument(conn: Connection, instrument: Instrument, added_by: int | None) -> None:
+    """Load an instrument, replacing one with the same key."""
+    await conn.execute(UPSERT_INSTRUMENT, instrument.key, instrument, added_by)
+
+
+async def instruments(conn: Connection) -> list[Instrument]:
+    """The instruments a program loaded, by key."""
+    return [row.definition for row in await fetch_all(conn, INSTRUMENTS, _LoadedInstrument)]
 
 
 async def survey_name(conn: Connection, survey_id: int) -> str | None:

@@ -49,7 +49,7 @@ async def _check_approval(
     """
     latest = await queries.latest_version(conn, survey_id)
     if approval.basis == "demo_seed":
-        name = await conn.fetchval(queries.SURVEY_NAME, survey_id)
+        name = await queries.survey_name(conn, survey_id)
         if latest is None and name == DEMO_SURVEY_NAME:
             return ""
         raise PublishRefusedError("The demo seed may publish only the demo survey's first version.")
@@ -88,10 +88,10 @@ async def create_survey(
     validate(definition)
     async with conn.transaction():
         try:
-            survey_id: int = await conn.fetchval(queries.INSERT_SURVEY, name.strip())
+            survey_id = await queries.insert_survey(conn, name.strip())
         except asyncpg.UniqueViolationError:
             raise SurveyError(f"There is already a survey called {name!r}.") from None
-        await conn.execute(queries.UPSERT_DRAFT, survey_id, definition, None)
+        await queries.upsert_draft(conn, survey_id, definition, None)
         await audit(
             conn, "survey_created", account_id=actor_id, subject=str(survey_id), detail={"name": name}
         )
@@ -108,8 +108,8 @@ async def save_draft(
     """
     validate(definition)
     async with conn.transaction():
-        based_on = await conn.fetchval(queries.DRAFT_BASE, survey_id)
-        await conn.execute(queries.UPSERT_DRAFT, survey_id, definition, based_on)
+        based_on = await queries.draft_base(conn, survey_id)
+        await queries.upsert_draft(conn, survey_id, definition, based_on)
         await audit(conn, "survey_draft_saved", account_id=actor_id, subject=str(survey_id))
 
 
@@ -123,7 +123,7 @@ async def draft_from_latest(conn: Connection, survey_id: int, *, actor_id: int |
     if latest is None:
         raise SurveyError("This survey has no published version to copy yet.")
     async with conn.transaction():
-        await conn.execute(queries.UPSERT_DRAFT, survey_id, latest.definition, latest.number)
+        await queries.upsert_draft(conn, survey_id, latest.definition, latest.number)
         await audit(
             conn,
             "survey_draft_copied",
@@ -145,20 +145,16 @@ async def publish(
         DefinitionError: the draft cannot run.
     """
     async with conn.transaction():
-        await conn.execute(queries.LOCK_SURVEY, survey_id)
+        await queries.lock_survey(conn, survey_id)
         definition = await queries.draft(conn, survey_id)
         if definition is None:
             raise SurveyError("This survey has no draft to publish.")
         validate(definition)
         outcome = await _check_approval(conn, survey_id, definition, approval)
-        number: int = await conn.fetchval(queries.NEXT_NUMBER, survey_id)
-        version_id: int = await conn.fetchval(
-            queries.INSERT_VERSION, survey_id, number, definition, approval, actor_id
-        )
+        number = await queries.next_number(conn, survey_id)
+        version_id = await queries.insert_version(conn, survey_id, number, definition, approval, actor_id)
         if approval.proposal_id is not None:
-            await conn.execute(
-                proposal_queries.CLOSE_PROPOSAL, approval.proposal_id, "accepted", outcome, number
-            )
+            await proposal_queries.close_proposal(conn, approval.proposal_id, "accepted", outcome, number)
         await audit(
             conn,
             "survey_published",

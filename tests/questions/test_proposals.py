@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from questions import proposal_queries, proposals, queries, versions
+from questions import comment_queries, proposal_queries, proposals, queries, versions
 from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, RetireQuestion, WordingChange
 from questions.demo import DEMO_SURVEY_NAME, demo_definition
 from questions.schemas import Question
@@ -249,7 +249,7 @@ async def test_undo_comment_vote_and_proposal_while_open(conn: Connection, datab
 
     found = await proposal_queries.proposal(conn, proposal_id)
     history = await proposal_queries.votes(conn, proposal_id)
-    comments = await proposal_queries.comments(conn, proposal_id)
+    comments = await comment_queries.comments(conn, proposal_id)
     assert found is not None
     assert found.status == "withdrawn"
     assert [vote.choice for vote in history] == ["approve", "withdrawn"]
