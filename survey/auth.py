@@ -9,21 +9,30 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from survey import passwords, queries
+from survey.schemas import Principal
 
 if TYPE_CHECKING:
+    from litestar import Request
     from litestar.connection import ASGIConnection
     from litestar.handlers.base import BaseRouteHandler
 
     from survey.db import Pool
-    from survey.schemas import Principal, Role
+    from survey.schemas import Role
     from survey.settings import Settings
 
 SESSION_COOKIE: Final = "survey_session"
 API_PREFIX: Final = "/api/"
+
+PrincipalDependency = NamedDependency[Principal]
+"""How a handler behind a guard asks who is signed in: ``principal: PrincipalDependency``.
+
+Its controller declares ``dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}``.
+"""
 
 
 class AccountAuthenticationMiddleware(AbstractAuthenticationMiddleware):
@@ -66,6 +75,15 @@ def signed_in(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     if principal is None:
         raise NotAuthorizedException("Sign in to continue.")
     return principal
+
+
+def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The dependency behind :data:`PrincipalDependency`: the principal of a guarded request.
+
+    Raises:
+        NotAuthorizedException: the request is anonymous (see :func:`signed_in`).
+    """
+    return signed_in(request)
 
 
 class RoleGuard:
