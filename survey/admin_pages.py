@@ -7,26 +7,28 @@ from typing import TYPE_CHECKING, Any, Final
 from questions import proposal_queries
 from questions import queries as question_queries
 from survey import audit_queries, kiosks, queries
-from survey.auth import signed_in
+from survey.pages import page
 from survey.schemas import ROLES
 
 if TYPE_CHECKING:
-    from litestar import Request
+    from litestar.plugins.htmx import HTMXRequest
+    from litestar.response import Template
 
     from survey.db import Connection
+    from survey.schemas import Principal
 
 AUDIT_ROWS: Final = 25
 
 
-async def admin_context(conn: Connection, request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
-    """Everything the admin page shows; ``extra`` adds the notice or error of the action just taken."""
+async def admin_context(conn: Connection, principal: Principal, **extra: Any) -> dict[str, Any]:
+    """Everything the admin page shows to ``principal``; ``extra`` adds the notice or error just made."""
     base = {
         "sites": await queries.site_details(conn),
         "accounts": await queries.accounts(conn),
         "kiosks": await kiosks.listing(conn),
         "surveys": await question_queries.surveys(conn),
         "audit": await audit_queries.recent(conn, AUDIT_ROWS),
-        "me": signed_in(request).account_id,
+        "me": principal.account_id,
         "roles": ROLES,
         "notice": "",
         "error": "",
@@ -43,3 +45,16 @@ async def admin_context(conn: Connection, request: Request[Any, Any, Any], **ext
         "quorum_error": "",
     }
     return base | extra
+
+
+async def admin_block(
+    request: HTMXRequest,
+    conn: Connection,
+    principal: Principal,
+    block: str,
+    status_code: int = 200,
+    **extra: Any,
+) -> Template:
+    """The admin page after an action, or for htmx only its ``block``; ``extra`` as for the context."""
+    context = await admin_context(conn, principal, **extra)
+    return page(request, "admin/index.html", block, context, status_code)

@@ -25,14 +25,21 @@ from analysis.routes import EvaluateApiController, EvaluateController
 from questions.routes import BoardController
 from questions.tools_routes import BoardToolsController
 from survey import db, kiosks, logs
-from survey.admin_routes import AdminController
+from survey.admin_routes import AccountAdminController, AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
 from survey.errors import http_error, server_error
 from survey.headers import add_security_headers
 from survey.kiosk_routes import KioskApiController, KioskPageController, service_worker
-from survey.routes import AccountController, ApiController, HomeController, SigninController
+from survey.routes import (
+    AccountController,
+    HealthController,
+    HomeController,
+    MeApiController,
+    SigninController,
+    SignoutController,
+)
 from survey.settings import PACKAGE_DIR, Settings, resource_dir
-from survey.site_routes import SiteAdminController
+from survey.site_routes import KioskAdminController, SiteAdminController
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -79,11 +86,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             HomeController,
+            HealthController,
             SigninController,
+            SignoutController,
             AccountController,
             AdminController,
+            AccountAdminController,
             SiteAdminController,
-            ApiController,
+            KioskAdminController,
+            MeApiController,
             EvaluateApiController,
             EvaluateController,
             BoardController,

@@ -8,23 +8,21 @@ from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar.response import Template
 
 if TYPE_CHECKING:
-    from litestar import Request
-
-
-def is_htmx(request: Request[Any, Any, Any]) -> bool:
-    """Whether htmx sent the request (it then wants a fragment, not a page)."""
-    return request.headers.get("hx-request") == "true"
+    from litestar.plugins.htmx import HTMXRequest
 
 
 def page(
-    request: Request[Any, Any, Any],
+    request: HTMXRequest,
     template: str,
     block: str,
     context: dict[str, Any],
     status_code: int = 200,
 ) -> Template:
-    """The named ``block`` of ``template`` for htmx requests, the whole page otherwise."""
-    if is_htmx(request):
+    """The named ``block`` of ``template`` for htmx requests, the whole page otherwise.
+
+    ``request.htmx`` (from the app's ``HTMXPlugin``) is truthy when htmx sent the request.
+    """
+    if request.htmx:
         return HTMXBlockTemplate(
             template_name=template, block_name=block, context=context, status_code=status_code
         )

@@ -136,3 +136,11 @@ async def recent_failures(conn: Connection, name: str, window: timedelta) -> int
     """Failed sign-ins for an account name within the window."""
     count: int = await conn.fetchval(RECENT_FAILURES, name, window)
     return count
+
+
+async def update_site_settings(
+    conn: Connection, site_id: int, survey_id: int | None, resources: str
+) -> str | None:
+    """Set the survey a site's kiosks run and its thank-you resources; the site's name, ``None`` if none."""
+    name: str | None = await conn.fetchval(UPDATE_SITE_SETTINGS, site_id, survey_id, resources)
+    return name

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Final
+from typing import Annotated, Any, Final
 
 import asyncpg
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, State
-from litestar.di import NamedDependency
-from litestar.params import FromQuery, URLEncodedBody
+from litestar.di import NamedDependency, Provide
+from litestar.params import CookieParameter, FromQuery, URLEncodedBody
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
-from survey import accounts, queries
-from survey.auth import SESSION_COOKIE, current, home_for, requires_role, requires_signin, signed_in
+from survey import accounts, health_queries, queries
+from survey.auth import (
+    SESSION_COOKIE,
+    PrincipalDependency,
+    current,
+    home_for,
+    provide_principal,
+    requires_role,
+    requires_signin,
+)
 from survey.db import ConnectionDependency, Pool
 from survey.pages import page
 from survey.schemas import (
@@ -21,6 +30,7 @@ from survey.schemas import (
     Health,
     IssuedToken,
     PasswordChange,
+    Principal,
     SigninForm,
     TokenCreate,
     WhoAmI,
@@ -38,7 +48,7 @@ def _safe_next(target: str) -> str | None:
 
 
 class HomeController(Controller):
-    """The front door and the health check."""
+    """The front door: it sends each person to their section."""
 
     path = "/"
     tags = ["general"]
@@ -49,26 +59,33 @@ class HomeController(Controller):
         principal = current(request)
         return Redirect(home_for(principal) if principal else "/signin", status_code=303)
 
-    @get("/healthz", operation_id="health", opt=PUBLIC, cache_control=None)
+
+class HealthController(Controller):
+    """The health check, for load balancers and ``make bench``."""
+
+    path = "/healthz"
+    tags = ["general"]
+
+    @get("/", operation_id="health", opt=PUBLIC, cache_control=None)
     async def health(self, state: State) -> Response[Health]:
         """Answer 200 when the database answers, 503 otherwise."""
         pool: Pool = state.pool
         try:
             async with pool.acquire(timeout=5) as conn:
-                await conn.fetchval("SELECT 1")
+                await health_queries.ping(conn)
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
             return Response(Health("unavailable", "unavailable"), status_code=503)
         return Response(Health("ok", "ok"))
 
 
 class SigninController(Controller):
-    """Staff sign-in and sign-out."""
+    """Staff sign-in."""
 
-    path = "/"
+    path = "/signin"
     tags = ["accounts"]
     include_in_schema = False
 
-    @get("/signin", operation_id="signin_page", opt=PUBLIC)
+    @get("/", operation_id="signin_page", opt=PUBLIC)
     async def signin_page(
         self, request: Request[Any, Any, Any], next: FromQuery[str] = ""
     ) -> Template | Redirect:
@@ -78,10 +95,9 @@ class SigninController(Controller):
             return Redirect(home_for(principal), status_code=303)
         return Template("signin.html", context={"next": _safe_next(next) or "", "error": "", "name": ""})
 
-    @post("/signin", operation_id="signin", opt=PUBLIC)
+    @post("/", operation_id="signin", opt=PUBLIC)
     async def signin(
         self,
-        request: Request[Any, Any, Any],
         conn: ConnectionDependency,
         settings: NamedDependency[Settings],
         data: URLEncodedBody[SigninForm],
@@ -110,11 +126,23 @@ class SigninController(Controller):
         )
         return Redirect(target, status_code=303, cookies=[cookie])
 
-    @post("/signout", operation_id="signout", opt=PUBLIC)
-    async def signout(self, request: Request[Any, Any, Any], conn: ConnectionDependency) -> Redirect:
+
+class SignoutController(Controller):
+    """Staff sign-out."""
+
+    path = "/signout"
+    tags = ["accounts"]
+    include_in_schema = False
+
+    @post("/", operation_id="signout", opt=PUBLIC)
+    async def signout(
+        self,
+        conn: ConnectionDependency,
+        session: Annotated[str | None, CookieParameter(name=SESSION_COOKIE)] = None,
+    ) -> Redirect:
         """End the session and forget the cookie."""
-        if token := request.cookies.get(SESSION_COOKIE):
-            await accounts.sign_out(conn, token)
+        if session:
+            await accounts.sign_out(conn, session)
         response = Redirect("/signin", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
@@ -125,77 +153,86 @@ class AccountController(Controller):
 
     path = "/account"
     guards = [requires_signin]
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
     tags = ["accounts"]
     include_in_schema = False
 
     @get("/", operation_id="account_page")
-    async def account_page(self, request: Request[Any, Any, Any]) -> Template:
+    async def account_page(self, principal: PrincipalDependency) -> Template:
         """Show who is signed in and what they can change."""
-        return Template("account.html", context=self._context(request))
+        return Template("account.html", context=_account_context(principal))
 
     @post("/name", operation_id="account_name")
     async def change_name(
         self,
-        request: Request[Any, Any, Any],
+        request: HTMXRequest,
         conn: ConnectionDependency,
+        principal: PrincipalDependency,
         data: URLEncodedBody[ChosenNameChange],
     ) -> Template:
         """Change the name others see."""
-        principal = signed_in(request)
         await accounts.set_display_name(conn, account_id=principal.account_id, display_name=data.display_name)
-        context = self._context(request, display_name=data.display_name.strip(), notice="Your name is saved.")
+        context = _account_context(
+            principal, display_name=data.display_name.strip(), notice="Your name is saved."
+        )
         return page(request, "account.html", "profile", context)
 
     @post("/password", operation_id="account_password")
     async def change_password(
         self,
-        request: Request[Any, Any, Any],
+        request: HTMXRequest,
         conn: ConnectionDependency,
+        principal: PrincipalDependency,
         data: URLEncodedBody[PasswordChange],
     ) -> Template:
         """Change one's password; other sessions of the account end."""
-        principal = signed_in(request)
         try:
             await accounts.change_own_password(
                 conn, account_id=principal.account_id, current=data.current_password, new=data.new_password
             )
         except accounts.AccountError as refused:
-            return page(request, "account.html", "password", self._context(request, error=str(refused)), 422)
-        return page(request, "account.html", "password", self._context(request, notice="Password changed."))
+            context = _account_context(principal, error=str(refused))
+            return page(request, "account.html", "password", context, 422)
+        context = _account_context(principal, notice="Password changed.")
+        return page(request, "account.html", "password", context)
 
     @post("/tokens", operation_id="account_token", guards=[requires_role("evaluator")])
     async def create_token(
-        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[TokenCreate]
+        self,
+        request: HTMXRequest,
+        conn: ConnectionDependency,
+        principal: PrincipalDependency,
+        data: URLEncodedBody[TokenCreate],
     ) -> Template:
         """Make an API token for scripts; it is shown once."""
-        account = await queries.account_by_id(conn, signed_in(request).account_id)
+        account = await queries.account_by_id(conn, principal.account_id)
         assert account is not None  # noqa: S101 - the session belongs to an active account
         token = await accounts.issue_token(conn, actor_id=account.id, account=account, label=data.label)
-        context = self._context(request, token=IssuedToken(token=token, label=data.label))
+        context = _account_context(principal, token=IssuedToken(token=token, label=data.label))
         return page(request, "account.html", "tokens", context)
 
-    @staticmethod
-    def _context(request: Request[Any, Any, Any], **extra: Any) -> dict[str, Any]:
-        principal = signed_in(request)
-        base = {
-            "display_name": principal.display_name,
-            "notice": "",
-            "error": "",
-            "token": None,
-            "is_evaluator": "evaluator" in principal.roles,
-        }
-        return base | extra
+
+def _account_context(principal: Principal, **extra: Any) -> dict[str, Any]:
+    """What the account page shows; ``extra`` adds the notice, error or new token of the action just taken."""
+    base = {
+        "display_name": principal.display_name,
+        "notice": "",
+        "error": "",
+        "token": None,
+        "is_evaluator": "evaluator" in principal.roles,
+    }
+    return base | extra
 
 
-class ApiController(Controller):
-    """Scripted access with an evaluator's API token (``Authorization: Bearer ...``)."""
+class MeApiController(Controller):
+    """Scripted access with an evaluator's API token (``Authorization: Bearer ...``): who the token is."""
 
-    path = "/api"
+    path = "/api/me"
     guards = [requires_role("evaluator")]
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
     tags = ["api"]
 
-    @get("/me", operation_id="api_me")
-    async def me(self, request: Request[Any, Any, Any]) -> WhoAmI:
+    @get("/", operation_id="api_me")
+    async def me(self, principal: PrincipalDependency) -> WhoAmI:
         """The account the token belongs to: a cheap way for a script to check its token."""
-        principal = signed_in(request)
         return WhoAmI(principal.name, principal.display_name, sorted(principal.roles))
