@@ -90,3 +90,14 @@ async def group_values(conn: Connection, grouping: Grouping, row: GroupRow) -> l
         GROUP_VALUES, *grouping.parameters(), row.measure, row.site, row.period, row.language, row.version
     )
     return [float(r["value"]) for r in rows]
+
+
+EARLIEST_PERIOD: Final = "0000"
+"""Sorts before every period as text (``YYYY-MM`` or ``YYYY-Www``): the bound of a range open at its start."""
+LATEST_PERIOD: Final = "9999"
+"""Sorts after every period as text: the bound of a range open at its end."""
+
+
+def period_bounds(first: str | None, last: str | None) -> tuple[str, str]:
+    """The bounds the statements compare ``r.period`` with, for a range whose ends may be open (``None``)."""
+    return (first or EARLIEST_PERIOD, last or LATEST_PERIOD)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
+from typing import TYPE_CHECKING, Annotated, Final, Literal
 from urllib.parse import urlencode
 
 import msgspec
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
 from litestar.params import FromQuery, QueryParameter
+from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
 from analysis import charts, exports, queries, summary, tables
 from questions import queries as question_queries
 from survey.audit_queries import audit
-from survey.auth import requires_role, signed_in
+from survey.auth import PrincipalDependency, provide_principal, requires_role
 from survey.db import Connection, ConnectionDependency
 from survey.pages import page
 from survey.settings import Settings
@@ -77,14 +78,15 @@ class EvaluateApiController(Controller):
         come back as ``suppressed: true`` with no figures at all.
         """
         dimensions = parse_group_by(group_by)
+        first_bound, last_bound = queries.period_bounds(first, last)
         grouping = queries.Grouping(
             survey_id=survey,
             site="site" in dimensions,
             period="period" in dimensions,
             language="language" in dimensions,
             version="version" in dimensions,
-            first=first or "0000",
-            last=last or "9999",
+            first=first_bound,
+            last=last_bound,
         )
         return await summary.summary(conn, grouping, dimensions, settings.min_cell)
 
@@ -93,8 +95,10 @@ class Filters(msgspec.Struct, frozen=True):
     """The dashboard's choices, from its query string."""
 
     survey: int
-    first: str
-    last: str
+    first: str | None
+    """The first period of the range, or ``None`` for a range open at its start."""
+    last: str | None
+    """The last period of the range, or ``None`` for a range open up to now."""
     group_by: list[str]
 
 
@@ -111,7 +115,7 @@ async def provide_filters(
         chosen = next((s.id for s in await question_queries.surveys(conn) if s.latest_version), None)
     if chosen is None:
         raise HTTPException(status_code=404, detail="No survey has a published version yet.")
-    return Filters(chosen, first or "0000", last or "9999", parse_group_by(group_by or "site"))
+    return Filters(chosen, first or None, last or None, parse_group_by(group_by or "site"))
 
 
 def _points(rows: list[summary.SummaryRow], measure: str, label: str) -> list[charts.Point]:
@@ -157,14 +161,18 @@ class EvaluateController(Controller):
 
     path = "/evaluate"
     guards = [requires_role("evaluator")]
-    dependencies = {"filters": Provide(provide_filters)}
+    dependencies = {
+        "filters": Provide(provide_filters),
+        "principal": Provide(provide_principal, sync_to_thread=False),
+    }
     tags = ["evaluate"]
     include_in_schema = False
 
     async def _tables(self, conn: Connection, filters: Filters, k: int) -> Tables:
+        first, last = queries.period_bounds(filters.first, filters.last)
         try:
             return await tables.build(
-                conn, filters.survey, group_by=filters.group_by, first=filters.first, last=filters.last, k=k
+                conn, filters.survey, group_by=filters.group_by, first=first, last=last, k=k
             )
         except LookupError as missing:
             raise HTTPException(status_code=404, detail=str(missing)) from None
@@ -172,7 +180,7 @@ class EvaluateController(Controller):
     @get("/", operation_id="evaluate_page")
     async def dashboard(
         self,
-        request: Request[Any, Any, Any],
+        request: HTMXRequest,
         conn: ConnectionDependency,
         settings: NamedDependency[Settings],
         filters: NamedDependency[Filters],
@@ -205,8 +213,8 @@ class EvaluateController(Controller):
     @get("/export", operation_id="evaluate_export")
     async def export(
         self,
-        request: Request[Any, Any, Any],
         conn: ConnectionDependency,
+        principal: PrincipalDependency,
         settings: NamedDependency[Settings],
         filters: NamedDependency[Filters],
         format: FromQuery[Literal["zip", "xlsx", "json"]] = "zip",
@@ -221,7 +229,7 @@ class EvaluateController(Controller):
         await audit(
             conn,
             "export",
-            account_id=signed_in(request).account_id,
+            account_id=principal.account_id,
             subject=str(filters.survey),
             detail={
                 "format": format,
@@ -240,8 +248,8 @@ class EvaluateController(Controller):
 
 def _query(filters: Filters) -> str:
     parts = {"survey": str(filters.survey), "group_by": ",".join(filters.group_by)}
-    if filters.first != "0000":
+    if filters.first is not None:
         parts["from"] = filters.first
-    if filters.last != "9999":
+    if filters.last is not None:
         parts["to"] = filters.last
     return urlencode(parts)
