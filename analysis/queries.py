@@ -1,4 +1,4 @@
-"""SQL for the evaluator's aggregates: grouped moments and quartiles, and the values of small groups.
+"""SQL for the evaluator's aggregates (grouped moments and quartiles, counts by period) and for rescoring.
 
 Grouping is chosen by boolean parameters (``CASE WHEN $n THEN ... END``), so one plain statement serves
 every grouping without building SQL from strings.
@@ -6,9 +6,14 @@ every grouping without building SQL from strings.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeAlias
+from uuid import UUID
 
 import msgspec
+
+from questions.schemas import SurveyDefinition
+from questions.scoring_rules import ScoringRule
+from survey.db import fetch_all, fetch_one
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -44,6 +49,59 @@ WHERE v.survey_id = $1 AND r.period >= $6 AND r.period <= $7 AND m.measure = $8
   AND (NOT $2 OR s.name = $9) AND (NOT $3 OR r.period = $10) AND (NOT $4 OR r.language = $11)
   AND (NOT $5 OR v.number = $12)
 """
+LATEST_DEFINITION: Final = """
+SELECT definition FROM survey_version WHERE survey_id = $1 ORDER BY number DESC LIMIT 1
+"""
+BAND_COUNTS_BY_PERIOD: Final = """
+SELECT m.band, r.period, count(*) AS n FROM measure_score m
+JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND m.measure = $4 AND m.band IS NOT NULL
+GROUP BY 1, 2
+"""
+ANSWER_COUNTS_BY_PERIOD: Final = """
+SELECT a.question_key, a.value, r.period, count(*) AS n FROM answer a
+JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
+GROUP BY 1, 2, 3
+"""
+PERIOD_SCORES: Final = """
+SELECT m.value FROM measure_score m
+JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period = $2 AND m.measure = $3
+"""
+LINKED_SCORES: Final = """
+SELECT r.linkage, m.value FROM measure_score m
+JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period = $2 AND m.measure = $3 AND r.linkage IS NOT NULL
+ORDER BY r.id
+"""
+PERIODS: Final = """
+SELECT DISTINCT r.period FROM response r JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 ORDER BY 1
+"""
+ITEM_ROWS: Final = """
+SELECT a.response_id, a.question_key, a.value FROM answer a
+JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
+  AND a.response_id IN (
+    SELECT r2.id FROM response r2 JOIN survey_version v2 ON v2.id = r2.survey_version_id
+    WHERE v2.survey_id = $1 AND r2.period >= $2 AND r2.period <= $3 ORDER BY r2.id LIMIT $5)
+"""
+COUNT_RESPONSES: Final = "SELECT count(*) FROM response"
+RESPONSE_BATCH: Final = """
+SELECT r.id, v.definition -> 'measures' AS measures,
+       coalesce(jsonb_object_agg(a.question_key, a.value) FILTER (WHERE a.question_key IS NOT NULL),
+                '{}') AS answers
+FROM response r JOIN survey_version v ON v.id = r.survey_version_id
+LEFT JOIN answer a ON a.response_id = r.id
+WHERE r.id > $1
+GROUP BY r.id, v.definition
+ORDER BY r.id LIMIT $2
+"""
+DELETE_SCORES: Final = "DELETE FROM measure_score WHERE response_id = ANY($1::uuid[])"
+SCORE_COLUMNS: Final = ["response_id", "measure", "value", "band", "missing_items", "scoring_version"]
+ScoreRecord: TypeAlias = tuple[UUID, str, float, str | None, int, str]
+"""One stored score, in the order of ``SCORE_COLUMNS``."""
 
 
 class GroupRow(msgspec.Struct, frozen=True):
@@ -78,18 +136,141 @@ class Grouping(msgspec.Struct, frozen=True):
         return (self.survey_id, self.site, self.period, self.language, self.version, self.first, self.last)
 
 
+class BandCount(msgspec.Struct, frozen=True):
+    """Scores of one measure in one band in one period."""
+
+    band: str
+    period: str
+    n: int
+
+
+class AnswerCount(msgspec.Struct, frozen=True):
+    """Answers of one value (a code, or a list of codes) to one question in one period."""
+
+    question_key: str
+    value: object
+    period: str
+    n: int
+
+
+class LinkedScore(msgspec.Struct, frozen=True):
+    """A score of a response that carries a linkage code (one keyed hash per part)."""
+
+    linkage: list[str]
+    value: float
+
+
+class ItemAnswer(msgspec.Struct, frozen=True):
+    """One answer of one response, for a measure's reliability."""
+
+    response_id: UUID
+    question_key: str
+    value: object
+
+
+class ResponseAnswers(msgspec.Struct, frozen=True):
+    """A response's answers by question key, with the scoring rules frozen in its version."""
+
+    id: UUID
+    measures: list[ScoringRule] | None
+    answers: dict[str, object]
+
+
+class _Score(msgspec.Struct, frozen=True):
+    value: float
+
+
+class _Period(msgspec.Struct, frozen=True):
+    period: str
+
+
+class _Definition(msgspec.Struct, frozen=True):
+    definition: SurveyDefinition
+
+
 async def grouped_scores(conn: Connection, grouping: Grouping) -> list[GroupRow]:
     """Moments and quartiles of every measure in every group."""
-    rows = await conn.fetch(GROUPED_SCORES, *grouping.parameters())
-    return [msgspec.convert(dict(row), GroupRow) for row in rows]
+    return await fetch_all(conn, GROUPED_SCORES, GroupRow, *grouping.parameters())
 
 
 async def group_values(conn: Connection, grouping: Grouping, row: GroupRow) -> list[float]:
     """Every score of one measure in one group (for the bootstrap of small groups)."""
-    rows = await conn.fetch(
-        GROUP_VALUES, *grouping.parameters(), row.measure, row.site, row.period, row.language, row.version
+    rows = await fetch_all(
+        conn,
+        GROUP_VALUES,
+        _Score,
+        *grouping.parameters(),
+        row.measure,
+        row.site,
+        row.period,
+        row.language,
+        row.version,
     )
-    return [float(r["value"]) for r in rows]
+    return [score.value for score in rows]
+
+
+async def latest_definition(conn: Connection, survey_id: int) -> SurveyDefinition | None:
+    """What the survey's newest published version asks (``None``: nothing published yet)."""
+    found = await fetch_one(conn, LATEST_DEFINITION, _Definition, survey_id)
+    return None if found is None else found.definition
+
+
+async def periods(conn: Connection, survey_id: int, first: str, last: str) -> list[str]:
+    """The periods of the range that have responses, in order."""
+    return [row.period for row in await fetch_all(conn, PERIODS, _Period, survey_id, first, last)]
+
+
+async def band_counts_by_period(
+    conn: Connection, survey_id: int, first: str, last: str, measure: str
+) -> list[BandCount]:
+    """How many scores of a measure fall in each band, per period of the range."""
+    return await fetch_all(conn, BAND_COUNTS_BY_PERIOD, BandCount, survey_id, first, last, measure)
+
+
+async def answer_counts_by_period(
+    conn: Connection, survey_id: int, first: str, last: str, question_keys: list[str]
+) -> list[AnswerCount]:
+    """How many gave each answer to each of the questions, per period of the range."""
+    return await fetch_all(conn, ANSWER_COUNTS_BY_PERIOD, AnswerCount, survey_id, first, last, question_keys)
+
+
+async def period_scores(conn: Connection, survey_id: int, period: str, measure: str) -> list[float]:
+    """Every score of a measure in one period."""
+    rows = await fetch_all(conn, PERIOD_SCORES, _Score, survey_id, period, measure)
+    return [score.value for score in rows]
+
+
+async def linked_scores(conn: Connection, survey_id: int, period: str, measure: str) -> list[LinkedScore]:
+    """The scores of a measure in one period whose responses carry a linkage code, by response id."""
+    return await fetch_all(conn, LINKED_SCORES, LinkedScore, survey_id, period, measure)
+
+
+async def item_answers(
+    conn: Connection, survey_id: int, first: str, last: str, items: list[str], sample: int
+) -> list[ItemAnswer]:
+    """The answers to a measure's items of up to ``sample`` responses of the range (by response id)."""
+    return await fetch_all(conn, ITEM_ROWS, ItemAnswer, survey_id, first, last, items, sample)
+
+
+async def response_count(conn: Connection) -> int:
+    """How many responses are stored."""
+    count: int = await conn.fetchval(COUNT_RESPONSES)
+    return count
+
+
+async def response_batch(conn: Connection, after: str, limit: int) -> list[ResponseAnswers]:
+    """Up to ``limit`` responses with ids after ``after``, by id, each with its answers and frozen rules."""
+    return await fetch_all(conn, RESPONSE_BATCH, ResponseAnswers, after, limit)
+
+
+async def delete_scores(conn: Connection, response_ids: list[UUID]) -> None:
+    """Remove every stored score of these responses."""
+    await conn.execute(DELETE_SCORES, response_ids)
+
+
+async def copy_scores(conn: Connection, records: list[ScoreRecord]) -> None:
+    """Store scores in bulk (COPY)."""
+    await conn.copy_records_to_table("measure_score", records=records, columns=SCORE_COLUMNS)
 
 
 EARLIEST_PERIOD: Final = "0000"

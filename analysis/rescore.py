@@ -4,39 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-import msgspec
-
+from analysis import queries
 from analysis.scoring import score
-from questions.bank import Instrument, shipped_instruments
-from questions.queries import INSTRUMENTS
-from questions.scoring_rules import ScoringRule
+from questions import queries as question_queries
+from questions.bank import shipped_instruments
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from questions.scoring_rules import ScoringRule
     from survey.db import Connection
 
 BATCH: Final = 5000
-COUNT_RESPONSES: Final = "SELECT count(*) FROM response"
-RESPONSE_BATCH: Final = """
-SELECT r.id, v.definition -> 'measures' AS measures,
-       coalesce(jsonb_object_agg(a.question_key, a.value) FILTER (WHERE a.question_key IS NOT NULL),
-                '{}') AS answers
-FROM response r JOIN survey_version v ON v.id = r.survey_version_id
-LEFT JOIN answer a ON a.response_id = r.id
-WHERE r.id > $1
-GROUP BY r.id, v.definition
-ORDER BY r.id LIMIT $2
-"""
-DELETE_SCORES: Final = "DELETE FROM measure_score WHERE response_id = ANY($1::uuid[])"
-SCORE_COLUMNS: Final = ["response_id", "measure", "value", "band", "missing_items", "scoring_version"]
+COUNT_RESPONSES: Final = queries.COUNT_RESPONSES
+"""Kept while survey/cli.py counts responses with it; ``queries.response_count`` is the typed way."""
 FIRST_ID: Final = "00000000-0000-0000-0000-000000000000"
 
 
 async def current_rules(conn: Connection) -> dict[str, ScoringRule]:
     """The rule in force for each measure: loaded instruments over shipped ones."""
     instruments = list(shipped_instruments().values())
-    instruments += [msgspec.convert(row["definition"], Instrument) for row in await conn.fetch(INSTRUMENTS)]
+    instruments += await question_queries.instruments(conn)
     return {rule.measure: rule for instrument in instruments for rule in instrument.measures}
 
 
@@ -51,19 +39,18 @@ async def rescore(conn: Connection, progress: Callable[[int], None] | None = Non
     """
     rules = await current_rules(conn)
     last, done = FIRST_ID, 0
-    while rows := await conn.fetch(RESPONSE_BATCH, last, BATCH):
-        new_scores = []
+    while rows := await queries.response_batch(conn, last, BATCH):
+        new_scores: list[queries.ScoreRecord] = []
         for row in rows:
-            frozen = msgspec.convert(row["measures"] or [], list[ScoringRule])
-            for rule in (rules.get(r.measure, r) for r in frozen):
-                if (result := score(rule, row["answers"])) is not None:
+            for rule in (rules.get(r.measure, r) for r in row.measures or []):
+                if (result := score(rule, row.answers)) is not None:
                     new_scores.append(
-                        (row["id"], result.measure, result.value, result.band, result.missing, result.version)
+                        (row.id, result.measure, result.value, result.band, result.missing, result.version)
                     )
         async with conn.transaction():
-            await conn.execute(DELETE_SCORES, [row["id"] for row in rows])
-            await conn.copy_records_to_table("measure_score", records=new_scores, columns=SCORE_COLUMNS)
-        last, done = str(rows[-1]["id"]), done + len(rows)
+            await queries.delete_scores(conn, [row.id for row in rows])
+            await queries.copy_scores(conn, new_scores)
+        last, done = str(rows[-1].id), done + len(rows)
         if progress:
             progress(len(rows))
     return done

@@ -17,51 +17,11 @@ from analysis.suppression import suppress_table
 from questions.scoring_rules import PREFER_NOT_TO_SAY, ScoringRule
 
 if TYPE_CHECKING:
+    from questions.schemas import SurveyDefinition
     from survey.db import Connection
-
-from questions.schemas import SurveyDefinition
 
 RELIABILITY_SAMPLE: Final = 5000
 """Cronbach's alpha uses up to this many complete responses (by random response id: a random sample)."""
-
-LATEST_DEFINITION: Final = """
-SELECT definition FROM survey_version WHERE survey_id = $1 ORDER BY number DESC LIMIT 1
-"""
-BAND_COUNTS_BY_PERIOD: Final = """
-SELECT m.band, r.period, count(*) AS n FROM measure_score m
-JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND m.measure = $4 AND m.band IS NOT NULL
-GROUP BY 1, 2
-"""
-ANSWER_COUNTS_BY_PERIOD: Final = """
-SELECT a.question_key, a.value, r.period, count(*) AS n FROM answer a
-JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
-GROUP BY 1, 2, 3
-"""
-PERIOD_SCORES: Final = """
-SELECT m.value FROM measure_score m
-JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period = $2 AND m.measure = $3
-"""
-LINKED_SCORES: Final = """
-SELECT r.linkage, m.value FROM measure_score m
-JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period = $2 AND m.measure = $3 AND r.linkage IS NOT NULL
-ORDER BY r.id
-"""
-PERIODS: Final = """
-SELECT DISTINCT r.period FROM response r JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 ORDER BY 1
-"""
-ITEM_ROWS: Final = """
-SELECT a.response_id, a.question_key, a.value FROM answer a
-JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
-  AND a.response_id IN (
-    SELECT r2.id FROM response r2 JOIN survey_version v2 ON v2.id = r2.survey_version_id
-    WHERE v2.survey_id = $1 AND r2.period >= $2 AND r2.period <= $3 ORDER BY r2.id LIMIT $5)
-"""
 
 
 class BandRow(msgspec.Struct, frozen=True):
@@ -171,12 +131,12 @@ async def _bands(
     conn: Connection, survey_id: int, first: str, last: str, rule: ScoringRule, k: int
 ) -> list[BandRow]:
     per_period = {
-        (row["band"], row["period"]): row["n"]
-        for row in await conn.fetch(BAND_COUNTS_BY_PERIOD, survey_id, first, last, rule.measure)
+        (row.band, row.period): row.n
+        for row in await queries.band_counts_by_period(conn, survey_id, first, last, rule.measure)
     }
     counts: dict[str, int] = {}
-    for (band, _), n in per_period.items():  # the range's counts are the sums of its periods'
-        counts[band] = counts.get(band, 0) + n
+    for (band_key, _), n in per_period.items():  # the range's counts are the sums of its periods'
+        counts[band_key] = counts.get(band_key, 0) + n
     keys = [band.key for band in rule.bands]
     also = {(0, i) for i in _hidden_somewhere(per_period, keys, k)}
     shown = suppress_table([[counts.get(key, 0) for key in keys]], k, also) if rule.bands else None
@@ -200,8 +160,8 @@ async def _comparison(
     if len(periods) < 2:
         return ComparisonRow(rule.measure, "", "", None, "Needs at least two periods in the range.")
     before_period, after_period = periods[0], periods[-1]
-    before = [r["value"] for r in await conn.fetch(PERIOD_SCORES, survey_id, before_period, rule.measure)]
-    after = [r["value"] for r in await conn.fetch(PERIOD_SCORES, survey_id, after_period, rule.measure)]
+    before = await queries.period_scores(conn, survey_id, before_period, rule.measure)
+    after = await queries.period_scores(conn, survey_id, after_period, rule.measure)
     if len(before) < k or len(after) < k:
         return ComparisonRow(rule.measure, before_period, after_period, None, f"A period has fewer than {k}.")
     result = stats.compare(
@@ -222,8 +182,8 @@ async def _linked(
     first, last = periods[0], periods[-1]
     sides = []
     for period in (first, last):
-        rows = await conn.fetch(LINKED_SCORES, survey_id, period, rule.measure)
-        sides.append([(tuple(row["linkage"]), float(row["value"])) for row in rows])
+        rows = await queries.linked_scores(conn, survey_id, period, rule.measure)
+        sides.append([(tuple(row.linkage), row.value) for row in rows])
     matched = linkage.match(sides[0], sides[1])
     pairs = len(matched.before)
     if pairs < k:
@@ -255,10 +215,10 @@ async def _linked(
 async def _reliability(
     conn: Connection, survey_id: int, first: str, last: str, rule: ScoringRule, k: int
 ) -> ReliabilityRow:
-    rows = await conn.fetch(ITEM_ROWS, survey_id, first, last, rule.items, RELIABILITY_SAMPLE)
+    rows = await queries.item_answers(conn, survey_id, first, last, rule.items, RELIABILITY_SAMPLE)
     by_response: dict[object, dict[str, object]] = {}
     for row in rows:
-        by_response.setdefault(row["response_id"], {})[row["question_key"]] = row["value"]
+        by_response.setdefault(row.response_id, {})[row.question_key] = row.value
     complete = [
         [answers[item] for item in rule.items]
         for answers in by_response.values()
@@ -277,13 +237,13 @@ async def _items(
     counts: dict[tuple[str, str], int] = {}
     by_period: dict[str, dict[tuple[str, str], int]] = {}
     keys = [q.key for q in questions]
-    for row in await conn.fetch(ANSWER_COUNTS_BY_PERIOD, survey_id, first, last, keys):
-        values = row["value"] if isinstance(row["value"], list) else [row["value"]]
+    for row in await queries.answer_counts_by_period(conn, survey_id, first, last, keys):
+        values = row.value if isinstance(row.value, list) else [row.value]
         for value in values:
-            option = (row["question_key"], str(value))
-            counts[option] = counts.get(option, 0) + row["n"]
-            cells = by_period.setdefault(row["question_key"], {})
-            cells[(str(value), row["period"])] = cells.get((str(value), row["period"]), 0) + row["n"]
+            option = (row.question_key, str(value))
+            counts[option] = counts.get(option, 0) + row.n
+            cells = by_period.setdefault(row.question_key, {})
+            cells[(str(value), row.period)] = cells.get((str(value), row.period), 0) + row.n
     result = []
     for question in questions:
         language = definition.languages[0]
@@ -302,12 +262,11 @@ async def build(
     conn: Connection, survey_id: int, *, group_by: list[str], first: str, last: str, k: int
 ) -> Tables:
     """Every aggregate table for one survey and period range, suppressed."""
-    row = await conn.fetchrow(LATEST_DEFINITION, survey_id)
-    if row is None:
+    definition = await queries.latest_definition(conn, survey_id)
+    if definition is None:
         raise LookupError(f"survey {survey_id} has no published version")
-    definition = msgspec.convert(row["definition"], SurveyDefinition)
     measures = definition.measures
-    periods = [r["period"] for r in await conn.fetch(PERIODS, survey_id, first, last)]
+    periods = await queries.periods(conn, survey_id, first, last)
     tables: dict[str, summary.SummaryTable] = {}
     computed: dict[tuple[str, ...], summary.SummaryTable] = {}
     for name, dimensions in (
