@@ -1,4 +1,4 @@
-"""SQL for the board's proposals, comments, votes, quorum and added words."""
+"""SQL for the board's proposals, votes, quorum, added words and versions (comments: comment_queries)."""
 
 from __future__ import annotations
 
