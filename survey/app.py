@@ -22,8 +22,12 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from analysis.routes import EvaluateApiController, EvaluateController
+from questions.board_survey_routes import BoardSurveyController
+from questions.language_check_routes import LanguageCheckController
+from questions.proposal_routes import ProposalController
 from questions.routes import BoardController
-from questions.tools_routes import BoardToolsController
+from questions.version_routes import VersionController
+from questions.word_routes import WordListController
 from survey import db, kiosks, logs
 from survey.admin_routes import AccountAdminController, AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
@@ -98,7 +102,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EvaluateApiController,
             EvaluateController,
             BoardController,
-            BoardToolsController,
+            BoardSurveyController,
+            ProposalController,
+            VersionController,
+            WordListController,
+            LanguageCheckController,
             KioskPageController,
             KioskApiController,
             service_worker,

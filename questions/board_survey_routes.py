@@ -1,0 +1,184 @@
+"""A survey's page for the board under ``/board/surveys``: its draft, the forms to propose, and sending them.
+
+Like the rest of ``/board``, it reads questions, proposals and versions only, never a response or a score.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from questions import board_pages, proposal_queries, proposals, queries
+from questions.board_pages import Query, back_to
+from questions.changes import KIND_NAMES, affected_key, apply
+from questions.diff import changes_since, question_diff
+from questions.drafting import ProposalForm, change_from
+from questions.forms import AddForm, MoveForm, OptionsForm, PublishForm, RetireForm, WordingForm, as_list
+from questions.validation import DefinitionError
+from survey.auth import PrincipalDependency, provide_principal, requires_role
+from survey.db import Connection, ConnectionDependency, RowId
+
+if TYPE_CHECKING:
+    from survey.schemas import Principal
+
+Kind = Literal["wording", "options", "add", "retire", "move", "publish"]
+
+
+async def _form_context(
+    conn: Connection, survey_id: int, kind: str, question: str, language: str
+) -> dict[str, Any]:
+    """The propose form's page for one kind, filled with the draft as it stands."""
+    context = await board_pages.draft_context(conn, survey_id)
+    draft = context["draft"]
+    target = draft.question(question) if question else None
+    if kind in {"wording", "options", "retire", "move"} and target is None:
+        raise NotFoundException("There is no such question in the draft.")
+    if kind == "wording" and language not in draft.languages:
+        raise NotFoundException("The survey is not offered in that language.")
+    language = language if language in draft.languages else draft.languages[0]
+    words = await proposal_queries.board_words(conn, language)
+    return {
+        **context,
+        "kind": kind,
+        "kind_name": KIND_NAMES[kind],
+        "question": target,
+        "language": language,
+        "advice": board_pages.advice_for(target, language, words),
+        "values": {},
+        "checked": None,
+        "error": None,
+    }
+
+
+async def _check_or_send(
+    conn: Connection, principal: Principal, survey_id: int, kind: str, form: ProposalForm
+) -> Template | Redirect:
+    """Show the change to check, or (once confirmed) send it to the board; problems show in the form."""
+    question = str(getattr(form, "question", ""))
+    context = await _form_context(conn, survey_id, kind, question, str(getattr(form, "language", "")))
+    draft = context["draft"]
+    values = msgspec.to_builtins(form)
+    repeated = ("text", "help", "options") if isinstance(form, AddForm | OptionsForm) else ("option_label",)
+    context["values"] = values | {name: as_list(values[name]) for name in repeated if name in values}
+    try:
+        change = change_from(form, draft)
+        after = apply(draft, change)
+        if form.confirmed:
+            proposal_id = await proposals.propose(
+                conn, survey_id, change, reason=form.reason, actor_id=principal.account_id
+            )
+            return back_to(f"/board/proposals/{proposal_id}", "proposed")
+    except (proposals.ProposalError, DefinitionError, ValueError) as refused:
+        problems = refused.problems if isinstance(refused, DefinitionError) else [str(refused)]
+        context["error"] = "; ".join(problems)
+        return Template("board/propose.html", context=context, status_code=422)
+    key = affected_key(change)
+    if key is None:
+        latest = await queries.latest_version(conn, survey_id)
+        context["checked"] = changes_since(latest.definition if latest else None, draft)
+    else:
+        languages = [context["language"]] if kind == "wording" else draft.languages
+        diffs = question_diff(draft.question(key), after.question(key), languages)
+        context["checked"] = board_pages.changed_fields(diffs)
+    return Template("board/propose.html", context=context)
+
+
+class BoardSurveyController(Controller):
+    """A survey's draft and the proposals made on it; every route needs the board role."""
+
+    path = "/board/surveys"
+    guards = [requires_role("board")]
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
+    tags = ["board"]
+    include_in_schema = False
+
+    @get("/{survey_id:int}", operation_id="board_survey")
+    async def survey(self, conn: ConnectionDependency, survey_id: RowId, done: Query = "") -> Template:
+        """A survey's draft with a way to propose a change on each question, its proposals and versions."""
+        context = await board_pages.survey_context(conn, survey_id)
+        return Template("board/survey.html", context={**context, "done": board_pages.DONE_MESSAGES.get(done)})
+
+    @get("/{survey_id:int}/propose/{kind:str}", operation_id="board_propose_page")
+    async def propose_page(
+        self,
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        kind: FromPath[Kind],
+        question: Query = "",
+        language: Query = "",
+    ) -> Template:
+        """The form for one kind of proposal, filled with the draft as it stands."""
+        context = await _form_context(conn, survey_id, kind, question, language)
+        return Template("board/propose.html", context=context)
+
+    @post("/{survey_id:int}/proposals/wording", operation_id="board_propose_wording")
+    async def propose_wording(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[WordingForm],
+    ) -> Template | Redirect:
+        """Propose new wording in one language (or a translation)."""
+        return await _check_or_send(conn, principal, survey_id, "wording", data)
+
+    @post("/{survey_id:int}/proposals/options", operation_id="board_propose_options")
+    async def propose_options(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[OptionsForm],
+    ) -> Template | Redirect:
+        """Propose adding, removing or reordering a choice question's answers."""
+        return await _check_or_send(conn, principal, survey_id, "options", data)
+
+    @post("/{survey_id:int}/proposals/add", operation_id="board_propose_add")
+    async def propose_add(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[AddForm],
+    ) -> Template | Redirect:
+        """Propose a new question."""
+        return await _check_or_send(conn, principal, survey_id, "add", data)
+
+    @post("/{survey_id:int}/proposals/retire", operation_id="board_propose_retire")
+    async def propose_retire(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[RetireForm],
+    ) -> Template | Redirect:
+        """Propose retiring a question."""
+        return await _check_or_send(conn, principal, survey_id, "retire", data)
+
+    @post("/{survey_id:int}/proposals/move", operation_id="board_propose_move")
+    async def propose_move(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[MoveForm],
+    ) -> Template | Redirect:
+        """Propose moving a question."""
+        return await _check_or_send(conn, principal, survey_id, "move", data)
+
+    @post("/{survey_id:int}/proposals/publish", operation_id="board_propose_publish")
+    async def propose_publish(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[PublishForm],
+    ) -> Template | Redirect:
+        """Propose publishing the draft as it stands."""
+        return await _check_or_send(conn, principal, survey_id, "publish", data)

@@ -1,0 +1,213 @@
+"""A proposal under ``/board/proposals``: its page, votes, comments, taking things back, kiosk previews.
+
+Like the rest of ``/board``, it reads questions, proposals and versions only, never a response or a score.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
+
+from litestar import Controller, get, post
+from litestar.di import Provide
+from litestar.params import QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+
+from questions import board_pages, proposal_queries, proposals
+from questions.board_pages import Query, back_to, find_proposal
+from questions.changes import affected_key
+from questions.forms import CommentForm, ConfirmForm, VoteForm
+from questions.kiosk_view import kiosk_survey
+from survey.auth import PrincipalDependency, provide_principal, requires_role
+from survey.db import Connection, ConnectionDependency, RowId
+from survey.schemas import KioskSurvey, Principal
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+Side = Annotated[Literal["before", "after"], QueryParameter(required=False)]
+"""Which side of the change a preview shows."""
+
+_TAKE_BACK: Final[dict[str, tuple[str, str, str]]] = {
+    "withdraw": (
+        "Take back your proposal?",
+        "The board will see that you took it back; its comments and votes stay in the history.",
+        "Yes, take it back",
+    ),
+    "unvote": ("Take back your vote?", "The board will see that you took it back.", "Yes, take my vote back"),
+    "uncomment": (
+        "Take back your comment?",
+        "The board will see that a comment was taken back, not what it said.",
+        "Yes, take it back",
+    ),
+}
+
+
+def _confirm(context: dict[str, Any], what: str, path: str, would: str) -> Template:
+    """The page asking to confirm taking something back (``path``: where to post, under the proposal's)."""
+    title, explanation, button = _TAKE_BACK[what]
+    return Template(
+        "board/confirm.html",
+        context={
+            **context,
+            "path": path,
+            "would": would,
+            "title": title,
+            "explanation": explanation,
+            "button": button,
+        },
+    )
+
+
+async def _act(
+    conn: Connection,
+    found: proposal_queries.Proposal,
+    principal: Principal,
+    done: str,
+    action: Awaitable[object],
+) -> Template | Redirect:
+    """Run one action on a proposal: back to its page saying so, or the page with the refusal."""
+    try:
+        await action
+    except proposals.ProposalError as refused:
+        context = await board_pages.proposal_context(conn, found, principal.account_id)
+        return Template(
+            "board/proposal.html",
+            context={**context, "done": None, "error": str(refused)},
+            status_code=422,
+        )
+    return back_to(f"/board/proposals/{found.id}", done)
+
+
+class ProposalController(Controller):
+    """One proposal and what the board does with it; every route needs the board role."""
+
+    path = "/board/proposals"
+    guards = [requires_role("board")]
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
+    tags = ["board"]
+    include_in_schema = False
+
+    @get("/{proposal_id:int}", operation_id="board_proposal")
+    async def proposal(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        proposal_id: RowId,
+        done: Query = "",
+    ) -> Template:
+        """A proposal: what it changes side by side, the votes, the comments, and what you can do."""
+        found = await find_proposal(conn, proposal_id)
+        context = await board_pages.proposal_context(conn, found, principal.account_id)
+        return Template(
+            "board/proposal.html",
+            context={**context, "done": board_pages.DONE_MESSAGES.get(done), "error": None},
+        )
+
+    @post("/{proposal_id:int}/vote", operation_id="board_vote")
+    async def vote(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        proposal_id: RowId,
+        data: URLEncodedBody[VoteForm],
+    ) -> Template | Redirect:
+        """Ask to confirm a vote, then count it (the vote that decides settles the proposal)."""
+        found = await find_proposal(conn, proposal_id)
+        actor = principal.account_id
+        if not data.confirmed or (data.choice == "object" and not data.reason.strip()):
+            context = await board_pages.proposal_context(conn, found, actor)
+            would = board_pages.would_decide(context["tally"], context["my_vote"], actor, data.choice)
+            return Template(
+                "board/confirm_vote.html",
+                context={**context, "form": data, "would": would},
+                status_code=200 if data.confirmed is False else 422,
+            )
+        action = proposals.vote(conn, proposal_id, data.choice, reason=data.reason, actor_id=actor)
+        return await _act(conn, found, principal, "voted", action)
+
+    @post("/{proposal_id:int}/unvote", operation_id="board_unvote")
+    async def unvote(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        proposal_id: RowId,
+        data: URLEncodedBody[ConfirmForm],
+    ) -> Template | Redirect:
+        """Take one's vote back while the proposal is open, after confirming (it may decide the proposal)."""
+        found = await find_proposal(conn, proposal_id)
+        actor = principal.account_id
+        if not data.confirmed:
+            context = await board_pages.proposal_context(conn, found, actor)
+            would = board_pages.would_decide(context["tally"], context["my_vote"], actor, "withdrawn")
+            return _confirm(context, "unvote", "/unvote", would)
+        action = proposals.vote(conn, proposal_id, None, actor_id=actor)
+        return await _act(conn, found, principal, "unvoted", action)
+
+    @post("/{proposal_id:int}/withdraw", operation_id="board_withdraw")
+    async def withdraw(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        proposal_id: RowId,
+        data: URLEncodedBody[ConfirmForm],
+    ) -> Template | Redirect:
+        """The proposer takes their proposal back, after confirming."""
+        found = await find_proposal(conn, proposal_id)
+        if not data.confirmed:
+            context = await board_pages.proposal_context(conn, found, principal.account_id)
+            return _confirm(context, "withdraw", "/withdraw", "open")
+        action = proposals.withdraw_proposal(conn, proposal_id, actor_id=principal.account_id)
+        return await _act(conn, found, principal, "withdrawn", action)
+
+    @post("/{proposal_id:int}/comments", operation_id="board_comment")
+    async def comment(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        proposal_id: RowId,
+        data: URLEncodedBody[CommentForm],
+    ) -> Template | Redirect:
+        """Add a comment."""
+        found = await find_proposal(conn, proposal_id)
+        action = proposals.comment(conn, proposal_id, data.body, actor_id=principal.account_id)
+        return await _act(conn, found, principal, "commented", action)
+
+    @post("/{proposal_id:int}/comments/{comment_id:int}/withdraw", operation_id="board_uncomment")
+    async def uncomment(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        proposal_id: RowId,
+        comment_id: RowId,
+        data: URLEncodedBody[ConfirmForm],
+    ) -> Template | Redirect:
+        """Take one's own comment back, after confirming."""
+        found = await find_proposal(conn, proposal_id)
+        if not data.confirmed:
+            context = await board_pages.proposal_context(conn, found, principal.account_id)
+            return _confirm(context, "uncomment", f"/comments/{comment_id}/withdraw", "open")
+        action = proposals.withdraw_comment(conn, proposal_id, comment_id, actor_id=principal.account_id)
+        return await _act(conn, found, principal, "uncommented", action)
+
+    @get("/{proposal_id:int}/preview", operation_id="board_preview")
+    async def preview(
+        self, conn: ConnectionDependency, proposal_id: RowId, side: Side = "after", language: Query = ""
+    ) -> Template:
+        """The proposal's question on the kiosk's own screen, run by the kiosk's own code."""
+        found = await find_proposal(conn, proposal_id)
+        definition = board_pages.side_definition(found, side)
+        language = language if language in definition.languages else definition.languages[0]
+        key = affected_key(found.change) or ""
+        return Template(
+            "board/preview.html",
+            context={"proposal": found, "side": side, "language": language, "question_key": key},
+        )
+
+    @get("/{proposal_id:int}/preview.json", operation_id="board_preview_survey")
+    async def preview_survey(
+        self, conn: ConnectionDependency, proposal_id: RowId, side: Side = "after"
+    ) -> KioskSurvey:
+        """The survey before or after the proposal, shaped as the kiosk loads it."""
+        found = await find_proposal(conn, proposal_id)
+        definition = board_pages.side_definition(found, side)
+        return kiosk_survey(definition, 0, site="Preview", resources="")

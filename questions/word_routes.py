@@ -1,0 +1,98 @@
+"""The words-to-avoid lists under ``/board/words``: the shipped lists, the board's own, adding and removing.
+
+It reads the words lists only, never a response or a score.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from litestar import Controller, get, post
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.params import URLEncodedBody
+from litestar.response import Redirect, Template
+
+from questions import board_pages, language_check, proposal_queries, proposals
+from questions.board_pages import Query, back_to
+from questions.forms import ConfirmForm, WordForm
+from survey.auth import PrincipalDependency, provide_principal, requires_role
+from survey.db import Connection, ConnectionDependency, RowId
+
+if TYPE_CHECKING:
+    from survey.schemas import Principal
+
+
+async def _words_context(conn: Connection, principal: Principal, **extra: Any) -> dict[str, Any]:
+    """The words page: every language's list, and what a message or removal adds to it."""
+    added_in = await proposal_queries.word_languages(conn)
+    languages = board_pages.language_names(sorted({"en", "es", *added_in}))
+    return {
+        "languages": languages,
+        "lists": {
+            code: [*language_check.shipped_words(code), *await proposal_queries.board_words(conn, code)]
+            for code in languages
+        },
+        "account_id": principal.account_id,
+        "done": board_pages.DONE_MESSAGES.get(extra.get("done", "")),
+        "error": extra.get("error"),
+        "removing": extra.get("removing"),
+    }
+
+
+class WordListController(Controller):
+    """The lists of words to avoid that the language check uses; every route needs the board role."""
+
+    path = "/board/words"
+    guards = [requires_role("board")]
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
+    tags = ["board"]
+    include_in_schema = False
+
+    @get("/", operation_id="board_words")
+    async def words(
+        self, principal: PrincipalDependency, conn: ConnectionDependency, done: Query = ""
+    ) -> Template:
+        """The words-to-avoid lists, shipped and added by the board, with a form to add one."""
+        return Template("board/words.html", context=await _words_context(conn, principal, done=done))
+
+    @post("/", operation_id="board_word_add")
+    async def add_word(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        data: URLEncodedBody[WordForm],
+    ) -> Template | Redirect:
+        """Add a word to avoid, with its suggested replacement."""
+        try:
+            await proposals.add_word(
+                conn,
+                language=data.language,
+                phrase=data.phrase,
+                suggestion=data.suggestion,
+                note=data.note,
+                actor_id=principal.account_id,
+            )
+        except proposals.ProposalError as refused:
+            context = await _words_context(conn, principal, error=str(refused))
+            return Template("board/words.html", context=context, status_code=422)
+        return back_to("/board/words", "word")
+
+    @post("/{word_id:int}/remove", operation_id="board_word_remove")
+    async def remove_word(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        word_id: RowId,
+        data: URLEncodedBody[ConfirmForm],
+    ) -> Template | Redirect:
+        """Take back a word one added, after confirming."""
+        if not data.confirmed:
+            phrase = await proposal_queries.own_word(conn, word_id, principal.account_id)
+            if phrase is None:
+                raise NotFoundException("You have added no such word.")
+            context = await _words_context(conn, principal, removing={"id": word_id, "phrase": phrase})
+            return Template("board/words.html", context=context)
+        if not await proposal_queries.remove_word(conn, word_id, principal.account_id):
+            raise NotFoundException("You have added no such word.")
+        return back_to("/board/words", "unword")
