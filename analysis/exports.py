@@ -90,11 +90,16 @@ def _resources(tables: Tables) -> list[tuple[str, str, list[Any], list[tuple[str
     ]
 
 
+def period_range(tables: Tables) -> str:
+    """The range in words, an open end said as such ("the start to 2026-03")."""
+    return f"{tables.first or 'the start'} to {tables.last or 'now'}"
+
+
 def datapackage(tables: Tables) -> dict[str, Any]:
     """A Frictionless data package describing the CSV files (the data dictionary)."""
     return {
         "name": f"survey-{tables.survey}-aggregates",
-        "title": f"Suppressed aggregates of survey {tables.survey}, {tables.first} to {tables.last}",
+        "title": f"Suppressed aggregates of survey {tables.survey}, {period_range(tables)}",
         "description": f"{METHODS} k = {tables.k}.",
         "resources": [
             {
@@ -132,7 +137,7 @@ def workbook(tables: Tables) -> bytes:
     readme = book.active
     assert readme is not None  # noqa: S101 - a new workbook always has a sheet
     readme.title = "README"
-    readme.append(["Suppressed aggregates", f"survey {tables.survey}, {tables.first} to {tables.last}"])
+    readme.append(["Suppressed aggregates", f"survey {tables.survey}, {period_range(tables)}"])
     readme.append(["k", tables.k])
     readme.append(["Methods", METHODS])
     readme.append([])

@@ -169,10 +169,9 @@ class EvaluateController(Controller):
     include_in_schema = False
 
     async def _tables(self, conn: Connection, filters: Filters, k: int) -> Tables:
-        first, last = queries.period_bounds(filters.first, filters.last)
         try:
             return await tables.build(
-                conn, filters.survey, group_by=filters.group_by, first=first, last=last, k=k
+                conn, filters.survey, group_by=filters.group_by, first=filters.first, last=filters.last, k=k
             )
         except LookupError as missing:
             raise HTTPException(status_code=404, detail=str(missing)) from None

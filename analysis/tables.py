@@ -91,8 +91,10 @@ class Tables(msgspec.Struct, frozen=True):
 
     survey: int
     k: int
-    first: str
-    last: str
+    first: str | None
+    """The first period of the range, ``None`` when it is open at its start."""
+    last: str | None
+    """The last period of the range, ``None`` when it is open at its end."""
     group_by: list[str]
     measures: list[ScoringRule]
     overall: summary.SummaryTable
@@ -259,9 +261,11 @@ async def _items(
 
 
 async def build(
-    conn: Connection, survey_id: int, *, group_by: list[str], first: str, last: str, k: int
+    conn: Connection, survey_id: int, *, group_by: list[str], first: str | None, last: str | None, k: int
 ) -> Tables:
-    """Every aggregate table for one survey and period range, suppressed."""
+    """Every aggregate table for one survey and period range (``None`` ends are open), suppressed."""
+    range_first, range_last = first, last
+    first, last = queries.period_bounds(first, last)
     definition = await queries.latest_definition(conn, survey_id)
     if definition is None:
         raise LookupError(f"survey {survey_id} has no published version")
@@ -301,8 +305,8 @@ async def build(
     return Tables(
         survey_id,
         k,
-        first,
-        last,
+        range_first,
+        range_last,
         group_by,
         measures,
         tables["overall"],
