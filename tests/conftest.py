@@ -4,26 +4,57 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from pathlib import Path
+from typing import Final, NamedTuple
 
 import asyncpg
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey import db, embedded, migrate
+from survey import db, demo, embedded, migrate, synthetic
 from survey.app import create_app
 from survey.settings import Settings
 from tests.support import LiveServer, start_live_server, with_database
 
-TEMPLATE = "survey_template"
+TEMPLATE: Final = "survey_template"
+DEMO_DATA: Final = "demo_data"
+# The session's cluster is thrown away, so it need not survive a power cut: without fsync a database is
+# created and dropped in milliseconds instead of a checkpoint each (PostgreSQL's "Non-Durable Settings").
+NON_DURABLE: Final = ("fsync", "synchronous_commit", "full_page_writes")
+
+
+class DemoData(NamedTuple):
+    """What a ``demo_data`` test's database holds: ``survey demo seed``, then synthetic responses if any."""
+
+    responses: int | None = None
+    seed: int = 1
+    today: date | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the ``demo_data`` marker next to the fixture that reads it."""
+    config.addinivalue_line(
+        "markers",
+        f"{DEMO_DATA}(responses=None, seed=1, today=None): the test's database starts as a copy of the demo"
+        " program (and that many synthetic responses), seeded once per session",
+    )
 
 
 @pytest.fixture(scope="session")
-def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+async def pg_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
     """The embedded server of the whole test session (its ``postgres`` database)."""
     data_dir = tmp_path_factory.mktemp("embedded")
-    yield embedded.start(data_dir)
+    url = embedded.start(data_dir)
+    admin = await asyncpg.connect(url)
+    try:
+        for setting in NON_DURABLE:
+            await admin.execute(f"ALTER SYSTEM SET {setting} = off")
+        await admin.execute("SELECT pg_reload_conf()")
+    finally:
+        await admin.close()
+    yield url
     embedded.release(data_dir)
 
 
@@ -45,13 +76,46 @@ async def template_url(pg_url: str) -> str:
     return url
 
 
-async def _fresh_database(pg_url: str, template: str) -> str:
-    name = f"test_{uuid.uuid4().hex[:16]}"
+async def _copy_database(pg_url: str, template: str, name: str) -> None:
     admin = await asyncpg.connect(pg_url)
     try:
         await admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
     finally:
         await admin.close()
+
+
+class DemoTemplates:
+    """Migrated databases with the demo (and synthetic responses) already made: one per kind, made once."""
+
+    def __init__(self, pg_url: str) -> None:
+        self.pg_url = pg_url
+        self.made: dict[DemoData, str] = {}
+
+    async def template(self, data: DemoData) -> str:
+        """The name of the database holding ``data``, seeded the first time it is asked for."""
+        if data not in self.made:
+            name = f"demo_template_{len(self.made)}"
+            await _copy_database(self.pg_url, TEMPLATE, name)
+            conn = await db.connect(with_database(self.pg_url, name))
+            try:
+                await demo.seed(conn)
+                if data.responses is not None:
+                    await synthetic.generate(conn, data.responses, seed=data.seed, today=data.today)
+            finally:
+                await conn.close()
+            self.made[data] = name
+        return self.made[data]
+
+
+@pytest.fixture(scope="session")
+def demo_templates(pg_url: str, template_url: str) -> DemoTemplates:
+    """The session's demo databases, for ``demo_data`` tests to copy."""
+    return DemoTemplates(pg_url)
+
+
+async def _fresh_database(pg_url: str, template: str) -> str:
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    await _copy_database(pg_url, template, name)
     return name
 
 
@@ -64,9 +128,20 @@ async def _drop_database(pg_url: str, name: str) -> None:
 
 
 @pytest.fixture
-async def database_url(pg_url: str, template_url: str) -> AsyncIterator[str]:
-    """A fresh, migrated database for one test, dropped afterwards."""
-    name = await _fresh_database(pg_url, TEMPLATE)
+async def database_url(
+    request: pytest.FixtureRequest, pg_url: str, template_url: str, demo_templates: DemoTemplates
+) -> AsyncIterator[str]:
+    """A fresh, migrated database for one test, dropped afterwards.
+
+    A test marked ``@pytest.mark.demo_data(responses=..., seed=..., today=...)`` gets a copy of a database
+    where ``demo.seed`` and then ``synthetic.generate`` (with those arguments, unless ``responses`` is
+    left out) already ran: the same rows as running them in the test, made once per session.
+    """
+    mark = request.node.get_closest_marker(DEMO_DATA)
+    template = TEMPLATE
+    if mark is not None:
+        template = await demo_templates.template(DemoData(*mark.args, **mark.kwargs))
+    name = await _fresh_database(pg_url, template)
     yield with_database(pg_url, name)
     await _drop_database(pg_url, name)
 

@@ -15,17 +15,18 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from openpyxl import load_workbook
 
-from survey import demo, synthetic
+from survey import synthetic
 from survey.db import Connection
 from tests.support import make_account, sign_in
 
 Client = AsyncTestClient[Litestar]
+TODAY = date(2026, 11, 21)
+
+pytestmark = pytest.mark.demo_data(responses=2500, seed=5, today=TODAY)
 
 
 @pytest.fixture
-async def evaluator(client: Client, conn: Connection, database_url: str) -> Client:
-    await demo.seed(conn)
-    await synthetic.generate(conn, 2500, seed=5, today=date(2026, 11, 21))
+async def evaluator(client: Client, database_url: str) -> Client:
     await make_account(database_url, "eva", ["evaluator"])
     await sign_in(client, "eva")
     return client
@@ -100,11 +101,8 @@ async def test_linked_pairs_are_matched_and_compared(evaluator: Client) -> None:
     assert set(who5) & {"exact", "one_part_different", "improved"} == set(), "no count below k can show"
 
 
-async def test_a_hidden_total_hides_band_shares_and_reliability(
-    client: Client, conn: Connection, database_url: str
-) -> None:
-    await demo.seed(conn)
-    await synthetic.generate(conn, 8, seed=1, today=date(2026, 11, 21))
+@pytest.mark.demo_data(responses=8, seed=1, today=TODAY)
+async def test_a_hidden_total_hides_band_shares_and_reliability(client: Client, database_url: str) -> None:
     await make_account(database_url, "eva", ["evaluator"])
     await sign_in(client, "eva")
     body = json.loads((await client.get("/evaluate/export", params={"format": "json"})).content)

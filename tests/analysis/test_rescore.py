@@ -11,14 +11,12 @@ import pytest
 from analysis import rescore
 from questions.bank import DATA
 from questions.queries import UPSERT_INSTRUMENT
-from survey import demo, synthetic
 from survey.db import Connection
 from tests.survey.test_cli import survey
 
 
+@pytest.mark.demo_data(responses=300, seed=9, today=date(2026, 11, 21))
 async def test_a_changed_rule_rescored_everywhere(conn: Connection) -> None:
-    await demo.seed(conn)
-    await synthetic.generate(conn, 300, seed=9, today=date(2026, 11, 21))
     before = await conn.fetchval("SELECT avg(value) FROM measure_score WHERE measure = 'who5'")
     who5 = msgspec.json.decode((DATA / "instruments" / "who5.json").read_bytes())
     who5["measures"][0] |= {
@@ -43,6 +41,7 @@ async def test_a_changed_rule_rescored_everywhere(conn: Connection) -> None:
     assert versions == {"who5": "2", "k6": "1"}
 
 
+@pytest.mark.slow
 def test_the_rescore_command_shows_its_count(tmp_path: Path, database_url: str) -> None:
     survey(tmp_path, database_url, "demo", "seed")
     survey(tmp_path, database_url, "demo", "responses", "--count", "200")

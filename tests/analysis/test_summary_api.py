@@ -9,18 +9,18 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey import demo, synthetic
+from survey import synthetic
 from survey.db import Connection
 from tests.support import make_account, raw_token
 
 Client = AsyncTestClient[Litestar]
 TODAY = date(2026, 11, 21)
 
+pytestmark = pytest.mark.demo_data(responses=3000, seed=3, today=TODAY)
+
 
 @pytest.fixture
-async def evaluator(conn: Connection, database_url: str) -> dict[str, str]:
-    await demo.seed(conn)
-    await synthetic.generate(conn, 3000, seed=3, today=TODAY)
+async def evaluator(database_url: str) -> dict[str, str]:
     account = await make_account(database_url, "eva", ["evaluator"])
     return {"authorization": f"Bearer {await raw_token(database_url, account.id)}"}
 
@@ -113,6 +113,14 @@ async def test_a_grouping_of_two_dimensions_must_include_the_period(
     assert response.status_code == 400
 
 
-async def test_empty_period_fields_mean_no_bound(client: Client, evaluator: dict[str, str]) -> None:
+async def test_empty_period_fields_mean_no_bound(
+    client: Client, evaluator: dict[str, str], conn: Connection
+) -> None:
     body = await summary(client, evaluator, **{"from": "", "to": ""})
-    assert body["rows"]
+    every_score = {
+        row["measure"]: row["n"]
+        for row in await conn.fetch("SELECT measure, count(*) AS n FROM measure_score GROUP BY measure")
+    }
+    assert set(every_score) == {"who5", "k6"}
+    assert {row["measure"]: row["n"] for row in body["rows"]} == every_score, "all twelve months count"
+    assert body == await summary(client, evaluator), "the same table as with no period fields at all"

@@ -6,14 +6,17 @@ import re
 
 import httpx
 import msgspec
+import pytest
 from bs4 import BeautifulSoup, Tag
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from questions import proposals, queries, versions
 from questions.demo import demo_definition
-from survey import db, demo
+from survey import db
 from tests.support import make_account, post_form, sign_in
+
+pytestmark = pytest.mark.demo_data
 
 
 def soup(response: httpx.Response) -> BeautifulSoup:
@@ -27,9 +30,9 @@ def text_of(node: Tag, selector: str) -> str:
 
 
 async def seeded(database_url: str) -> int:
+    """The demo survey's id, on the demo program (``demo_data``) with a quorum of two and two members."""
     conn = await db.connect(database_url)
     try:
-        await demo.seed(conn)
         survey_id: int = await conn.fetchval("SELECT id FROM survey ORDER BY id LIMIT 1")
         # The demo's board and the two members made here: two approvals decide, whoever else is on it.
         await proposals.set_quorum(conn, 2, actor_id=None)
@@ -281,6 +284,30 @@ async def test_a_survey_in_one_language_takes_single_values(
     fields = {"type": "text", "text": "Anything else to tell us?", "help": "", "options": ""}
     checked = await post_form(client, f"/board/surveys/{survey_id}/proposals/add", fields)
     assert checked.status_code == 200, checked.text
+    page = soup(checked)
+    assert [fieldset["lang"] for fieldset in page.select("form.proposal-form fieldset[lang]")] == ["en"]
+    rows = page.select("section.check .diff-row")
+    assert [" ".join(text_of(row, "h4").split()) for row in rows] == ["Question · English"]
+    assert (text_of(rows[0], ".before p[lang=en]"), text_of(rows[0], ".after ins")) == (
+        "—",
+        "added: Anything else to tell us?",
+    )
+    sent = await post_form(
+        client, f"/board/surveys/{survey_id}/proposals/add", {**fields, "confirmed": "true"}
+    )
+    assert sent.status_code == 303
+    conn = await db.connect(database_url)
+    try:
+        change = await conn.fetchval("SELECT change FROM proposal WHERE survey_id = $1", survey_id)
+    finally:
+        await conn.close()
+    question = change["question"]
+    assert (question["type"], question["text"], question["help"], question["options"]) == (
+        "text",
+        {"en": "Anything else to tell us?"},
+        {},
+        [],
+    )
 
 
 async def test_taking_a_vote_back_asks_first_and_says_when_it_decides(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
 from questions import proposals
 from questions.changes import RetireQuestion
-from survey import db, demo, synthetic
+from survey import db
 from tests.support import make_account, sign_in
 
 # Pages a board member may open; everything else that answers them must be public.
@@ -18,13 +19,12 @@ BOARD_PREFIXES = ("/board", "/account")
 PUBLIC = ("/", "/healthz", "/signin", "/kiosk", "/kiosk/enroll", "/kiosk-sw.js")
 
 
+@pytest.mark.demo_data(responses=300, seed=3)
 async def test_a_board_member_reaches_no_response_or_analysis_route(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
     conn = await db.connect(database_url)
     try:
-        await demo.seed(conn)
-        await synthetic.generate(conn, 300, seed=3)
         member = await make_account(database_url, "ash", ["board"])
         proposal_id = await proposals.propose(
             conn, 1, RetireQuestion(question="naloxone_carried"), reason="", actor_id=member.id

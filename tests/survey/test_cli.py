@@ -16,6 +16,8 @@ from survey import db
 from survey.backup import tool
 from tests.support import SURVEY_BIN, start_live_server, survey_env, with_database
 
+pytestmark = pytest.mark.slow
+
 
 def survey(
     tmp_path: Path, database_url: str | None, *args: str, stdin: str = ""
@@ -42,7 +44,6 @@ def postmasters(data_dir: Path) -> list[psutil.Process]:
     return found
 
 
-@pytest.mark.slow
 def test_demo_seed_then_site_and_user_lists(tmp_path: Path, database_url: str) -> None:
     seeded = survey(tmp_path, database_url, "demo", "seed")
     again = survey(tmp_path, database_url, "demo", "seed")
@@ -63,7 +64,6 @@ def test_demo_seed_then_site_and_user_lists(tmp_path: Path, database_url: str) -
     ]
 
 
-@pytest.mark.slow
 def test_user_create_prompts_for_a_password_and_token_works(tmp_path: Path, database_url: str) -> None:
     created = survey(
         tmp_path,
@@ -92,7 +92,6 @@ def test_user_create_prompts_for_a_password_and_token_works(tmp_path: Path, data
     assert me.json()["roles"] == ["board", "evaluator"]
 
 
-@pytest.mark.slow
 async def test_backup_restores_into_a_new_database(tmp_path: Path, database_url: str, pg_url: str) -> None:
     survey(tmp_path, database_url, "demo", "seed")
     backup_file = tmp_path / "survey.dump"
@@ -118,7 +117,6 @@ async def test_backup_restores_into_a_new_database(tmp_path: Path, database_url:
     assert tool("pg_restore").exists()
 
 
-@pytest.mark.slow
 def test_db_status_and_migrate(tmp_path: Path, database_url: str) -> None:
     status = survey(tmp_path, database_url, "db", "status")
     migrated = survey(tmp_path, database_url, "db", "migrate")
@@ -126,7 +124,6 @@ def test_db_status_and_migrate(tmp_path: Path, database_url: str) -> None:
     assert "Up to date" in migrated.stdout
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("signum", "workers"),
     [(signal.SIGINT, 2), (signal.SIGTERM, 1)],

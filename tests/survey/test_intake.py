@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from questions import queries as question_queries
-from survey import demo, kiosks
+from survey import kiosks
 from survey.db import Connection
 from survey.intake import linkage_hashes, period_of
 from survey.kiosk_routes import KIOSK_COOKIE
@@ -20,11 +20,12 @@ from survey.settings import Settings
 
 Client = AsyncTestClient[Litestar]
 
+pytestmark = pytest.mark.demo_data
+
 
 @pytest.fixture
 async def kiosk(conn: Connection) -> dict[str, Any]:
     """The demo program with an enrolled kiosk at its first site: token and published version id."""
-    await demo.seed(conn)
     site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
     token = await kiosks.create_enrolled(conn, site_id=site_id, label="Test tablet", actor_id=None)
     survey_id = await conn.fetchval("SELECT survey_id FROM site WHERE id = $1", site_id)

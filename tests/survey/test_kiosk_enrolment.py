@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from bs4 import BeautifulSoup
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -17,7 +18,7 @@ Client = AsyncTestClient[Litestar]
 
 
 async def admin_makes_kiosk(client: Client, database_url: str, conn: Connection) -> str:
-    await demo.seed(conn)
+    """An admin makes a kiosk at the demo's first site (the test is marked ``demo_data``); its code."""
     await make_account(database_url, "ada", ["admin"])
     await sign_in(client, "ada")
     site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
@@ -28,6 +29,7 @@ async def admin_makes_kiosk(client: Client, database_url: str, conn: Connection)
     return code.get_text()
 
 
+@pytest.mark.demo_data
 async def test_a_code_enrols_a_tablet_once(client: Client, database_url: str, conn: Connection) -> None:
     code = await admin_makes_kiosk(client, database_url, conn)
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
@@ -42,6 +44,7 @@ async def test_a_code_enrols_a_tablet_once(client: Client, database_url: str, co
     assert KIOSK_COOKIE not in client.cookies
 
 
+@pytest.mark.demo_data
 async def test_an_expired_code_does_not_enrol(client: Client, database_url: str, conn: Connection) -> None:
     code = await admin_makes_kiosk(client, database_url, conn)
     await conn.execute("UPDATE kiosk SET code_expires_at = now() - interval '1 second'")
@@ -53,6 +56,7 @@ async def test_the_kiosk_page_sends_an_unenrolled_tablet_to_enrolment(client: Cl
     assert response.headers["location"] == "/kiosk/enroll"
 
 
+@pytest.mark.demo_data
 async def test_revoking_ends_the_tablet_at_its_next_request(
     client: Client, database_url: str, conn: Connection
 ) -> None:
@@ -79,10 +83,10 @@ async def test_the_staff_pin_leaves_kiosk_mode(client: Client, database_url: str
     assert (right.status_code, right.headers["location"]) == (303, "/signin")
 
 
+@pytest.mark.demo_data
 async def test_admin_sets_a_sites_survey_resources_and_pin(
     client: Client, database_url: str, conn: Connection
 ) -> None:
-    await demo.seed(conn)
     await make_account(database_url, "ada", ["admin"])
     await sign_in(client, "ada")
     site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
