@@ -75,11 +75,11 @@ async def set_roles(conn: Connection, *, actor_id: int | None, account_id: int, 
         raise AccountError("Choose at least one role.")
     async with conn.transaction():
         # Admins first, in id order, then the account: two admins changing each other never deadlock.
-        await conn.execute(queries.LOCK_ADMINS)
+        await queries.lock_admins(conn)
         account = await _locked_account(conn, account_id)
         if "admin" in account.roles and "admin" not in roles and account.active:
             await _keep_an_admin(conn)
-        await conn.execute(queries.UPDATE_ROLES, account_id, roles)
+        await queries.update_roles(conn, account_id, roles)
         await audit(
             conn,
             "account_roles_changed",
@@ -97,14 +97,14 @@ async def set_active(conn: Connection, *, actor_id: int | None, account_id: int,
         AccountError: no such account, or it is the last active admin.
     """
     async with conn.transaction():
-        await conn.execute(queries.LOCK_ADMINS)
+        await queries.lock_admins(conn)
         account = await _locked_account(conn, account_id)
         if not active and account.active and "admin" in account.roles:
             await _keep_an_admin(conn)
-        await conn.execute(queries.UPDATE_ACTIVE, account_id, active)
+        await queries.update_active(conn, account_id, active)
         if not active:
-            await conn.execute(queries.DELETE_ACCOUNT_SESSIONS, account_id)
-            await conn.execute(queries.REVOKE_ACCOUNT_TOKENS, account_id)
+            await queries.delete_account_sessions(conn, account_id)
+            await queries.revoke_account_tokens(conn, account_id)
         action = "account_activated" if active else "account_deactivated"
         await audit(conn, action, account_id=actor_id, subject=account.name)
     return await _reload(conn, account_id)
@@ -119,8 +119,8 @@ async def set_password(conn: Connection, *, actor_id: int | None, account_id: in
     _check_password(password)
     async with conn.transaction():
         account = await _locked_account(conn, account_id)
-        await conn.execute(queries.UPDATE_PASSWORD, account_id, passwords.hash_password(password))
-        await conn.execute(queries.DELETE_ACCOUNT_SESSIONS, account_id)
+        await queries.update_password(conn, account_id, passwords.hash_password(password))
+        await queries.delete_account_sessions(conn, account_id)
         await audit(conn, "account_password_set", account_id=actor_id, subject=account.name)
 
 
@@ -130,7 +130,7 @@ async def change_own_password(conn: Connection, *, account_id: int, current: str
     Raises:
         AccountError: the current password is wrong or the new one too short.
     """
-    stored: str | None = await conn.fetchval(queries.PASSWORD_HASH, account_id)
+    stored = await queries.password_hash(conn, account_id)
     if not passwords.verify_password(stored, current):
         raise AccountError("The current password is not right.")
     await set_password(conn, actor_id=account_id, account_id=account_id, password=new)
@@ -140,7 +140,7 @@ async def set_display_name(conn: Connection, *, account_id: int, display_name: s
     """The owner changes the name others see."""
     async with conn.transaction():
         account = await _locked_account(conn, account_id)
-        await conn.execute(queries.UPDATE_DISPLAY_NAME, account_id, display_name.strip())
+        await queries.update_display_name(conn, account_id, display_name)
         await audit(conn, "account_name_changed", account_id=account_id, subject=account.name)
 
 
@@ -154,7 +154,7 @@ async def issue_token(conn: Connection, *, actor_id: int | None, account: Accoun
         raise AccountError(f"{account.name} is not an active evaluator; API tokens are for evaluators.")
     token = passwords.new_token()
     async with conn.transaction():
-        await conn.execute(queries.INSERT_TOKEN, account.id, passwords.token_hash(token), label.strip())
+        await queries.insert_token(conn, account.id, passwords.token_hash(token), label)
         await audit(
             conn, "api_token_issued", account_id=actor_id, subject=account.name, detail={"label": label}
         )
@@ -174,10 +174,10 @@ async def sign_in(
     """
     async with conn.transaction():
         # One attempt per name at a time, so a burst of parallel guesses cannot all pass the count.
-        await conn.execute(queries.SIGNIN_LOCK, name.lower())
+        await queries.signin_lock(conn, name)
         too_many = await queries.recent_failures(conn, name, SIGNIN_WINDOW) >= attempts
-        row = None if too_many else await conn.fetchrow(queries.CREDENTIALS, name)
-        stored = row["password_hash"] if row is not None and row["active"] else None
+        found = None if too_many else await queries.credentials(conn, name)
+        stored = found.password_hash if found is not None and found.active else None
         matched = not too_many and passwords.verify_password(stored, password)
         if not too_many and not matched:
             await audit(conn, "signin_failed", account_id=None, subject=name.lower())
@@ -190,14 +190,14 @@ async def sign_in(
         )
     if not matched:
         raise SigninRefusedError("That name and password do not match an active account.", 400)
-    assert row is not None  # noqa: S101 - verify_password is False without a stored hash
+    assert found is not None  # noqa: S101 - verify_password is False without a stored hash
     token = passwords.new_token()
     async with conn.transaction():
-        if passwords.needs_rehash(row["password_hash"]):
-            await conn.execute(queries.UPDATE_PASSWORD, row["id"], passwords.hash_password(password))
-        await conn.execute(queries.DELETE_EXPIRED_SESSIONS)
-        await conn.execute(queries.INSERT_SESSION, passwords.token_hash(token), row["id"], lifetime)
-        await audit(conn, "signin", account_id=row["id"])
+        if passwords.needs_rehash(found.password_hash):
+            await queries.update_password(conn, found.id, passwords.hash_password(password))
+        await queries.delete_expired_sessions(conn)
+        await queries.insert_session(conn, passwords.token_hash(token), found.id, lifetime)
+        await audit(conn, "signin", account_id=found.id)
     principal = await queries.session_principal(conn, passwords.token_hash(token), lifetime)
     assert principal is not None  # noqa: S101 - the session was just made for an active account
     return token, principal
@@ -206,7 +206,7 @@ async def sign_in(
 async def sign_out(conn: Connection, session_token: str) -> None:
     """End a session and audit it; an unknown token is ignored."""
     async with conn.transaction():
-        account_id = await conn.fetchval(queries.DELETE_SESSION, passwords.token_hash(session_token))
+        account_id = await queries.delete_session(conn, passwords.token_hash(session_token))
         if account_id is not None:
             await audit(conn, "signout", account_id=account_id)
 
@@ -217,7 +217,7 @@ def _check_password(password: str) -> None:
 
 
 async def _locked_account(conn: Connection, account_id: int) -> Account:
-    await conn.execute(queries.LOCK_ACCOUNT, account_id)
+    await queries.lock_account(conn, account_id)
     account = await queries.account_by_id(conn, account_id)
     if account is None:
         raise AccountError("There is no such account.")
@@ -232,5 +232,5 @@ async def _reload(conn: Connection, account_id: int) -> Account:
 
 async def _keep_an_admin(conn: Connection) -> None:
     # The caller holds every admin row's lock, so two admins demoting each other cannot both succeed.
-    if await conn.fetchval(queries.ACTIVE_ADMINS) <= 1:
+    if await queries.active_admins(conn) <= 1:
         raise AccountError("This is the last active admin: make another admin first.")

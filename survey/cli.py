@@ -12,6 +12,7 @@ from litestar.cli.main import litestar_group
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from analysis import rescore
+from analysis.queries import response_count
 from questions.cli import questions_group
 from survey import accounts, backup, demo, kiosks, logs, migrate, passwords, queries, synthetic
 from survey.cli_support import console, migrate_with_progress, progress_bar, with_database
@@ -183,7 +184,7 @@ def analysis_group() -> None:
 @analysis_group.command(name="rescore")
 def analysis_rescore() -> None:
     """Recompute every response's scores with the current scoring rules."""
-    total = with_database(lambda conn: conn.fetchval(rescore.COUNT_RESPONSES))
+    total = with_database(response_count)
     with progress_bar("Rescoring responses", total) as advance:
         done = with_database(lambda conn: rescore.rescore(conn, progress=advance))
     click.echo(f"{done:,} responses rescored.")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Annotated, Final, TypeVar
 
 import asyncpg
 import msgspec
 from litestar.di import NamedDependency
 from litestar.params import PathParameter
 
-from survey import embedded, migrate
+from survey import embedded
 from survey.problems import SetupProblem
 
 if TYPE_CHECKING:
@@ -103,6 +103,9 @@ async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> Poo
 @asynccontextmanager
 async def pool_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Open the pool, bring the schema up to date under the migration lock, and close the pool on exit."""
+    # Imported here, not at the top: the migration runner's queries import this module's fetch helpers.
+    from survey import migrate
+
     settings: Settings = app.state.settings
     pool = await create_pool(database_url(settings))
     try:
@@ -129,11 +132,6 @@ def redact(url: str) -> str:
     credentials, _, location = rest.rpartition("@")
     user = credentials.split(":", 1)[0]
     return f"{scheme}{sep}{user}@{location}"
-
-
-def record_to_dict(record: asyncpg.Record) -> dict[str, Any]:
-    """A row as a plain dict, ready for ``msgspec.convert``."""
-    return dict(record.items())
 
 
 async def fetch_all(conn: Connection, sql: str, shape: type[RowT], *args: object) -> list[RowT]:

@@ -7,20 +7,15 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from questions import queries as question_queries
 from questions import versions
 from questions.demo import DEMO_SURVEY_NAME, demo_definition
-from survey import accounts, kiosks, passwords, queries
+from survey import accounts, demo_queries, kiosks, passwords, queries
 from survey.audit_queries import audit
 from survey.schemas import Role
 
 if TYPE_CHECKING:
     from survey.db import Connection
 
-ANY_SITE_OR_ACCOUNT: Final = "SELECT EXISTS (SELECT 1 FROM account) OR EXISTS (SELECT 1 FROM site)"
-LOCK_ACCOUNTS: Final = "LOCK TABLE account IN SHARE ROW EXCLUSIVE MODE"
-LOCK_SURVEYS: Final = "LOCK TABLE survey IN SHARE ROW EXCLUSIVE MODE"
-SET_SITE_SURVEY: Final = "UPDATE site SET survey_id = $2, resources = $3 WHERE id = $1"
 DEMO_RESOURCES: Final = (
     "Free naloxone and fentanyl test strips: ask at the front desk, any time we are open.\n"
     "HIV and hepatitis C testing: Tuesdays and Thursdays, 1-4 pm, no appointment needed.\n"
@@ -54,7 +49,7 @@ class DemoAccount(msgspec.Struct, frozen=True):
 
 async def is_seeded(conn: Connection) -> bool:
     """Whether the database already holds accounts or sites (demo or real): seeding never touches those."""
-    return bool(await conn.fetchval(ANY_SITE_OR_ACCOUNT))
+    return await demo_queries.any_site_or_account(conn)
 
 
 async def seed(conn: Connection) -> DemoSeed:
@@ -68,9 +63,9 @@ async def seed(conn: Connection) -> DemoSeed:
     version = await _seed_survey(conn)
     pins: dict[str, str] = {}
     if made:
-        survey_id = await conn.fetchval(question_queries.SURVEY_BY_NAME, DEMO_SURVEY_NAME)
+        survey_id = await demo_queries.survey_id_by_name(conn, DEMO_SURVEY_NAME)
         for site in await queries.sites(conn):
-            await conn.execute(SET_SITE_SURVEY, site.id, survey_id, DEMO_RESOURCES)
+            await demo_queries.set_site_survey(conn, site.id, survey_id, DEMO_RESOURCES)
             pins[site.name] = "".join(secrets.choice("0123456789") for _ in range(6))
             await kiosks.set_pin(conn, site_id=site.id, pin=pins[site.name], actor_id=None)
     return DemoSeed(made, version, pins)
@@ -78,8 +73,8 @@ async def seed(conn: Connection) -> DemoSeed:
 
 async def _seed_survey(conn: Connection) -> int | None:
     async with conn.transaction():
-        await conn.execute(LOCK_SURVEYS)
-        if await conn.fetchval(question_queries.SURVEY_BY_NAME, DEMO_SURVEY_NAME) is not None:
+        await demo_queries.lock_surveys(conn)
+        if await demo_queries.survey_id_by_name(conn, DEMO_SURVEY_NAME) is not None:
             return None
         survey_id = await versions.create_survey(
             conn, name=DEMO_SURVEY_NAME, definition=demo_definition(), actor_id=None
@@ -92,7 +87,7 @@ async def _seed_survey(conn: Connection) -> int | None:
 
 async def _seed_program(conn: Connection) -> list[DemoAccount]:
     async with conn.transaction():
-        await conn.execute(LOCK_ACCOUNTS)
+        await demo_queries.lock_accounts(conn)
         if await is_seeded(conn):
             return []
         for name, language in DEMO_SITES:

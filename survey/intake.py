@@ -17,25 +17,16 @@ from analysis.scoring import score
 from questions import queries as question_queries
 from questions.scoring_rules import PREFER_NOT_TO_SAY
 from questions.skip_logic import evaluate
+from survey import response_queries
 
 if TYPE_CHECKING:
     from datetime import date
 
     from questions.schemas import Question, SurveyDefinition
     from survey.db import Connection
-    from survey.kiosks import KioskIdentity
+    from survey.kiosk_queries import KioskIdentity
     from survey.schemas import AnswerValue, ResponseSubmit
 
-INSERT_RESPONSE: Final = """
-INSERT INTO response (id, survey_version_id, site_id, language, period, linkage, content_hash)
-VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING RETURNING id
-"""
-EXISTING_HASH: Final = "SELECT content_hash FROM response WHERE id = $1"
-INSERT_ANSWER: Final = "INSERT INTO answer (response_id, question_key, value) VALUES ($1, $2, $3)"
-INSERT_SCORE: Final = """
-INSERT INTO measure_score (response_id, measure, value, band, missing_items, scoring_version)
-VALUES ($1, $2, $3, $4, $5, $6)
-"""
 LARGEST_NUMBER: Final = 1e12
 """Numbers beyond this are refused before any arithmetic (no survey asks for one)."""
 
@@ -166,23 +157,22 @@ async def store(
     }
     content_hash = hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
     async with conn.transaction():
-        inserted = await conn.fetchval(
-            INSERT_RESPONSE,
+        inserted = await response_queries.insert_response(
+            conn,
             submission.id,
-            version.id,
-            kiosk.site_id,
-            submission.language,
-            period,
-            linkage,
-            content_hash,
+            survey_version_id=version.id,
+            site_id=kiosk.site_id,
+            language=submission.language,
+            period=period,
+            linkage=linkage,
+            content_hash=content_hash,
         )
-        if inserted is None:
-            existing = await conn.fetchval(EXISTING_HASH, submission.id)
+        if not inserted:
+            existing = await response_queries.content_hash(conn, submission.id)
             return "same" if existing == content_hash else "conflict"
-        await conn.executemany(INSERT_ANSWER, [(submission.id, key, value) for key, value in answers.items()])
+        await response_queries.insert_answers(conn, submission.id, answers)
         scores = [result for rule in definition.measures if (result := score(rule, answers)) is not None]
-        await conn.executemany(
-            INSERT_SCORE,
-            [(submission.id, s.measure, s.value, s.band, s.missing, s.version) for s in scores],
+        await response_queries.insert_scores(
+            conn, [(submission.id, s.measure, s.value, s.band, s.missing, s.version) for s in scores]
         )
     return "created"

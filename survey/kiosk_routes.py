@@ -14,7 +14,7 @@ from litestar.response import File, Redirect, Template
 
 from questions import queries as question_queries
 from questions.kiosk_view import kiosk_survey
-from survey import intake, kiosks
+from survey import intake, kiosk_queries, kiosks
 from survey.db import ConnectionDependency, Pool
 from survey.schemas import KioskEnrol, KioskExit, KioskSurvey, ResponseSubmit, Stored
 from survey.settings import PACKAGE_DIR, Settings
@@ -29,7 +29,6 @@ KIOSK_HEADER: Final = "x-kiosk-request"
 COOKIE_DAYS: Final = 400  # the longest lifetime browsers keep a cookie
 PUBLIC: Final = {"public": True}
 NO_STORE: Final = {"cache-control": "no-store"}
-SITE_RESOURCES: Final = "SELECT name, resources, survey_id FROM site WHERE id = $1"
 
 
 def _token(request: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, bool]:
@@ -56,9 +55,9 @@ async def requires_kiosk(connection: ASGIConnection[Any, Any, Any, Any], _: Base
     connection.scope["state"]["kiosk"] = identity
 
 
-def provide_kiosk(request: ASGIConnection[Any, Any, Any, Any]) -> kiosks.KioskIdentity:
+def provide_kiosk(request: ASGIConnection[Any, Any, Any, Any]) -> kiosk_queries.KioskIdentity:
     """The kiosk identity the guard found (never stored with a response)."""
-    identity: kiosks.KioskIdentity = request.scope["state"]["kiosk"]
+    identity: kiosk_queries.KioskIdentity = request.scope["state"]["kiosk"]
     return identity
 
 
@@ -151,13 +150,13 @@ class KioskApiController(Controller):
     async def survey(self, request: Request[Any, Any, Any], conn: ConnectionDependency) -> KioskSurvey:
         """The site's active published version with every text it needs, so a session runs offline."""
         identity = provide_kiosk(request)
-        site = await conn.fetchrow(SITE_RESOURCES, identity.site_id)
+        site = await kiosk_queries.kiosk_site(conn, identity.site_id)
         version = None
-        if site is not None and site["survey_id"] is not None:
-            version = await question_queries.latest_version(conn, site["survey_id"])
+        if site is not None and site.survey_id is not None:
+            version = await question_queries.latest_version(conn, site.survey_id)
         if site is None or version is None:
             raise HTTPException(status_code=404, detail="This site has no published survey yet.")
-        return kiosk_survey(version.definition, version.id, site=site["name"], resources=site["resources"])
+        return kiosk_survey(version.definition, version.id, site=site.name, resources=site.resources)
 
     @post("/responses", operation_id="kiosk_submit", status_code=201)
     async def submit(

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
+from survey import migration_queries
 from survey.problems import SetupProblem
 from survey.settings import resource_dir
 
@@ -16,20 +17,7 @@ if TYPE_CHECKING:
 
     from survey.db import Connection
 
-# Any fixed 64-bit number works; this one spells "survey" in ASCII so it is recognisable in pg_locks.
-LOCK_KEY: Final = 0x737572766579
 FILE_PATTERN: Final = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-CREATE_TABLE: Final = """
-CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY,
-    name text NOT NULL,
-    checksum text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-)
-"""
-SELECT_APPLIED: Final = "SELECT version, name, checksum FROM schema_migrations ORDER BY version"
-INSERT_APPLIED: Final = "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)"
 
 
 class MigrationError(SetupProblem, RuntimeError):
@@ -88,16 +76,16 @@ async def apply_all(connection: Connection, directory: Path | None = None) -> li
         MigrationError: an applied file changed on disk, or a new file is numbered below an applied one.
     """
     migrations = load(directory)
-    await connection.execute("SELECT pg_advisory_lock($1)", LOCK_KEY)
+    await migration_queries.lock(connection)
     try:
-        await connection.execute(CREATE_TABLE)
-        applied = {row["version"]: row for row in await connection.fetch(SELECT_APPLIED)}
+        await migration_queries.create_table(connection)
+        applied = {row.version: row for row in await migration_queries.applied(connection)}
         newest = max(applied, default=0)
         done: list[str] = []
         for migration in migrations:
             row = applied.get(migration.version)
             if row is not None:
-                if row["checksum"] != migration.checksum:
+                if row.checksum != migration.checksum:
                     raise MigrationError(
                         f"{migration.name} changed after it was applied to this database. Applied "
                         "migrations are never edited: restore the file and put the change in a new one."
@@ -109,19 +97,19 @@ async def apply_all(connection: Connection, directory: Path | None = None) -> li
                     "Give it the next free number."
                 )
             async with connection.transaction():
-                await connection.execute(migration.sql)
-                await connection.execute(
-                    INSERT_APPLIED, migration.version, migration.name, migration.checksum
+                await migration_queries.run(connection, migration.sql)
+                await migration_queries.record(
+                    connection, migration.version, migration.name, migration.checksum
                 )
             done.append(migration.name)
         return done
     finally:
-        await connection.execute("SELECT pg_advisory_unlock($1)", LOCK_KEY)
+        await migration_queries.unlock(connection)
 
 
 async def status(connection: Connection, directory: Path | None = None) -> list[MigrationState]:
     """Each migration file and whether this database has applied it."""
     applied: set[int] = set()
-    if await connection.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL"):
-        applied = {row["version"] for row in await connection.fetch(SELECT_APPLIED)}
+    if await migration_queries.table_exists(connection):
+        applied = {row.version for row in await migration_queries.applied(connection)}
     return [MigrationState(m.version, m.name, m.version in applied) for m in load(directory)]

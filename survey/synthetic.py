@@ -21,6 +21,7 @@ from analysis.scoring import score
 from questions import queries as question_queries
 from questions.demo import DEMO_SURVEY_NAME
 from questions.scoring_rules import PREFER_NOT_TO_SAY
+from survey import demo_queries, response_queries
 from survey.audit_queries import audit
 from survey.intake import linkage_hashes
 from survey.problems import SetupProblem
@@ -41,20 +42,6 @@ LINKED_SHARE: Final = 0.25
 LINKED_POOL_MIN: Final = 50
 SKIP_RATE: Final = 0.03
 DECLINE_RATE: Final = 0.02
-RESPONSE_COLUMNS: Final = [
-    "id",
-    "survey_version_id",
-    "site_id",
-    "language",
-    "period",
-    "linkage",
-    "content_hash",
-]
-ENSURE_SMALL_SITE: Final = """
-INSERT INTO site (name, default_language, survey_id) SELECT $1, 'en', $2
-WHERE NOT EXISTS (SELECT 1 FROM site WHERE lower(name) = lower($1))
-"""
-SITE_IDS: Final = "SELECT id, name FROM site WHERE survey_id = $1 ORDER BY id"
 
 
 class SyntheticError(SetupProblem, RuntimeError):
@@ -125,14 +112,14 @@ async def generate(
     Raises:
         SyntheticError: the demo survey does not exist (run ``survey demo seed`` first).
     """
-    survey_id = await conn.fetchval(question_queries.SURVEY_BY_NAME, DEMO_SURVEY_NAME)
+    survey_id = await demo_queries.survey_id_by_name(conn, DEMO_SURVEY_NAME)
     version = await question_queries.latest_version(conn, survey_id) if survey_id else None
     if version is None:
         raise SyntheticError("There is no demo survey yet: run `survey demo seed` first.")
-    await conn.execute(ENSURE_SMALL_SITE, SMALL_SITE, survey_id)
-    sites = await conn.fetch(SITE_IDS, survey_id)
-    small = [row["id"] for row in sites if row["name"] == SMALL_SITE]
-    large = [row["id"] for row in sites if row["name"] != SMALL_SITE]
+    await demo_queries.ensure_site(conn, SMALL_SITE, version.survey_id)
+    sites = await demo_queries.sites_running(conn, version.survey_id)
+    small = [site.id for site in sites if site.name == SMALL_SITE]
+    large = [site.id for site in sites if site.name != SMALL_SITE]
     periods = months_back(today or datetime.now(UTC).date(), 12)
     rng = np.random.default_rng(seed)
     people = _people(rng, max(LINKED_POOL_MIN, count // 10), pepper)
@@ -169,9 +156,9 @@ async def _copy_batch(
     answers = _answers(rng, definition, month)
     linked = rng.random(len(answers)) < LINKED_SHARE
     who = rng.integers(0, len(people), size=len(answers))
-    responses: list[tuple[object, ...]] = []
-    answer_rows: list[tuple[object, ...]] = []
-    score_rows: list[tuple[object, ...]] = []
+    responses: list[response_queries.ResponseRecord] = []
+    answer_rows: list[response_queries.AnswerRecord] = []
+    score_rows: list[response_queries.ScoreRecord] = []
     for i, given in enumerate(answers):
         response_id = uuid.UUID(bytes=rng.bytes(16), version=4)
         digest = hashlib.sha256(msgspec.json.encode(given, order="sorted")).hexdigest()
@@ -187,12 +174,4 @@ async def _copy_batch(
                     (response_id, result.measure, result.value, result.band, result.missing, result.version)
                 )
     async with conn.transaction():
-        await conn.copy_records_to_table("response", records=responses, columns=RESPONSE_COLUMNS)
-        await conn.copy_records_to_table(
-            "answer", records=answer_rows, columns=["response_id", "question_key", "value"]
-        )
-        await conn.copy_records_to_table(
-            "measure_score",
-            records=score_rows,
-            columns=["response_id", "measure", "value", "band", "missing_items", "scoring_version"],
-        )
+        await response_queries.copy_responses(conn, responses, answer_rows, score_rows)

@@ -10,7 +10,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from survey import migrate
+from survey import migrate, migration_queries
 from survey.settings import resource_dir
 
 
@@ -65,7 +65,7 @@ async def test_failing_migration_rolls_back_whole_file(
             await migrate.apply_all(conn, migrations_copy)
         table = await conn.fetchval("SELECT to_regclass('half_done')")
         newest = await conn.fetchval("SELECT max(version) FROM schema_migrations")
-        lock_free = await conn.fetchval("SELECT pg_try_advisory_lock($1)", migrate.LOCK_KEY)
+        lock_free = await conn.fetchval("SELECT pg_try_advisory_lock($1)", migration_queries.LOCK_KEY)
     finally:
         await conn.close()
     assert table is None
