@@ -28,7 +28,7 @@ from questions.proposal_routes import ProposalController
 from questions.routes import BoardController
 from questions.version_routes import VersionController
 from questions.word_routes import WordListController
-from survey import db, kiosks, logs
+from survey import db, kiosks, logs, outage
 from survey.admin_routes import AccountAdminController, AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
 from survey.errors import http_error, server_error
@@ -116,8 +116,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "conn": Provide(db.provide_connection),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
-        lifespan=[db.pool_lifespan],
-        state=State({"settings": settings, "kiosk_rate": kiosks.RateLimiter(settings.kiosk_rate)}),
+        lifespan=[db.pool_lifespan, logs.hourly_kiosk_counts],
+        state=State(
+            {
+                "settings": settings,
+                "kiosk_rate": kiosks.RateLimiter(settings.kiosk_rate),
+                "outage": outage.Outage(),
+            }
+        ),
+        on_shutdown=[lambda app: app.state.outage.close()],
         middleware=[
             logs.request_log_middleware,
             DefineMiddleware(
@@ -134,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The API accepts only bearer tokens (never cookies), so cross-site requests cannot ride on it.
             exclude=[f"^{API_PREFIX}"],
         ),
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, logs.log_response],
         compression_config=CompressionConfig(backend="gzip", minimum_size=512, gzip_compress_level=6),
         template_config=TemplateConfig(instance=template_engine()),
         plugins=[HTMXPlugin()],

@@ -31,10 +31,11 @@ def _server(data_dir: Path) -> PostgresServer:
 
 
 def _stop(data_dir: Path) -> None:
-    from pgserver._commands import pg_ctl
+    from pgserver import _commands
 
     server = _server(data_dir)
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
+    # pgserver makes its command functions at import time, so no type checker can see them.
+    _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)  # type: ignore[attr-defined]
 
 
 async def test_a_stopped_database_gets_503_retry_after_and_one_log_line_each_way(

@@ -5,12 +5,9 @@ from __future__ import annotations
 import importlib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from litestar import Controller
-
-if TYPE_CHECKING:
-    from litestar import Litestar
+from litestar import Controller, Litestar
+from litestar.routes import HTTPRoute
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 ROW = re.compile(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \| (.+?) \|$")
@@ -29,6 +26,7 @@ def app_routes(app: Litestar) -> set[tuple[str, str, str]]:
     return {
         (method, route.path, handler_name(handler.fn.__module__, handler.fn.__qualname__))
         for route in app.routes
+        if isinstance(route, HTTPRoute)
         for handler in route.route_handlers
         for method in handler.http_methods - {"OPTIONS", "HEAD"}
     }
@@ -59,16 +57,18 @@ def test_each_url_is_served_by_the_controller_of_its_longest_prefix(app: Litesta
     owners = {
         route.path: _controller(handler.fn.__module__, handler.fn.__qualname__)
         for route in app.routes
+        if isinstance(route, HTTPRoute)
         for handler in route.route_handlers
         if not handler.fn.__module__.startswith("litestar")
     }
     controllers = {owner for owner in owners.values() if owner is not None}
-    paths = [controller.path for controller in controllers]
+    prefix = {controller: str(vars(controller)["path"]) for controller in controllers}
+    paths = list(prefix.values())
     assert sorted(path for path in paths if paths.count(path) > 1) == [], "two controllers share a path"
     misplaced = {}
     for path, owner in owners.items():
-        candidates = [controller for controller in controllers if _under(path, controller.path)]
-        expected = max(candidates, key=lambda controller: len(controller.path), default=None)
+        candidates = [controller for controller in controllers if _under(path, prefix[controller])]
+        expected = max(candidates, key=lambda controller: len(prefix[controller]), default=None)
         if owner is not None and owner is not expected:
             misplaced[path] = (owner.__name__, expected.__name__ if expected else None)
     assert misplaced == {}
