@@ -28,7 +28,7 @@ from questions.proposal_routes import ProposalController
 from questions.routes import BoardController
 from questions.version_routes import VersionController
 from questions.word_routes import WordListController
-from survey import db, kiosks, logs, outage
+from survey import db, kiosks, logs, outage, release
 from survey.admin_routes import AccountAdminController, AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
 from survey.errors import http_error, server_error
@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "conn": Provide(db.provide_connection),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
-        lifespan=[db.pool_lifespan, logs.hourly_kiosk_counts],
+        lifespan=[db.pool_lifespan, logs.hourly_kiosk_counts, release.daily_release],
         state=State(
             {
                 "settings": settings,

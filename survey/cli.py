@@ -14,7 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from analysis import rescore
 from analysis.queries import response_count
 from questions.cli import questions_group
-from survey import accounts, backup, demo, kiosks, logs, migrate, passwords, queries, synthetic
+from survey import accounts, backup, demo, kiosks, logs, migrate, passwords, queries, release, synthetic
 from survey.cli_support import console, migrate_with_progress, progress_bar, with_database
 from survey.db import Connection, database_url, redact
 from survey.problems import SetupProblem
@@ -190,6 +190,28 @@ def analysis_rescore() -> None:
     click.echo(f"{done:,} responses rescored.")
 
 
+@click.group(name="responses")
+def responses_group() -> None:
+    """Held and released responses."""
+
+
+@responses_group.command(name="shuffle")
+def responses_shuffle() -> None:
+    """Release the held responses of the days that have ended now, in one shuffled batch.
+
+    The server does this itself a few minutes after each midnight (UTC); today's arrivals always wait for
+    the day to end, so a batch is never less than a whole day, whenever this runs.
+    """
+    outcome = with_database(release.release)
+    if outcome.status == "busy":
+        raise click.ClickException("Another process is releasing responses right now; try again shortly.")
+    if outcome.status == "released":
+        click.echo(f"{outcome.responses:,} held responses released in one shuffled batch.")
+    else:
+        click.echo("No held responses of an ended day to release.")
+    click.echo(f"{outcome.still_held:,} responses of today wait for tomorrow's release.")
+
+
 @click.group(name="site")
 def site_group() -> None:
     """Sites where the program meets people."""
@@ -354,6 +376,7 @@ def main() -> None:
         demo_group,
         site_group,
         kiosk_group,
+        responses_group,
         user_group,
         questions_group,
         analysis_group,

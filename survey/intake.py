@@ -17,7 +17,7 @@ from analysis.scoring import score
 from questions import queries as question_queries
 from questions.scoring_rules import PREFER_NOT_TO_SAY
 from questions.skip_logic import evaluate
-from survey import response_queries
+from survey import release_queries
 
 if TYPE_CHECKING:
     from datetime import date
@@ -125,13 +125,22 @@ def checked_answers(definition: SurveyDefinition, answers: dict[str, AnswerValue
 
 
 async def store(
-    conn: Connection, submission: ResponseSubmit, *, kiosk: KioskIdentity, pepper: str, period: str
+    conn: Connection,
+    submission: ResponseSubmit,
+    *,
+    kiosk: KioskIdentity,
+    pepper: str,
+    period: str,
+    arrived_on: date,
 ) -> Literal["created", "same", "conflict"]:
-    """Store a completed response with its answers and scores in one transaction, exactly once.
+    """Hold a completed response, checked and scored, for the next daily release; exactly once.
+
+    The response is durable when this returns; it reaches the response tables (and analysis) with the
+    shuffled batch of its day (see ``survey.release``). Only the day it arrived is kept until then.
 
     Returns:
-        ``created``; ``same`` when this id was stored before with the same content; ``conflict`` when
-        it was stored with other content (nothing is changed then).
+        ``created``; ``same`` when this id was held or released before with the same content;
+        ``conflict`` when it was with other content (nothing is changed then).
 
     Raises:
         IntakeError: the id is not a random UUID, the version is not one this site runs, the language is
@@ -156,23 +165,24 @@ async def store(
         "linkage": linkage,
     }
     content_hash = hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
+    scores = [result for rule in definition.measures if (result := score(rule, answers)) is not None]
+    held = release_queries.HeldResponse(
+        survey_version_id=version.id,
+        site_id=kiosk.site_id,
+        language=submission.language,
+        period=period,
+        linkage=linkage,
+        answers=answers,
+        scores=[release_queries.HeldScore(s.measure, s.value, s.band, s.missing, s.version) for s in scores],
+    )
     async with conn.transaction():
-        inserted = await response_queries.insert_response(
-            conn,
-            submission.id,
-            survey_version_id=version.id,
-            site_id=kiosk.site_id,
-            language=submission.language,
-            period=period,
-            linkage=linkage,
-            content_hash=content_hash,
-        )
-        if not inserted:
-            existing = await response_queries.content_hash(conn, submission.id)
-            return "same" if existing == content_hash else "conflict"
-        await response_queries.insert_answers(conn, submission.id, answers)
-        scores = [result for rule in definition.measures if (result := score(rule, answers)) is not None]
-        await response_queries.insert_scores(
-            conn, [(submission.id, s.measure, s.value, s.band, s.missing, s.version) for s in scores]
-        )
-    return "created"
+        # A release moves held rows in its own transaction; waiting for it keeps the id in one place.
+        await release_queries.lock_for_intake(conn)
+        existing = await release_queries.content_hash(conn, submission.id)
+        if existing is None and await release_queries.hold(
+            conn, submission.id, arrived_on, content_hash, held
+        ):
+            return "created"
+        # Held or released before, or by a resend that won the race just now.
+        existing = existing or await release_queries.content_hash(conn, submission.id)
+    return "same" if existing == content_hash else "conflict"

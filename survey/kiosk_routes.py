@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from litestar import Controller, Request, Response, get, post
@@ -14,7 +13,7 @@ from litestar.response import File, Redirect, Template
 
 from questions import queries as question_queries
 from questions.kiosk_view import kiosk_survey
-from survey import intake, kiosk_queries, kiosks
+from survey import intake, kiosk_queries, kiosks, release
 from survey.db import ConnectionDependency, Pool
 from survey.schemas import KioskEnrol, KioskExit, KioskSurvey, ResponseSubmit, Stored
 from survey.settings import PACKAGE_DIR, Settings
@@ -175,10 +174,15 @@ class KioskApiController(Controller):
                 detail="Too many responses from this tablet this minute.",
                 headers={"retry-after": "60"},
             )
-        period = intake.period_of(datetime.now(UTC).date(), settings.period)
+        today = release.today_utc()
         try:
             outcome = await intake.store(
-                conn, data, kiosk=identity, pepper=settings.linkage_pepper, period=period
+                conn,
+                data,
+                kiosk=identity,
+                pepper=settings.linkage_pepper,
+                period=intake.period_of(today, settings.period),
+                arrived_on=today,
             )
         except intake.IntakeError as refused:
             raise HTTPException(

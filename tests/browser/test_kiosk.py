@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -13,7 +14,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Route, expect
 
 from questions import versions
 from questions.schemas import SurveyDefinition
-from survey import db
+from survey import db, release
 from tests.browser.support import axe_violations
 from tests.support import LiveServer, demo_kiosk, publish_with_board
 
@@ -62,8 +63,10 @@ async def kiosk(browser: Browser, live_server: LiveServer, database_url: str) ->
 
 
 async def stored(database_url: str) -> list[dict[str, Any]]:
+    """What reached the response tables, after releasing what was held as the next day's batch."""
     conn = await db.connect(database_url)
     try:
+        await release.release(conn, release.today_utc() + timedelta(days=1))
         rows = await conn.fetch("SELECT id, language FROM response")
         result = []
         for row in rows:
