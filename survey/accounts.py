@@ -10,6 +10,7 @@ import asyncpg
 from survey import passwords, queries
 from survey.audit_queries import audit
 from survey.problems import SetupProblem
+from survey.schemas import account_name_key
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -180,7 +181,7 @@ async def sign_in(
         stored = found.password_hash if found is not None and found.active else None
         matched = not too_many and passwords.verify_password(stored, password)
         if not too_many and not matched:
-            await audit(conn, "signin_failed", account_id=None, subject=name.lower())
+            await audit(conn, "signin_failed", account_id=None, subject=account_name_key(name))
     if too_many:
         minutes = int(SIGNIN_WINDOW.total_seconds() // 60)
         raise SigninRefusedError(

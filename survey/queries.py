@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 from survey.db import fetch_all, fetch_one
-from survey.schemas import Account, Principal, Role, Site, SiteDetail
+from survey.schemas import Account, Principal, Role, Site, SiteDetail, account_name_key
 
 if TYPE_CHECKING:
     from datetime import timedelta
@@ -26,12 +26,10 @@ INSERT_SITE: Final = (
 
 ACCOUNTS: Final = "SELECT id, name, display_name, roles, active FROM account ORDER BY lower(name)"
 ACCOUNT_BY_ID: Final = "SELECT id, name, display_name, roles, active FROM account WHERE id = $1"
-ACCOUNT_BY_NAME: Final = (
-    "SELECT id, name, display_name, roles, active FROM account WHERE lower(name) = lower($1)"
-)
-CREDENTIALS: Final = "SELECT id, password_hash, active FROM account WHERE lower(name) = lower($1)"
+ACCOUNT_BY_NAME: Final = "SELECT id, name, display_name, roles, active FROM account WHERE name_key = $1"
+CREDENTIALS: Final = "SELECT id, password_hash, active FROM account WHERE name_key = $1"
 INSERT_ACCOUNT: Final = """
-INSERT INTO account (name, display_name, password_hash, roles) VALUES ($1, $2, $3, $4)
+INSERT INTO account (name, name_key, display_name, password_hash, roles) VALUES ($1, $2, $3, $4, $5)
 RETURNING id, name, display_name, roles, active
 """
 UPDATE_ROLES: Final = "UPDATE account SET roles = $2 WHERE id = $1"
@@ -70,7 +68,7 @@ REVOKE_ACCOUNT_TOKENS: Final = (
 SIGNIN_LOCK: Final = "SELECT pg_advisory_xact_lock(hashtext('signin:' || $1))"
 RECENT_FAILURES: Final = """
 SELECT count(*) FROM audit_event
-WHERE action = 'signin_failed' AND subject = lower($1) AND occurred_at > now() - $2::interval
+WHERE action = 'signin_failed' AND subject = $1 AND occurred_at > now() - $2::interval
 """
 
 
@@ -115,22 +113,31 @@ async def account_by_id(conn: Connection, account_id: int) -> Account | None:
 
 
 async def account_by_name(conn: Connection, name: str) -> Account | None:
-    """One account by its sign-in name (case-insensitive), or ``None``."""
-    return await fetch_one(conn, ACCOUNT_BY_NAME, Account, name)
+    """One account by its sign-in name (any spelling with the same :func:`account_name_key`), or ``None``."""
+    return await fetch_one(conn, ACCOUNT_BY_NAME, Account, account_name_key(name))
 
 
 async def insert_account(
     conn: Connection, name: str, display_name: str, password_hash: str, roles: list[Role]
 ) -> Account:
     """Add an account and return it."""
-    account = await fetch_one(conn, INSERT_ACCOUNT, Account, name, display_name.strip(), password_hash, roles)
+    account = await fetch_one(
+        conn,
+        INSERT_ACCOUNT,
+        Account,
+        name,
+        account_name_key(name),
+        display_name.strip(),
+        password_hash,
+        roles,
+    )
     assert account is not None  # noqa: S101 - INSERT ... RETURNING always returns the row
     return account
 
 
 async def credentials(conn: Connection, name: str) -> Credentials | None:
-    """The id, password hash and state of the account with this sign-in name (case-insensitive)."""
-    return await fetch_one(conn, CREDENTIALS, Credentials, name)
+    """The id, password hash and state of the account with this sign-in name (by its key)."""
+    return await fetch_one(conn, CREDENTIALS, Credentials, account_name_key(name))
 
 
 async def password_hash(conn: Connection, account_id: int) -> str | None:
@@ -228,13 +235,13 @@ async def token_principal(conn: Connection, token_hash: str) -> Principal | None
 
 
 async def signin_lock(conn: Connection, name: str) -> None:
-    """Hold the sign-in lock of an account name (any case) until the transaction ends."""
-    await conn.execute(SIGNIN_LOCK, name.lower())
+    """Hold the sign-in lock of an account name (by its key) until the transaction ends."""
+    await conn.execute(SIGNIN_LOCK, account_name_key(name))
 
 
 async def recent_failures(conn: Connection, name: str, window: timedelta) -> int:
-    """Failed sign-ins for an account name within the window."""
-    count: int = await conn.fetchval(RECENT_FAILURES, name, window)
+    """Failed sign-ins for an account name (by its key) within the window."""
+    count: int = await conn.fetchval(RECENT_FAILURES, account_name_key(name), window)
     return count
 
 

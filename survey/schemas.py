@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated, Final, Literal
 from uuid import UUID
 
@@ -20,6 +21,18 @@ AccountName = Annotated[
         description="2-64 letters, digits, dots, dashes or underscores; used to sign in.",
     ),
 ]
+
+
+def account_name_key(name: str) -> str:
+    """The one form of an account name used to store, find and limit it: NFKC, then case folding.
+
+    Every look-up, the unique index and the sign-in limit use this key, so a name written with
+    compatibility letters (fullwidth forms), combining marks or another case (``STRAßE``) is the
+    same name everywhere, and no spelling can reach an account without counting against its limit.
+    """
+    return unicodedata.normalize("NFKC", name.strip()).casefold()
+
+
 ChosenName = Annotated[str, Meta(min_length=1, max_length=100, description="The name shown to others.")]
 Password = Annotated[str, Meta(min_length=10, max_length=256, description="At least 10 characters.")]
 LanguageTag = Annotated[
