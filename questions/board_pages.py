@@ -1,4 +1,7 @@
-"""What the board's pages show: a survey's draft and history, a proposal with its diff, votes and comments."""
+"""What the board's pages show: a survey's draft and history, a proposal with its diff, votes and comments.
+
+Proposals about the board itself (members, quorum) are shown by :mod:`questions.member_pages`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from litestar.response import Redirect
 
-from questions import comment_queries, language_check, proposal_queries, queries
+from questions import comment_queries, language_check, membership_queries, proposal_queries, queries
 from questions.changes import (
     KIND_NAMES,
     AddQuestion,
@@ -20,11 +23,12 @@ from questions.changes import (
     apply,
 )
 from questions.diff import changes_since, question_diff
-from questions.quorum import Tally, tally
+from questions.quorum import Tally
 from survey import i18n
 
 if TYPE_CHECKING:
     from questions.diff import FieldDiff, QuestionChange
+    from questions.membership_queries import BoardProposal
     from questions.proposal_queries import Proposal
     from questions.schemas import Question, SurveyDefinition
     from survey.db import Connection
@@ -69,6 +73,17 @@ async def find_proposal(conn: Connection, proposal_id: int) -> Proposal:
     if found is None:
         raise NotFoundException("There is no such proposal.")
     return found
+
+
+async def find_any(conn: Connection, proposal_id: int) -> Proposal | BoardProposal:
+    """A proposal on a survey or about the board, or 404."""
+    found = await proposal_queries.proposal(conn, proposal_id)
+    if found is not None:
+        return found
+    about_board = await membership_queries.board_proposal(conn, proposal_id)
+    if about_board is None:
+        raise NotFoundException("There is no such proposal.")
+    return about_board
 
 
 def language_names(languages: list[str]) -> dict[str, str]:
@@ -208,11 +223,8 @@ async def draft_context(conn: Connection, survey_id: int) -> dict[str, Any]:
 async def survey_context(conn: Connection, survey_id: int) -> dict[str, Any]:
     """A survey's draft, its proposals (open first) and its published versions."""
     proposals = await proposal_queries.proposals_of_survey(conn, survey_id)
-    members, setting = await proposal_queries.active_board(conn), await proposal_queries.quorum_setting(conn)
     tallies = {
-        p.id: tally(await proposal_queries.standing_votes(conn, p.id), members, setting)
-        for p in proposals
-        if p.status == "open"
+        p.id: await proposal_queries.current_tally(conn, p.id) for p in proposals if p.status == "open"
     }
     return {
         **await draft_context(conn, survey_id),
@@ -225,28 +237,38 @@ async def survey_context(conn: Connection, survey_id: int) -> dict[str, Any]:
     }
 
 
-async def proposal_context(conn: Connection, found: Proposal, account_id: int) -> dict[str, Any]:
-    """Everything the proposal page shows."""
-    votes = await proposal_queries.votes(conn, found.id)
+async def votes_context(conn: Connection, proposal_id: int, account_id: int) -> dict[str, Any]:
+    """The votes and discussion of any proposal, and whether ``account_id`` may vote on it."""
+    votes = await proposal_queries.votes(conn, proposal_id)
     standing: dict[int, Any] = {}
     for vote in votes:
         standing[vote.account_id] = vote
-    counted: Tally = await proposal_queries.current_tally(conn, found.id)
+    counted: Tally = await proposal_queries.current_tally(conn, proposal_id)
+    return {
+        "tally": counted,
+        "votes": votes,
+        "standing": [vote for vote in standing.values() if vote.choice != "withdrawn"],
+        "my_vote": standing.get(account_id),
+        "can_vote": account_id in await membership_queries.voters(conn, proposal_id),
+        "is_member": account_id in await membership_queries.active_members(conn),
+        "comments": await comment_queries.comments(conn, proposal_id),
+        "choice_names": CHOICE_NAMES,
+        "status_names": STATUS_NAMES,
+        "account_id": account_id,
+    }
+
+
+async def proposal_context(conn: Connection, found: Proposal, account_id: int) -> dict[str, Any]:
+    """Everything the proposal page shows for a proposal on a survey."""
     context: dict[str, Any] = {
+        **await votes_context(conn, found.id, account_id),
         "proposal": found,
+        "about_board": False,
         "kind_name": KIND_NAMES[found.kind],
         "what": summary(found.change, found.draft_before),
         "diffs": proposal_diff(found),
         "languages": language_names(found.draft_before.languages),
         "sides": preview_sides(found),
-        "tally": counted,
-        "votes": votes,
-        "standing": [vote for vote in standing.values() if vote.choice != "withdrawn"],
-        "my_vote": standing.get(account_id),
-        "comments": await comment_queries.comments(conn, found.id),
-        "choice_names": CHOICE_NAMES,
-        "status_names": STATUS_NAMES,
-        "account_id": account_id,
         "previous_number": None,
         "to_check": [],
         "changes": [],

@@ -1,4 +1,4 @@
-"""The changes a board proposal can make to a survey draft, and applying one (pure functions)."""
+"""The changes a board proposal can make: to a survey's draft (applied here, purely), or to the board."""
 
 from __future__ import annotations
 
@@ -62,6 +62,38 @@ class PublishDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag=
 
 
 Change: TypeAlias = WordingChange | OptionsChange | AddQuestion | RetireQuestion | MoveQuestion | PublishDraft
+"""A change to a survey's draft (or publishing it)."""
+
+
+class WelcomeMember(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="welcome", tag_field="kind"):
+    """An account with the board role becomes a voting member (of proposals opened from then on)."""
+
+    account_id: int
+
+
+class MemberStepsDown(
+    msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="step_down", tag_field="kind"
+):
+    """A member leaves the board: their votes stop counting, and they vote no more."""
+
+    account_id: int
+
+
+class QuorumChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="quorum", tag_field="kind"):
+    """The approvals a proposal needs (``None``: a majority of the members), changed from ``before``.
+
+    ``before`` is the setting the board read, so the proposal stays about what the board saw: when another
+    quorum change is accepted first, this one closes as outdated.
+    """
+
+    approvals: int | None
+    before: int | None
+
+
+BoardChange: TypeAlias = WelcomeMember | MemberStepsDown | QuorumChange
+"""A change to the board itself: who votes, and how many approvals decide. It has no survey."""
+
+BOARD_KINDS: Final = frozenset({"welcome", "step_down", "quorum"})
 
 KIND_NAMES: Final[dict[str, str]] = {
     "wording": "Change the wording",
@@ -70,6 +102,9 @@ KIND_NAMES: Final[dict[str, str]] = {
     "retire": "Retire a question",
     "move": "Move a question",
     "publish": "Publish a new version",
+    "welcome": "Welcome a member",
+    "step_down": "A member steps down",
+    "quorum": "Change the quorum",
 }
 """Plain names of each kind of proposal, as the board's pages show them."""
 

@@ -1,4 +1,4 @@
-"""``survey questions``: surveys and versions, XLSForm import and export, and licensed instruments."""
+"""``survey questions`` (surveys, versions, XLSForms, instruments) and ``survey board`` (its setting up)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 import click
 import msgspec
 
-from questions import bank, proposal_queries, proposals, queries, versions, xlsform
+from questions import bank, member_pages, membership, proposal_queries, proposals, queries, versions, xlsform
+from survey import queries as account_queries
 from survey.cli_support import with_database
 
 if TYPE_CHECKING:
+    from questions.membership_queries import BoardProposal
     from survey.db import Connection
 
 
@@ -59,14 +61,14 @@ def publish_proposal(proposal_id: int) -> None:
     members. Nothing is published without the board's approvals: the publishing gate counts them again.
     """
 
-    async def work(conn: Connection) -> proposal_queries.Proposal:
+    async def work(conn: Connection) -> proposal_queries.Proposal | BoardProposal:
         return await proposals.count_again(conn, proposal_id)
 
     try:
         settled = with_database(work)
     except (proposals.ProposalError, versions.PublishRefusedError) as refused:
         raise click.ClickException(str(refused)) from None
-    if settled.published_version is not None:
+    if isinstance(settled, proposal_queries.Proposal) and settled.published_version is not None:
         click.echo(f"Version {settled.published_version} of {settled.survey_name} is published.")
     else:
         click.echo(f"Proposal {proposal_id} is {settled.status}. {settled.outcome}")
@@ -103,3 +105,64 @@ def add_instrument(definition: Path) -> None:
     with_database(work)
     measures = ", ".join(rule.measure for rule in instrument.measures)
     click.echo(f"Instrument {instrument.key} loaded: {len(instrument.items)} items, measures {measures}.")
+
+
+@click.group(name="board")
+def board_group() -> None:
+    """The board's members and quorum; an admin may change them only while the board is being set up."""
+
+
+@board_group.command(name="members")
+def board_members() -> None:
+    """One member a line: account name, chosen name, how they joined; then the quorum."""
+    state = with_database(membership.board_state)
+    for member in state.members:
+        off = "" if member.votes else "\t(votes do not count: account off or no board role)"
+        click.echo(f"{member.name}\t{member.display_name}\t{member_pages.joined_words(member)}{off}")
+    stage = "being set up" if state.setting_up else "set up: only the board changes its members and quorum"
+    click.echo(
+        f"{len(state.members)} members; a proposal needs {state.needed} approvals; the board is {stage}."
+    )
+
+
+@board_group.command(name="add-member")
+@click.argument("name")
+def board_add_member(name: str) -> None:
+    """Make the account NAME (board role) a member, only while the board has fewer members than its quorum.
+
+    Afterwards new members join only when the board accepts a proposal to welcome them.
+    """
+
+    async def work(conn: Connection) -> str:
+        account = await account_queries.account_by_name(conn, name)
+        if account is None:
+            raise membership.MembershipError(f"There is no account called {name!r}.")
+        return await membership.add_during_setup(conn, account.id, actor_id=None)
+
+    added = with_database(work)
+    click.echo(f"{added} is a member of the board (added while the board is being set up; audited).")
+
+
+@board_group.command(name="quorum")
+@click.argument("approvals")
+def board_quorum(approvals: str) -> None:
+    """Set the approvals a proposal needs (a number, or "majority"), only while the board is being set up.
+
+    Once the board has as many members as its quorum, only the board changes it, by a proposal.
+    """
+    setting = None if approvals.strip().lower() == "majority" else _whole_number(approvals)
+
+    async def work(conn: Connection) -> None:
+        await proposals.set_quorum(conn, setting, actor_id=None)
+
+    try:
+        with_database(work)
+    except proposals.ProposalError as refused:
+        raise click.ClickException(str(refused)) from None
+    click.echo(f"Quorum set: {membership.quorum_words(setting)}.")
+
+
+def _whole_number(text: str) -> int:
+    if not text.strip().isdigit() or not text.strip().isascii():
+        raise click.BadParameter(f"{text!r} is not a number of approvals (or 'majority').")
+    return int(text)

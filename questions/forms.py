@@ -108,3 +108,21 @@ class QuorumForm(Form):
     """The approvals a proposal needs; empty means a majority of the active members."""
 
     approvals: Annotated[str, Meta(pattern=r"^\s*[0-9]{0,3}\s*$")] = ""
+
+
+class MemberForm(ProposalFormBase):
+    """Propose welcoming an account to the board, or that a member steps down."""
+
+    account_id: Annotated[int, Meta(ge=1, le=2**63 - 1)]
+
+
+class QuorumProposalForm(ProposalFormBase):
+    """Propose the approvals a proposal needs; empty means a majority of the members."""
+
+    approvals: Annotated[str, Meta(pattern=r"^\s*[0-9]{0,3}\s*$")] = ""
+
+
+class BoardMemberAddForm(Form):
+    """An admin adds a member while the board is being set up."""
+
+    account_id: Annotated[int, Meta(ge=1, le=2**63 - 1)]

@@ -1,4 +1,7 @@
-"""SQL for the board's proposals, votes, quorum, added words and versions (comments: comment_queries)."""
+"""SQL for proposals on surveys, votes, quorum, added words and versions.
+
+Comments are in comment_queries; the board's members and the proposals about the board in membership_queries.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import msgspec
 
+from questions import membership_queries
 from questions.changes import Change
 from questions.language_check import AvoidWord, language_root
 from questions.queries import PublishedVersion, latest_version
@@ -48,7 +52,6 @@ STANDING_VOTES: Final = """
 SELECT DISTINCT ON (account_id) account_id, choice FROM proposal_vote
 WHERE proposal_id = $1 ORDER BY account_id, id DESC
 """
-ACTIVE_BOARD: Final = "SELECT id FROM account WHERE active AND 'board' = ANY (roles)"
 QUORUM_SETTING: Final = "SELECT approvals FROM board_quorum"
 SET_QUORUM: Final = """
 INSERT INTO board_quorum (singleton, approvals, updated_by) VALUES (true, $1, $2)
@@ -130,10 +133,6 @@ class _StandingVote(msgspec.Struct, frozen=True):
     choice: Choice | Literal["withdrawn"]
 
 
-class _Member(msgspec.Struct, frozen=True):
-    id: int
-
-
 async def insert_proposal(
     conn: Connection,
     survey_id: int,
@@ -199,8 +198,8 @@ async def standing_votes(conn: Connection, proposal_id: int) -> dict[int, Choice
 
 
 async def active_board(conn: Connection) -> set[int]:
-    """The ids of the active board members."""
-    return {member.id for member in await fetch_all(conn, ACTIVE_BOARD, _Member)}
+    """The ids of the active board members (memberships whose account is on and holds the board role)."""
+    return await membership_queries.active_members(conn)
 
 
 async def quorum_setting(conn: Connection) -> int | None:
@@ -210,19 +209,23 @@ async def quorum_setting(conn: Connection) -> int | None:
 
 
 async def set_quorum(conn: Connection, approvals: int | None, updated_by: int | None) -> None:
-    """Set the approvals a proposal needs (``None``: the default)."""
+    """Set the approvals a proposal needs (``None``: the default); ``updated_by``: ``None`` for the board."""
     await conn.execute(SET_QUORUM, approvals, updated_by)
 
 
 async def board_rule(conn: Connection) -> Tally:
     """Today's board and quorum, with no votes: how many approvals decide, out of how many members."""
-    return tally({}, await active_board(conn), await quorum_setting(conn))
+    members = await active_board(conn)
+    return tally({}, members, len(members), await quorum_setting(conn))
 
 
 async def current_tally(conn: Connection, proposal_id: int) -> Tally:
-    """The proposal's standing votes against today's board and quorum."""
+    """The proposal's standing votes, of the members who joined before it opened, against today's quorum."""
     return tally(
-        await standing_votes(conn, proposal_id), await active_board(conn), await quorum_setting(conn)
+        await standing_votes(conn, proposal_id),
+        await membership_queries.voters(conn, proposal_id),
+        len(await active_board(conn)),
+        await quorum_setting(conn),
     )
 
 

@@ -12,8 +12,8 @@ from litestar.di import Provide
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from questions import board_pages, proposal_queries, proposals
-from questions.board_pages import Query, back_to, find_proposal
+from questions import board_pages, member_pages, proposal_queries, proposals
+from questions.board_pages import Query, back_to, find_any, find_proposal
 from questions.changes import affected_key
 from questions.forms import CommentForm, ConfirmForm, VoteForm
 from questions.kiosk_view import kiosk_survey
@@ -23,6 +23,8 @@ from survey.schemas import KioskSurvey, Principal
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable
+
+    from questions.membership_queries import BoardProposal
 
 Side = Annotated[Literal["before", "after"], QueryParameter(required=False)]
 """Which side of the change a preview shows."""
@@ -58,9 +60,18 @@ def _confirm(context: dict[str, Any], what: str, path: str, would: str) -> Templ
     )
 
 
+async def _context(
+    conn: Connection, found: proposal_queries.Proposal | BoardProposal, account_id: int
+) -> dict[str, Any]:
+    """What the proposal page shows, for a proposal on a survey or about the board."""
+    if isinstance(found, proposal_queries.Proposal):
+        return await board_pages.proposal_context(conn, found, account_id)
+    return await member_pages.board_proposal_context(conn, found, account_id)
+
+
 async def _act(
     conn: Connection,
-    found: proposal_queries.Proposal,
+    found: proposal_queries.Proposal | BoardProposal,
     principal: Principal,
     done: str,
     action: Awaitable[object],
@@ -69,7 +80,7 @@ async def _act(
     try:
         await action
     except proposals.ProposalError as refused:
-        context = await board_pages.proposal_context(conn, found, principal.account_id)
+        context = await _context(conn, found, principal.account_id)
         return Template(
             "board/proposal.html",
             context={**context, "done": None, "error": str(refused)},
@@ -96,8 +107,8 @@ class ProposalController(Controller):
         done: Query = "",
     ) -> Template:
         """A proposal: what it changes side by side, the votes, the comments, and what you can do."""
-        found = await find_proposal(conn, proposal_id)
-        context = await board_pages.proposal_context(conn, found, principal.account_id)
+        found = await find_any(conn, proposal_id)
+        context = await _context(conn, found, principal.account_id)
         return Template(
             "board/proposal.html",
             context={**context, "done": board_pages.DONE_MESSAGES.get(done), "error": None},
@@ -112,10 +123,10 @@ class ProposalController(Controller):
         data: URLEncodedBody[VoteForm],
     ) -> Template | Redirect:
         """Ask to confirm a vote, then count it (the vote that decides settles the proposal)."""
-        found = await find_proposal(conn, proposal_id)
+        found = await find_any(conn, proposal_id)
         actor = principal.account_id
         if not data.confirmed or (data.choice == "object" and not data.reason.strip()):
-            context = await board_pages.proposal_context(conn, found, actor)
+            context = await _context(conn, found, actor)
             would = board_pages.would_decide(context["tally"], context["my_vote"], actor, data.choice)
             return Template(
                 "board/confirm_vote.html",
@@ -134,10 +145,10 @@ class ProposalController(Controller):
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
         """Take one's vote back while the proposal is open, after confirming (it may decide the proposal)."""
-        found = await find_proposal(conn, proposal_id)
+        found = await find_any(conn, proposal_id)
         actor = principal.account_id
         if not data.confirmed:
-            context = await board_pages.proposal_context(conn, found, actor)
+            context = await _context(conn, found, actor)
             would = board_pages.would_decide(context["tally"], context["my_vote"], actor, "withdrawn")
             return _confirm(context, "unvote", "/unvote", would)
         action = proposals.vote(conn, proposal_id, None, actor_id=actor)
@@ -152,9 +163,9 @@ class ProposalController(Controller):
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
         """The proposer takes their proposal back, after confirming."""
-        found = await find_proposal(conn, proposal_id)
+        found = await find_any(conn, proposal_id)
         if not data.confirmed:
-            context = await board_pages.proposal_context(conn, found, principal.account_id)
+            context = await _context(conn, found, principal.account_id)
             return _confirm(context, "withdraw", "/withdraw", "open")
         action = proposals.withdraw_proposal(conn, proposal_id, actor_id=principal.account_id)
         return await _act(conn, found, principal, "withdrawn", action)
@@ -168,7 +179,7 @@ class ProposalController(Controller):
         data: URLEncodedBody[CommentForm],
     ) -> Template | Redirect:
         """Add a comment."""
-        found = await find_proposal(conn, proposal_id)
+        found = await find_any(conn, proposal_id)
         action = proposals.comment(conn, proposal_id, data.body, actor_id=principal.account_id)
         return await _act(conn, found, principal, "commented", action)
 
@@ -182,9 +193,9 @@ class ProposalController(Controller):
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
         """Take one's own comment back, after confirming."""
-        found = await find_proposal(conn, proposal_id)
+        found = await find_any(conn, proposal_id)
         if not data.confirmed:
-            context = await board_pages.proposal_context(conn, found, principal.account_id)
+            context = await _context(conn, found, principal.account_id)
             return _confirm(context, "uncomment", f"/comments/{comment_id}/withdraw", "open")
         action = proposals.withdraw_comment(conn, proposal_id, comment_id, actor_id=principal.account_id)
         return await _act(conn, found, principal, "uncommented", action)

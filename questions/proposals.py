@@ -2,17 +2,19 @@
 
 A proposal settles inside the transaction of the vote that decides it: an accepted change is made to the
 draft (an accepted publish proposal publishes through :func:`questions.versions.publish`, whose gate counts
-the votes again), and open proposals the change overtakes close as outdated, so nobody votes on something
-other than what they read.
+the votes again), or to the board itself (:mod:`questions.membership`), and open proposals the change
+overtakes close as outdated, so nobody votes on something other than what they read. Only members
+propose; a member votes on the proposals opened after they joined.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from questions import comment_queries, proposal_queries, queries, versions
-from questions.changes import Change, PublishDraft, apply, conflict
+from questions import comment_queries, membership, membership_queries, proposal_queries, queries, versions
+from questions.changes import BoardChange, Change, PublishDraft, apply, conflict
 from questions.language_check import language_root
+from questions.membership_queries import BoardProposal
 from questions.quorum import MAXIMUM_APPROVALS, MINIMUM_APPROVALS, Choice, Tally
 from survey.audit_queries import audit
 
@@ -21,19 +23,34 @@ if TYPE_CHECKING:
     from questions.schemas import SurveyDefinition
     from survey.db import Connection
 
+NOT_A_MEMBER: Final = (
+    "Only members of the board make proposals and vote. New members join when the board welcomes them:"
+    " a member can propose it on the board's Members page."
+)
+JOINED_LATER: Final = (
+    "You joined the board after this proposal opened, so you do not vote on it. You can still comment."
+)
+
 
 class ProposalError(ValueError):
     """A board action was refused; the message says why in plain words."""
+
+
+async def _require_member(conn: Connection, actor_id: int) -> None:
+    if actor_id not in await membership_queries.active_members(conn):
+        raise ProposalError(NOT_A_MEMBER)
 
 
 async def propose(conn: Connection, survey_id: int, change: Change, *, reason: str, actor_id: int) -> int:
     """Put a change to the board.
 
     Raises:
-        ProposalError: there is no draft, or the change does not fit it (the message says how).
+        ProposalError: the proposer is not a member, there is no draft, or the change does not fit it (the
+            message says how).
     """
     async with conn.transaction():
         await queries.lock_survey(conn, survey_id)
+        await _require_member(conn, actor_id)
         draft = await queries.draft(conn, survey_id)
         if draft is None:
             raise ProposalError("This survey has no draft to change.")
@@ -51,16 +68,44 @@ async def propose(conn: Connection, survey_id: int, change: Change, *, reason: s
         )
 
 
-async def _open(conn: Connection, proposal_id: int) -> Proposal:
-    """Lock the proposal's survey, then the proposal, refusing a closed one.
+async def propose_about_board(conn: Connection, change: BoardChange, *, reason: str, actor_id: int) -> int:
+    """Put a change to the board itself (welcome a member, a member steps down, the quorum) to the board.
+
+    Raises:
+        ProposalError: the proposer is not a member, the change does not apply, or the same question is
+            already open (the message says which).
+    """
+    async with conn.transaction():
+        await membership_queries.lock_board(conn)
+        await _require_member(conn, actor_id)
+        try:
+            await membership.check(conn, change)
+        except membership.MembershipError as refused:
+            raise ProposalError(str(refused)) from None
+        for other in await membership_queries.open_board_proposals(conn):
+            if other.change == change:
+                raise ProposalError(f"Proposal {other.id} already asks the board this, and it is still open.")
+        return await membership_queries.insert_board_proposal(
+            conn, change, reason=reason.strip(), proposed_by=actor_id
+        )
+
+
+async def _open(conn: Connection, proposal_id: int) -> Proposal | BoardProposal:
+    """Lock the proposal's survey, then the proposal, then the board, refusing a closed proposal.
 
     The survey comes first, as in :func:`propose` and publishing, so two decisions on one survey queue up
-    instead of deadlocking.
+    instead of deadlocking; a proposal about the board takes the board's lock before its own row, as every
+    change to the board does.
     """
     survey_id = await proposal_queries.survey_of_proposal(conn, proposal_id)
+    found: Proposal | BoardProposal | None
     if survey_id is not None:
         await queries.lock_survey(conn, survey_id)
-    found = await proposal_queries.proposal(conn, proposal_id, lock=True)
+        found = await proposal_queries.proposal(conn, proposal_id, lock=True)
+        await membership_queries.lock_board(conn)
+    else:
+        await membership_queries.lock_board(conn)
+        found = await membership_queries.board_proposal(conn, proposal_id, lock=True)
     if found is None:
         raise ProposalError("There is no such proposal.")
     if found.status != "open":
@@ -83,22 +128,33 @@ async def withdraw_comment(conn: Connection, proposal_id: int, comment_id: int, 
             raise ProposalError("Only your own comments can be taken back, and only once.")
 
 
+async def _reload(conn: Connection, found: Proposal | BoardProposal) -> Proposal | BoardProposal:
+    settled = (
+        await membership_queries.board_proposal(conn, found.id)
+        if isinstance(found, BoardProposal)
+        else await proposal_queries.proposal(conn, found.id)
+    )
+    assert settled is not None  # noqa: S101 (the row was locked, and proposals are never deleted)
+    return settled
+
+
 async def vote(
     conn: Connection, proposal_id: int, choice: Choice | None, *, reason: str = "", actor_id: int
-) -> Proposal:
+) -> Proposal | BoardProposal:
     """Cast, change or (``None``) take back a vote, then settle the proposal if the votes now decide it.
 
     Returns:
         The proposal as it stands afterwards.
 
     Raises:
-        ProposalError: the proposal is closed, the voter is not an active board member, or an objection has
-            no reason.
+        ProposalError: the proposal is closed, the voter is not an active member who joined before it
+            opened, or an objection has no reason.
     """
     async with conn.transaction():
         found = await _open(conn, proposal_id)
-        if actor_id not in await proposal_queries.active_board(conn):
-            raise ProposalError("Only active board members vote.")
+        if actor_id not in await membership_queries.voters(conn, proposal_id):
+            later = actor_id in await membership_queries.active_members(conn)
+            raise ProposalError(JOINED_LATER if later else NOT_A_MEMBER)
         if choice == "object" and not reason.strip():
             raise ProposalError("Please say why you object, so the board can talk about it.")
         if choice is None and actor_id not in await proposal_queries.standing_votes(conn, proposal_id):
@@ -106,12 +162,10 @@ async def vote(
         stored_reason = reason.strip() if choice in {"object", "abstain"} else ""
         await proposal_queries.insert_vote(conn, proposal_id, actor_id, choice or "withdrawn", stored_reason)
         await _settle(conn, found, await proposal_queries.current_tally(conn, proposal_id), actor_id)
-        settled = await proposal_queries.proposal(conn, proposal_id)
-    assert settled is not None  # noqa: S101 (the row was locked above)
-    return settled
+        return await _reload(conn, found)
 
 
-async def count_again(conn: Connection, proposal_id: int) -> Proposal:
+async def count_again(conn: Connection, proposal_id: int) -> Proposal | BoardProposal:
     """Settle an open proposal by its standing votes against today's board and quorum.
 
     Votes settle a proposal as they are cast; after an admin changes the quorum or the board's members,
@@ -129,9 +183,7 @@ async def count_again(conn: Connection, proposal_id: int) -> Proposal:
                 f" and {counted.objections} standing objection(s): the board has not decided it."
             )
         await _settle(conn, found, counted, None)
-        settled = await proposal_queries.proposal(conn, proposal_id)
-    assert settled is not None  # noqa: S101 (the row was locked above)
-    return settled
+        return await _reload(conn, found)
 
 
 async def withdraw_proposal(conn: Connection, proposal_id: int, *, actor_id: int) -> None:
@@ -143,13 +195,18 @@ async def withdraw_proposal(conn: Connection, proposal_id: int, *, actor_id: int
         await proposal_queries.close_proposal(conn, proposal_id, "withdrawn", "")
 
 
-async def _settle(conn: Connection, found: Proposal, counted: Tally, actor_id: int | None) -> None:
+async def _settle(
+    conn: Connection, found: Proposal | BoardProposal, counted: Tally, actor_id: int | None
+) -> None:
     decision = counted.decision
     if decision == "rejected":
         outcome = f"{counted.objections} board members objected."
         await proposal_queries.close_proposal(conn, found.id, "rejected", outcome)
         return
     if decision != "accepted":
+        return
+    if isinstance(found, BoardProposal):
+        await _settle_board(conn, found, counted, actor_id)
         return
     draft = await queries.draft(conn, found.survey_id)
     problem = None if draft is None else conflict(found.draft_before, draft, found.change)
@@ -174,6 +231,18 @@ async def _settle(conn: Connection, found: Proposal, counted: Tally, actor_id: i
     await _outdate_overtaken(conn, found, draft, number)
 
 
+async def _settle_board(conn: Connection, found: BoardProposal, counted: Tally, actor_id: int | None) -> None:
+    """Make an accepted change to the board, then close the proposals about the board it overtakes."""
+    try:
+        outcome = await membership.apply(conn, found, counted.approvals, actor_id)
+    except membership.MembershipError as problem:
+        await proposal_queries.close_proposal(conn, found.id, "outdated", str(problem))
+        return
+    await proposal_queries.close_proposal(conn, found.id, "accepted", outcome)
+    for other_id, why in await membership.overtaken(conn, found):
+        await proposal_queries.close_proposal(conn, other_id, "outdated", why)
+
+
 async def _outdate_overtaken(
     conn: Connection, accepted: Proposal, draft: SurveyDefinition, published: int | None
 ) -> None:
@@ -187,14 +256,21 @@ async def _outdate_overtaken(
 
 
 async def set_quorum(conn: Connection, approvals: int | None, *, actor_id: int | None) -> None:
-    """Set the approvals a proposal needs (``None``: a majority of active members); an audit event.
+    """An admin sets the approvals a proposal needs (``None``: a majority), only while setting up; audited.
+
+    Once the board has as many members as its quorum, only the board changes it (a "change the quorum"
+    proposal), so no admin can lower it to let fewer people decide, or raise it to reopen setting up.
 
     Raises:
-        ProposalError: fewer than two.
+        ProposalError: fewer than two or more than the maximum, or the board is set up.
     """
     if approvals is not None and not MINIMUM_APPROVALS <= approvals <= MAXIMUM_APPROVALS:
         raise ProposalError(f"The quorum is between {MINIMUM_APPROVALS} and {MAXIMUM_APPROVALS} approvals.")
     async with conn.transaction():
+        try:
+            await membership.require_setting_up(conn, "change its quorum")
+        except membership.MembershipError as refused:
+            raise ProposalError(str(refused)) from None
         before = await proposal_queries.quorum_setting(conn)
         await proposal_queries.set_quorum(conn, approvals, actor_id)
         await audit(conn, "board_quorum_set", account_id=actor_id, detail={"from": before, "to": approvals})

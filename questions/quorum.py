@@ -17,13 +17,16 @@ Decision: TypeAlias = Literal["open", "accepted", "rejected"]
 
 
 class Tally(msgspec.Struct, frozen=True, kw_only=True):
-    """The standing votes of the active board members on one proposal."""
+    """The standing votes of the members who may vote on one proposal, against today's quorum."""
 
     approvals: int
     objections: int
     abstentions: int
     needed: int
     members: int
+    """Active members today (accounts turned on, holding the board role): the majority is of these."""
+    voters: int = 0
+    """Of those, the members who may vote on this proposal: they joined before it opened."""
 
     @property
     def decision(self) -> Decision:
@@ -41,30 +44,45 @@ class Tally(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def approvals_needed(active_members: int, setting: int | None) -> int:
-    """The quorum: the program's setting, or a majority of the active members; never below two.
+    """The quorum: the board's setting, or a majority of the active members; never below two.
 
     Args:
-        active_members: board accounts that are active now.
-        setting: the number an admin set, or ``None`` for the default.
+        active_members: members whose accounts are active now.
+        setting: the number set, or ``None`` for the default.
     """
     if setting is not None:
         return max(MINIMUM_APPROVALS, setting)
     return max(MINIMUM_APPROVALS, active_members // 2 + 1)
 
 
-def tally(standing: dict[int, Choice], active_members: set[int], setting: int | None) -> Tally:
-    """Count the standing vote of each active member (a member no longer active no longer counts).
+def setting_up(members: int, needed: int) -> bool:
+    """Whether the board is being set up: it has fewer members than the approvals a proposal needs.
+
+    Only then may an admin add members or set the quorum (DESIGN.md: "the board governs itself").
 
     Args:
-        standing: each member's latest vote by account id (withdrawn votes left out).
-        active_members: the ids of the active board members.
-        setting: the quorum an admin set, or ``None``.
+        members: every current membership, counting members whose account is turned off, so that turning
+            accounts off never reopens setting up.
+        needed: the approvals a proposal needs today.
     """
-    counted = [choice for member, choice in standing.items() if member in active_members]
+    return members < needed
+
+
+def tally(standing: dict[int, Choice], voters: set[int], members: int, setting: int | None) -> Tally:
+    """Count the standing vote of each member who may vote (anyone else's vote no longer counts).
+
+    Args:
+        standing: each account's latest vote by id (withdrawn votes left out).
+        voters: the members who may vote on this proposal (active, and joined before it opened).
+        members: how many active members the board has today.
+        setting: the quorum the board (or, while setting up, an admin) set, or ``None``.
+    """
+    counted = [choice for member, choice in standing.items() if member in voters]
     return Tally(
         approvals=counted.count("approve"),
         objections=counted.count("object"),
         abstentions=counted.count("abstain"),
-        needed=approvals_needed(len(active_members), setting),
-        members=len(active_members),
+        needed=approvals_needed(members, setting),
+        members=members,
+        voters=len(voters),
     )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 import asyncpg
 import msgspec
 
-from questions import proposal_queries, queries
+from questions import membership_queries, proposal_queries, queries
 from questions.changes import PublishDraft
 from questions.demo import DEMO_SURVEY_NAME
 from questions.validation import validate
@@ -41,7 +41,8 @@ async def _check_approval(
 
     The demo seed may publish the demo survey's first version. Everything else needs an open proposal to
     publish exactly this draft, different from the latest version, whose standing votes, counted here
-    against today's board and quorum, reach the quorum with no objection. The proposal row stays locked
+    against today's board and quorum (only members who joined before it opened), reach the quorum with no
+    objection. The proposal row stays locked
     and :func:`publish` closes it in the same transaction, so one decision publishes one version.
 
     Returns:
@@ -63,6 +64,7 @@ async def _check_approval(
         raise PublishRefusedError(f"{refused}; there is no such proposal for this survey.")
     if decided.status != "open":
         raise PublishRefusedError(f"{refused}; proposal {decided.id} is already {decided.status}.")
+    await membership_queries.lock_board(conn)  # nobody joins, leaves or moves the quorum while this counts
     counted = await proposal_queries.current_tally(conn, decided.id)
     if counted.decision != "accepted":
         raise PublishRefusedError(

@@ -44,10 +44,9 @@ async def create_account(
     """Add an account with an argon2id hash of its password, and audit it.
 
     Raises:
-        AccountError: no role, a short password, or the name is taken.
+        AccountError: no role, admin with board, a short password, or the name is taken.
     """
-    if not roles:
-        raise AccountError("Choose at least one role.")
+    _check_roles(roles)
     _check_password(password)
     async with conn.transaction():
         try:
@@ -70,10 +69,10 @@ async def set_roles(conn: Connection, *, actor_id: int | None, account_id: int, 
     """Change an account's roles, keeping at least one active admin.
 
     Raises:
-        AccountError: no role given, no such account, or the change would leave no active admin.
+        AccountError: no role given, admin with board, no such account, or the change would leave no active
+            admin.
     """
-    if not roles:
-        raise AccountError("Choose at least one role.")
+    _check_roles(roles)
     async with conn.transaction():
         # Admins first, in id order, then the account: two admins changing each other never deadlock.
         await queries.lock_admins(conn)
@@ -210,6 +209,18 @@ async def sign_out(conn: Connection, session_token: str) -> None:
         account_id = await queries.delete_session(conn, passwords.token_hash(session_token))
         if account_id is not None:
             await audit(conn, "signout", account_id=account_id)
+
+
+def _check_roles(roles: list[Role]) -> None:
+    if not roles:
+        raise AccountError("Choose at least one role.")
+    # No single account may both choose who votes on the board and vote (docs/board.md); the database's
+    # account_admin_or_board constraint holds the same rule.
+    if "admin" in roles and "board" in roles:
+        raise AccountError(
+            "An account cannot be both an admin and a board member: an admin chooses who can sign in,"
+            " so one person would both pick voters and vote. Use a separate account for each."
+        )
 
 
 def _check_password(password: str) -> None:

@@ -1,10 +1,10 @@
-"""What every admin page shows (sites, accounts, kiosks, surveys, quorum, the latest audit events)."""
+"""What every admin page shows (sites, accounts, kiosks, surveys, the board, the latest audit events)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from questions import proposal_queries
+from questions import member_pages, membership, membership_queries, proposal_queries
 from questions import queries as question_queries
 from survey import audit_queries, kiosks, queries
 from survey.pages import page
@@ -41,6 +41,9 @@ async def admin_context(conn: Connection, principal: Principal, **extra: Any) ->
         "kiosk_code": "",
         "quorum": await proposal_queries.board_rule(conn),
         "quorum_setting": await proposal_queries.quorum_setting(conn),
+        "board": await membership.board_state(conn),
+        "board_candidates": await membership_queries.candidates(conn),
+        "joined": member_pages.joined_words,
         "quorum_notice": "",
         "quorum_error": "",
     }

@@ -1,6 +1,12 @@
-"""The admin section: its page and the board's quorum (``/admin``), and accounts with their roles."""
+"""The admin section: its page, setting up the board (``/admin``), and accounts with their roles.
+
+An admin sets up the board only while it has fewer members than its quorum (adding members, setting the
+quorum); after that the board decides both itself (``questions.membership``).
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from litestar import Controller, get, post
 from litestar.di import Provide
@@ -8,13 +14,35 @@ from litestar.params import URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from questions import proposals
-from questions.forms import QuorumForm
+from questions import membership, proposals
+from questions.forms import BoardMemberAddForm, QuorumForm
 from survey import accounts, passwords, queries
 from survey.admin_pages import admin_block, admin_context
 from survey.auth import PrincipalDependency, provide_principal, requires_role
 from survey.db import ConnectionDependency, RowId
 from survey.schemas import AccountActive, AccountCreate, AccountRoles, role_list
+
+if TYPE_CHECKING:
+    from survey.db import Connection
+    from survey.schemas import Account
+
+
+async def _board_note(conn: Connection, account: Account) -> str:
+    """What a board role means for this account right now, for the notice after adding or changing it."""
+    if "board" not in account.roles:
+        return ""
+    state = await membership.board_state(conn)
+    if any(member.account_id == account.id for member in state.members):
+        return ""
+    if state.setting_up:
+        return (
+            f" The board is being set up: to make {account.name} a voting member, add them in"
+            ' "The board" below.'
+        )
+    return (
+        f" {account.name} can read the board's pages but is not a voting member: the board decides who"
+        " joins it, so a member proposes welcoming them on the board's Members page."
+    )
 
 
 class AdminController(Controller):
@@ -31,6 +59,24 @@ class AdminController(Controller):
         """Show the sites, the accounts and the latest staff actions."""
         return Template("admin/index.html", context=await admin_context(conn, principal))
 
+    @post("/board-members", operation_id="admin_board_member_add")
+    async def add_board_member(
+        self,
+        request: HTMXRequest,
+        conn: ConnectionDependency,
+        principal: PrincipalDependency,
+        data: URLEncodedBody[BoardMemberAddForm],
+    ) -> Template:
+        """Add a member directly, only while the board is being set up; audited and shown to the board."""
+        try:
+            name = await membership.add_during_setup(conn, data.account_id, actor_id=principal.account_id)
+        except membership.MembershipError as refused:
+            return await admin_block(request, conn, principal, "quorum", 422, quorum_error=str(refused))
+        notice = (
+            f"{name} is a member of the board now; the board's pages say you added them while setting up."
+        )
+        return await admin_block(request, conn, principal, "quorum", quorum_notice=notice)
+
     @post("/board-quorum", operation_id="admin_board_quorum")
     async def set_quorum(
         self,
@@ -39,7 +85,7 @@ class AdminController(Controller):
         principal: PrincipalDependency,
         data: URLEncodedBody[QuorumForm],
     ) -> Template:
-        """Set the approvals a board proposal needs (empty: a majority of active members); audited."""
+        """While setting up, set the approvals a board proposal needs (empty: a majority); audited."""
         approvals = int(data.approvals) if data.approvals.strip() else None
         try:
             await proposals.set_quorum(conn, approvals, actor_id=principal.account_id)
@@ -88,7 +134,7 @@ class AccountAdminController(Controller):
             conn,
             principal,
             "accounts",
-            notice=f"Account {account.name} added.",
+            notice=f"Account {account.name} added." + await _board_note(conn, account),
             password_for=account.name,
             password="" if data.password else password,
         )
@@ -109,9 +155,8 @@ class AccountAdminController(Controller):
             )
         except accounts.AccountError as refused:
             return await admin_block(request, conn, principal, "accounts", 422, error=str(refused))
-        return await admin_block(
-            request, conn, principal, "accounts", notice=f"Roles of {account.name} saved."
-        )
+        notice = f"Roles of {account.name} saved." + await _board_note(conn, account)
+        return await admin_block(request, conn, principal, "accounts", notice=notice)
 
     @post("/{account_id:int}/active", operation_id="admin_account_active")
     async def change_active(

@@ -13,7 +13,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from analysis import rescore
 from analysis.queries import response_count
-from questions.cli import questions_group
+from questions import membership
+from questions.cli import board_group, questions_group
 from survey import accounts, backup, demo, kiosks, logs, migrate, passwords, queries, release, synthetic
 from survey.cli_support import console, migrate_with_progress, progress_bar, with_database
 from survey.db import Connection, database_url, redact
@@ -319,13 +320,21 @@ def user_create(name: str, roles: tuple[Role, ...], display_name: str, password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     chosen = [role for role in ROLES if role in roles]
 
-    async def work(conn: Connection) -> None:
+    async def work(conn: Connection) -> membership.BoardState | None:
         await accounts.create_account(
             conn, actor_id=None, name=name, display_name=display_name or name, roles=chosen, password=password
         )
+        return await membership.board_state(conn) if "board" in chosen else None
 
-    with_database(work)
+    board = with_database(work)
     click.echo(f"Account {name} added ({', '.join(chosen)}).")
+    if board is not None and board.setting_up:
+        click.echo(f"The board is being set up: `survey board add-member {name}` makes them a voting member.")
+    elif board is not None:
+        click.echo(
+            f"{name} can read the board's pages but is not a voting member: the board decides who joins it,"
+            " so a member proposes welcoming them on the board's Members page (/board/members)."
+        )
 
 
 @user_group.command(name="password")
@@ -378,6 +387,7 @@ def main() -> None:
         kiosk_group,
         responses_group,
         user_group,
+        board_group,
         questions_group,
         analysis_group,
     )

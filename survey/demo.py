@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from questions import versions
+from questions import membership, versions
 from questions.demo import DEMO_SURVEY_NAME, demo_definition
 from survey import accounts, demo_queries, kiosks, passwords, queries
 from survey.audit_queries import audit
@@ -96,8 +96,10 @@ async def _seed_program(conn: Connection) -> list[DemoAccount]:
         made: list[DemoAccount] = []
         for name, display_name, roles in DEMO_ACCOUNTS:
             password = passwords.generate_password()
-            await accounts.create_account(
+            account = await accounts.create_account(
                 conn, actor_id=None, name=name, display_name=display_name, roles=roles, password=password
             )
+            if "board" in roles:  # the board is being set up: its first two members are added directly
+                await membership.add_during_setup(conn, account.id, actor_id=None)
             made.append(DemoAccount(name, roles, password))
     return made

@@ -14,9 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from questions import proposals
+from questions import membership, membership_queries, proposals
 from questions import queries as question_queries
-from questions.changes import PublishDraft
+from questions.changes import PublishDraft, QuorumChange, WelcomeMember
 from survey import accounts, db, demo, kiosks, passwords
 from survey.app import CSRF_COOKIE
 from survey.schemas import Account, Role
@@ -160,17 +160,60 @@ async def sign_in(client: AsyncTestClient[Litestar], name: str, password: str = 
     return await post_form(client, "/signin", {"name": name, "password": password})
 
 
-async def publish_with_board(database_url: str, survey_id: int) -> None:
-    """Publish a survey's draft the only way there is: a publish proposal two board members approve."""
-    members = [(await make_account(database_url, f"panel{n}_{survey_id}", ["board"])).id for n in (1, 2)]
+async def board_decides(conn: db.Connection, proposal_id: int) -> None:
+    """Every member who may vote on a proposal approves it, one after another, until the board decides it."""
+    for voter in sorted(await membership_queries.voters(conn, proposal_id)):
+        if (await proposals.vote(conn, proposal_id, "approve", actor_id=voter)).status != "open":
+            return
+    raise AssertionError(f"the board's approvals did not decide proposal {proposal_id}")
+
+
+async def make_member(database_url: str, name: str) -> Account:
+    """A board account made a voting member the way the rules allow.
+
+    While the board is being set up, the admin path adds it; once it is set up, its members welcome it.
+    """
+    account = await make_account(database_url, name, ["board"])
     conn = await db.connect(database_url)
     try:
-        await proposals.set_quorum(conn, 2, actor_id=None)
+        if (await membership.board_state(conn)).setting_up:
+            await membership.add_during_setup(conn, account.id, actor_id=None)
+        else:
+            proposer = min(await membership_queries.active_members(conn))
+            change = WelcomeMember(account_id=account.id)
+            welcome = await proposals.propose_about_board(conn, change, reason="", actor_id=proposer)
+            await board_decides(conn, welcome)
+    finally:
+        await conn.close()
+    return account
+
+
+async def set_board_quorum(database_url: str, approvals: int | None) -> None:
+    """Set the quorum the way the rules allow: the admin path while setting up, else the board decides it."""
+    conn = await db.connect(database_url)
+    try:
+        state = await membership.board_state(conn)
+        if state.setting_up:
+            await proposals.set_quorum(conn, approvals, actor_id=None)
+        elif state.setting != approvals:
+            proposer = min(await membership_queries.active_members(conn))
+            change = QuorumChange(approvals=approvals, before=state.setting)
+            await board_decides(
+                conn, await proposals.propose_about_board(conn, change, reason="", actor_id=proposer)
+            )
+    finally:
+        await conn.close()
+
+
+async def publish_with_board(database_url: str, survey_id: int) -> None:
+    """Publish a survey's draft the only way there is: a publish proposal the board's members approve."""
+    members = [(await make_member(database_url, f"panel{n}_{survey_id}")).id for n in (1, 2)]
+    conn = await db.connect(database_url)
+    try:
         draft = await question_queries.draft(conn, survey_id)
         assert draft is not None
         change = PublishDraft(definition=draft)
         proposal_id = await proposals.propose(conn, survey_id, change, reason="", actor_id=members[0])
-        for member in members:
-            await proposals.vote(conn, proposal_id, "approve", actor_id=member)
+        await board_decides(conn, proposal_id)
     finally:
         await conn.close()

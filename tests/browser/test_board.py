@@ -7,10 +7,9 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from questions import proposals
 from survey import db, demo
 from tests.browser.support import axe_violations
-from tests.support import PASSWORD, LiveServer, make_account
+from tests.support import PASSWORD, LiveServer, make_member, set_board_quorum
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,11 +38,11 @@ async def test_propose_comment_vote_and_publish_on_a_phone(
     conn = await db.connect(database_url)
     try:
         await demo.seed(conn)
-        await proposals.set_quorum(conn, 2, actor_id=None)
     finally:
         await conn.close()
+    await set_board_quorum(database_url, 2)
     for name in ("ash", "robin"):
-        await make_account(database_url, name, ["board"])
+        await make_member(database_url, name)
     base = live_server.base_url
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

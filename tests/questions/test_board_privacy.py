@@ -12,7 +12,7 @@ from litestar.testing import AsyncTestClient
 from questions import proposals
 from questions.changes import RetireQuestion
 from survey import db
-from tests.support import make_account, sign_in
+from tests.support import make_member, sign_in
 
 # Pages a board member may open; everything else that answers them must be public.
 BOARD_PREFIXES = ("/board", "/account")
@@ -25,7 +25,7 @@ async def test_a_board_member_reaches_no_response_or_analysis_route(
 ) -> None:
     conn = await db.connect(database_url)
     try:
-        member = await make_account(database_url, "ash", ["board"])
+        member = await make_member(database_url, "ash")
         proposal_id = await proposals.propose(
             conn, 1, RetireQuestion(question="naloxone_carried"), reason="", actor_id=member.id
         )

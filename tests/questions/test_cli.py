@@ -14,7 +14,7 @@ from questions.bank import DATA
 from questions.changes import PublishDraft
 from survey import db
 from tests.questions.test_xlsform import KOBO_FORM
-from tests.support import make_account
+from tests.support import make_member, set_board_quorum
 from tests.survey.test_cli import survey
 
 pytestmark = pytest.mark.slow
@@ -87,7 +87,7 @@ async def test_publish_from_the_command_line_needs_the_boards_quorum(
     survey(tmp_path, database_url, "demo", "seed")
     conn = await db.connect(database_url)
     try:
-        members = [(await make_account(database_url, name, ["board"])).id for name in ("ash", "robin")]
+        members = [(await make_member(database_url, name)).id for name in ("ash", "robin")]
         draft = await queries.draft(conn, 1)
         assert draft is not None
         reworded = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
@@ -105,7 +105,11 @@ async def test_publish_from_the_command_line_needs_the_boards_quorum(
         for other in ("nothing", "999"):
             assert survey(tmp_path, database_url, "questions", "publish", other).returncode != 0
 
-        await proposals.set_quorum(conn, 2, actor_id=None)  # the program lowers its quorum
+        # The board is set up, so the command line cannot lower its quorum: the board decides it.
+        lowered = survey(tmp_path, database_url, "board", "quorum", "2")
+        assert lowered.returncode != 0
+        assert "only the board can change its quorum" in lowered.stderr
+        await set_board_quorum(database_url, 2)  # the board lowers its quorum
         published = survey(tmp_path, database_url, "questions", "publish", str(publishing))
         assert published.returncode == 0, published.stderr
         assert await conn.fetchval("SELECT count(*) FROM survey_version") == 2

@@ -9,13 +9,14 @@ from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, R
 from questions.demo import DEMO_SURVEY_NAME, demo_definition
 from questions.schemas import Question
 from survey.db import Connection
-from tests.support import make_account
+from tests.support import make_account, make_member
 
 SEED = versions.Approval(basis="demo_seed")
 
 
 async def board_of(database_url: str, size: int) -> list[int]:
-    return [(await make_account(database_url, f"member{n}", ["board"])).id for n in range(size)]
+    """Voting members: the first ones added while setting up, the rest welcomed by the board."""
+    return [(await make_member(database_url, f"member{n}")).id for n in range(size)]
 
 
 async def published_survey(conn: Connection) -> int:
@@ -100,9 +101,9 @@ async def test_one_member_alone_never_reaches_the_quorum(conn: Connection, datab
 
 
 async def test_the_quorum_an_admin_sets_counts_and_is_audited(conn: Connection, database_url: str) -> None:
-    members = await board_of(database_url, 4)
     admin = await make_account(database_url, "admin1", ["admin"])
-    await proposals.set_quorum(conn, 3, actor_id=admin.id)
+    await proposals.set_quorum(conn, 3, actor_id=admin.id)  # while setting up: the board has no members yet
+    members = await board_of(database_url, 4)
     survey_id = await published_survey(conn)
     proposal_id = await proposals.propose(conn, survey_id, reword("Hi there"), reason="", actor_id=members[0])
     for member in members[:2]:
