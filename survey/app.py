@@ -25,7 +25,7 @@ from analysis.routes import EvaluateApiController, EvaluateController
 from questions.board_survey_routes import BoardSurveyController
 from questions.language_check_routes import LanguageCheckController
 from questions.proposal_routes import ProposalController
-from questions.routes import BoardController
+from questions.routes import BoardController, BoardMemberController
 from questions.version_routes import VersionController
 from questions.word_routes import WordListController
 from survey import db, kiosks, logs, outage, release
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EvaluateApiController,
             EvaluateController,
             BoardController,
+            BoardMemberController,
             BoardSurveyController,
             ProposalController,
             VersionController,
