@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import msgspec
@@ -116,5 +117,66 @@ async def test_publish_from_the_command_line_needs_the_boards_quorum(
         again = survey(tmp_path, database_url, "questions", "publish", str(publishing))
         assert again.returncode != 0
         assert "closed" in again.stderr
+    finally:
+        await conn.close()
+
+
+def said(result: subprocess.CompletedProcess[str]) -> str:
+    """What a command wrote, its lines joined (the terminal may wrap a long message, in a box)."""
+    return " ".join(word for word in (result.stdout + result.stderr).split() if word not in {"│", "╭", "╰"})
+
+
+async def test_an_admin_at_the_command_line_makes_no_voter_and_publishes_nothing(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Issue 12, point 2, on the command line: each step is refused with its reason, nothing publishes."""
+    survey(tmp_path, database_url, "demo", "seed")
+    password = "x" * 12
+    made = survey(
+        tmp_path, database_url, "user", "create", "puppet1", "--role", "board", "--password", password
+    )
+    assert made.returncode == 0, made.stderr
+    assert "is not a voting member" in said(made)
+    added = survey(tmp_path, database_url, "board", "add-member", "puppet1")
+    assert added.returncode != 0
+    assert "no longer being set up" in said(added)
+    both = survey(
+        tmp_path,
+        database_url,
+        "user",
+        "create",
+        "boss",
+        "--role",
+        "admin",
+        "--role",
+        "board",
+        "--password",
+        password,
+    )
+    assert both.returncode != 0
+    assert "both an admin and a board member" in said(both)
+    lowered = survey(tmp_path, database_url, "board", "quorum", "2")
+    assert lowered.returncode != 0
+    assert "only the board can change its quorum" in said(lowered)
+    listed = survey(tmp_path, database_url, "board", "members")
+    assert [line.split("\t")[0] for line in listed.stdout.splitlines()[:-1]] == ["board", "board2"]
+
+    conn = await db.connect(database_url)
+    try:
+        names = {row["name"]: row["id"] for row in await conn.fetch("SELECT id, name FROM account")}
+        draft = await queries.draft(conn, 1)
+        assert draft is not None
+        reworded = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
+        await conn.execute("UPDATE survey_draft SET definition = $1 WHERE survey_id = 1", reworded)
+        publishing = await proposals.propose(
+            conn, 1, PublishDraft(definition=reworded), reason="", actor_id=names["board"]
+        )
+        for outsider in (names["puppet1"], names["admin"]):
+            with pytest.raises(proposals.ProposalError, match="Only members of the board"):
+                await proposals.vote(conn, publishing, "approve", actor_id=outsider)
+        refused = survey(tmp_path, database_url, "questions", "publish", str(publishing))
+        assert refused.returncode != 0
+        assert "0 of the 2 approvals" in said(refused)
+        assert await conn.fetchval("SELECT count(*) FROM survey_version") == 1
     finally:
         await conn.close()
