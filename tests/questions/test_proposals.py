@@ -184,6 +184,7 @@ async def test_publishing_through_an_accepted_proposal(conn: Connection, databas
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])
     done = await proposals.vote(conn, publishing, "approve", actor_id=members[1])
 
+    assert isinstance(done, proposal_queries.Proposal)  # a proposal on a survey, not about the board
     assert done.status == "accepted"
     assert done.published_version == 2
     latest = await queries.latest_version(conn, survey_id)
