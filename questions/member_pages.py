@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from questions import board_pages, membership, membership_queries, proposal_queries
 from questions.changes import KIND_NAMES, BoardChange, MemberStepsDown, QuorumChange, WelcomeMember
@@ -12,6 +12,13 @@ if TYPE_CHECKING:
     from questions.membership import BoardState
     from questions.membership_queries import BoardProposal, Member
     from survey.db import Connection
+
+
+STATUS_NAMES: Final[dict[str, str]] = {
+    **board_pages.STATUS_NAMES,
+    "outdated": "Closed: the board changed first",
+}
+"""A proposal about the board's state, in plain words (it is outdated by the board, not by a draft)."""
 
 
 def joined_words(member: Member) -> str:
@@ -85,7 +92,7 @@ async def members_context(conn: Connection, account_id: int) -> dict[str, Any]:
         "closed_proposals": [p for p in proposals if p.status != "open"],
         "tallies": {p.id: await proposal_queries.current_tally(conn, p.id) for p in open_ones},
         "describe": describe,
-        "status_names": board_pages.STATUS_NAMES,
+        "status_names": STATUS_NAMES,
         "done": None,
         "error": None,
     }
@@ -102,4 +109,5 @@ async def board_proposal_context(conn: Connection, found: BoardProposal, account
         "what": describe(found.change, found.about),
         "explanation": explain(found.change, found.about),
         "warning": warning(found.change, state) if found.status == "open" else "",
+        "status_names": STATUS_NAMES,
     }

@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup, Tag
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from questions import proposals, queries, versions
-from questions.changes import PublishDraft, WordingChange
+from questions import membership_queries, proposals, queries, versions
+from questions.changes import PublishDraft, QuorumChange, WordingChange
 from questions.demo import demo_definition
 from survey import accounts, db
 from tests.support import PASSWORD, make_account, make_member, post_form, sign_in
@@ -343,3 +343,30 @@ async def test_a_member_steps_down_by_the_boards_decision(client: Client, databa
     board2 = await account_id(database_url, "board2")
     checked = await post_form(client, "/board/members/proposals/step-down", {"account_id": str(board2)})
     assert "an admin could add members directly again" in text_of(soup(checked), "#setup-warning")
+
+
+async def test_proposals_about_the_board_stay_about_what_the_board_read(database_url: str) -> None:
+    members = [(await make_member(database_url, name)).id for name in ("ash", "robin", "kim")]
+    conn = await db.connect(database_url)
+    try:
+        to_three = await proposals.propose_about_board(
+            conn, QuorumChange(approvals=3, before=None), reason="", actor_id=members[0]
+        )
+        with pytest.raises(proposals.ProposalError, match=f"Proposal {to_three} already asks"):
+            await proposals.propose_about_board(
+                conn, QuorumChange(approvals=3, before=None), reason="", actor_id=members[1]
+            )
+        to_two = await proposals.propose_about_board(
+            conn, QuorumChange(approvals=2, before=None), reason="", actor_id=members[1]
+        )
+        for member in members[:2]:
+            await proposals.vote(conn, to_three, "approve", actor_id=member)
+        closed = await membership_queries.board_proposal(conn, to_two)
+    finally:
+        await conn.close()
+    assert closed is not None
+    assert closed.status == "outdated"
+    assert (
+        closed.outcome
+        == f"Proposal {to_three} was accepted first. The quorum has changed since this was proposed."
+    )
