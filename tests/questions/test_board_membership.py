@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import msgspec
 import pytest
@@ -12,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from questions import membership_queries, proposals, queries, versions
 from questions.changes import PublishDraft, QuorumChange, WordingChange
 from questions.demo import demo_definition
-from survey import accounts, db
+from survey import accounts, db, migrate
 from tests.support import PASSWORD, make_account, make_member, post_form, sign_in
 
 Client = AsyncTestClient[Litestar]
@@ -370,3 +372,44 @@ async def test_proposals_about_the_board_stay_about_what_the_board_read(database
         closed.outcome
         == f"Proposal {to_three} was accepted first. The quorum has changed since this was proposed."
     )
+
+
+async def test_migration_0007_splits_admin_from_board_and_keeps_the_voters(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    """Accounts made before 0007: admin+board keeps admin only (audited); active board accounts vote on."""
+    before = tmp_path / "before"
+    before.mkdir()
+    for migration in migrate.load():
+        if migration.version < 7:
+            (before / migration.name).write_text(migration.sql)
+    conn = await db.connect(empty_database_url)
+    try:
+        await migrate.apply_all(conn, before)
+        accounts_made = [
+            ("both", ["admin", "board"], True),
+            ("river", ["board"], True),
+            ("gone", ["board"], False),
+        ]
+        for name, held, active in accounts_made:
+            await conn.execute(
+                "INSERT INTO account (name, name_key, display_name, password_hash, roles, active)"
+                " VALUES ($1, $1, $1, 'x', $2, $3)",
+                name,
+                held,
+                active,
+            )
+        await migrate.apply_all(conn)
+        roles = {row["name"]: row["roles"] for row in await conn.fetch("SELECT name, roles FROM account")}
+        members = await conn.fetch(
+            "SELECT a.name, m.joined, m.after_proposal"
+            " FROM board_membership m JOIN account a ON a.id = m.account_id"
+        )
+        audited = await conn.fetchval(
+            "SELECT detail FROM audit_event WHERE action = 'account_roles_changed' AND subject = 'both'"
+        )
+    finally:
+        await conn.close()
+    assert roles == {"both": ["admin"], "river": ["board"], "gone": ["board"]}
+    assert [tuple(row) for row in members] == [("river", "before_0007", 0)]
+    assert audited["after"] == ["admin"]
