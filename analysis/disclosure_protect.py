@@ -1,0 +1,166 @@
+"""Choosing what a table set hides, so that the disclosure audit passes and as little as possible is lost.
+
+Primary suppression hides every figure (cell or aggregate) with 1 <= n < k: "fewer than k". Then the
+audit of :mod:`analysis.disclosure_audit` runs; for each figure it exposes (a count narrowed at the top
+or the bottom, or a mean pinned), one integer program finds the cheapest set of shown figures whose
+hiding lets the attacker's tables reach the other end: it looks for a table y, consistent with every
+shown figure that stays shown and with every label, where that figure's count is k-1 (or 1, or its mean
+differs from the true one), and pays for each shown figure whose value y changes, which must then be
+hidden ("hidden to protect a smaller group"). The price of hiding a figure of n is n + 1 for a cell and
+2n + 1 for an aggregate: the smallest cells first, a small sibling before a large site, a cell before a
+total a small program needs. A figure of 0 is never hidden to protect another (it may be a group that
+does not exist and would hide nothing). Hiding only ever widens the attacker's ranges, so a figure once
+fixed stays fixed; the audit runs again until it passes. Then each complementary figure, the most costly
+first, is shown again wherever the audit still passes without it, so none is hidden for nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Final, Literal
+
+import msgspec
+import numpy as np
+
+from analysis.disclosure_audit import FEWER_THAN_K, PROTECTS, Attacker, AuditReport, TableSet, audit
+
+if TYPE_CHECKING:
+    from analysis.disclosure_audit import Matrix
+
+AGGREGATE_FACTOR: Final = 2
+"""An aggregate costs twice its count to hide: a total is what a small program reads first."""
+
+
+class Protection(msgspec.Struct, frozen=True):
+    """What a table set shows, what it hides and why, and the audit that passed."""
+
+    shown: dict[str, int]
+    hidden: dict[str, str]
+    """Figure name -> "fewer than k" or "hidden to protect a smaller group"."""
+    report: AuditReport
+    rounds: int
+
+
+def hiding_cost(n: float, members: int) -> float:
+    """What hiding a figure of ``n`` loses: its count (twice for an aggregate), plus one per figure."""
+    return (n if members == 1 else AGGREGATE_FACTOR * n) + 1.0
+
+
+def _fix(
+    table: TableSet,
+    k: int,
+    hidden: set[int],
+    figure: int,
+    target: tuple[Literal["count", "mean"], Literal["up", "down"], float],
+    *,
+    strict_labels: bool,
+    zeros: bool = False,
+) -> set[int] | None:
+    """The cheapest shown figures to hide so that the attacker can reach ``target``; None if none can."""
+    figures = table.figures()
+    probe = Attacker(table, k, ())
+    candidates = [g for g in range(len(figures)) if g not in hidden and (zeros or probe.values[g] > 0)]
+    attacker = Attacker(table, k, hidden | set(candidates), strict_labels=strict_labels)
+    base = attacker.width + len(attacker.strict)
+    width = base + len(candidates)
+    scale = 1.0
+    if table.scores is not None:
+        step = table.scores.step or 1.0
+        scale = max(abs(table.scores.low), abs(table.scores.high)) / step
+    extra: list[tuple[Matrix, float, float]] = []
+    for j, g in enumerate(candidates):
+        size = len(figures[g][1])
+        for sums in (False, True) if attacker.scored else (False,):
+            row = np.pad(attacker.row_of(g, sums=sums), (0, width - attacker.width))
+            value = float(attacker.incidence[g] @ attacker.sums) if sums else float(attacker.values[g])
+            big = attacker.bound * size * (scale if sums else 1.0) + abs(value)
+            below, above = row.copy(), row.copy()
+            below[base + j], above[base + j] = -big, big
+            extra += [(below, -math.inf, value), (above, value, math.inf)]
+    what, direction, level = target
+    goal = attacker.objective(figure, what)
+    extra.append((goal, level, math.inf) if direction == "up" else (goal, -math.inf, level))
+    objective = np.zeros(width)
+    for j, g in enumerate(candidates):
+        objective[base + j] = hiding_cost(float(attacker.values[g]), len(figures[g][1]))
+    solution = attacker.minimize(objective, extra, columns=len(candidates))
+    if solution is None:
+        return None
+    return {g for j, g in enumerate(candidates) if solution[base + j] > 0.5}
+
+
+def _targets(
+    table: TableSet, report: AuditReport, index: dict[str, int]
+) -> list[tuple[int, list[tuple[Literal["count", "mean"], Literal["up", "down"], float]]]]:
+    """For each failure, the ends the attacker must be able to reach (either one, for a mean)."""
+    step = table.scores.step if table.scores is not None else None
+    least = 1.0 if step is not None else 1e-3
+    found: list[tuple[int, list[tuple[Literal["count", "mean"], Literal["up", "down"], float]]]] = []
+    for failure in report.failures:
+        f = index[failure.figure]
+        if failure.what == "mean":
+            found.append((f, [("mean", "up", least), ("mean", "down", -least)]))
+            continue
+        if failure.low > failure.needed_low:
+            found.append((f, [("count", "down", float(failure.needed_low))]))
+        if failure.high < failure.needed_high:
+            found.append((f, [("count", "up", float(failure.needed_high))]))
+    return found
+
+
+def protect(table: TableSet, k: int, *, strict_labels: bool = False, prune: bool = True) -> Protection:
+    """Primary and complementary suppression of a table set, audited until nothing is exposed.
+
+    Args:
+        table: the table set with its true counts (and score sums).
+        k: the smallest group shown.
+        strict_labels: audit as if the attacker reads a complementary label as "not 1..k-1".
+        prune: show again each complementary figure the audit does not need.
+
+    Returns:
+        The shown figures with their counts, the hidden ones with their labels, and the final audit.
+    """
+    figures = table.figures()
+    names = [name for name, _ in figures]
+    index = {name: f for f, name in enumerate(names)}
+    values = Attacker(table, k, ()).values
+    primary = {f for f in range(len(figures)) if 1 <= values[f] < k}
+    hidden = set(primary)
+    rounds = 0
+    while True:
+        rounds += 1
+        report = audit(table, k, [names[f] for f in hidden], strict_labels=strict_labels)
+        if report.passed:
+            break
+        if rounds > len(figures):
+            raise RuntimeError("suppression did not converge")
+        for f, options in _targets(table, report, index):
+            choices = []
+            for target in options:
+                found = _fix(table, k, hidden, f, target, strict_labels=strict_labels)
+                if found is None:
+                    found = _fix(table, k, hidden, f, target, strict_labels=strict_labels, zeros=True)
+                if found is not None:
+                    choices.append(found)
+            if not choices:
+                raise RuntimeError(f"no suppression protects {names[f]}")
+            hidden |= min(
+                choices, key=lambda c: sum(hiding_cost(float(values[g]), len(figures[g][1])) for g in c)
+            )
+    if prune:
+        extra = sorted(
+            hidden - primary,
+            key=lambda g: (hiding_cost(float(values[g]), len(figures[g][1])), g),
+            reverse=True,
+        )
+        for g in extra:
+            trial = audit(table, k, [names[f] for f in hidden - {g}], strict_labels=strict_labels)
+            if trial.passed:
+                hidden.discard(g)
+                report = trial
+    return Protection(
+        shown={names[f]: int(values[f]) for f in range(len(figures)) if f not in hidden},
+        hidden={names[f]: FEWER_THAN_K if f in primary else PROTECTS for f in sorted(hidden)},
+        report=report,
+        rounds=rounds,
+    )
