@@ -108,5 +108,13 @@ async def test_propose_comment_vote_and_publish_on_a_phone(
     await expect(page.get_by_role("heading", name="What changed since version 1")).to_be_visible()
     problems["version"] = await axe_violations(page)
 
+    # The board's own members: who is on it and how each joined, and a proposal about the board to check.
+    await page.get_by_role("navigation", name="Board").get_by_role("link", name="Members").click()
+    await expect(page.locator("li.member")).to_have_count(4)
+    problems["members"] = await axe_violations(page)
+    await page.get_by_role("button", name="Propose that Robin steps down").click()
+    await expect(page.get_by_role("heading", name="Check your proposal")).to_be_visible()
+    problems["members check"] = await axe_violations(page)
+
     assert {name: found for name, found in problems.items() if found} == {}
     assert errors == [], f"console errors (CSP or script): {errors}"
