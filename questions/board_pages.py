@@ -25,6 +25,7 @@ from questions.changes import (
 from questions.diff import changes_since, question_diff
 from questions.quorum import Tally
 from survey import i18n
+from survey.auth import StaffController, requires_role
 
 if TYPE_CHECKING:
     from questions.diff import FieldDiff, QuestionChange
@@ -56,6 +57,13 @@ STATUS_NAMES: Final[dict[str, str]] = {
     "withdrawn": "Taken back",
     "outdated": "Closed: the draft changed first",
 }
+
+
+class BoardPages(StaffController):
+    """The base of the ``/board`` controllers: every route needs the board role."""
+
+    guards = [requires_role("board")]
+    tags = ["board"]
 
 
 Query = Annotated[str, QueryParameter(required=False, max_length=64)]

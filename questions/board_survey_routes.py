@@ -8,20 +8,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
-from litestar import Controller, get, post
-from litestar.di import Provide
+from litestar import get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from questions import board_pages, proposal_queries, proposals, queries
-from questions.board_pages import Query, back_to
+from questions.board_pages import BoardPages, Query, back_to
 from questions.changes import KIND_NAMES, affected_key, apply
 from questions.diff import changes_since, question_diff
 from questions.drafting import ProposalForm, change_from
 from questions.forms import AddForm, MoveForm, OptionsForm, PublishForm, RetireForm, WordingForm, as_list
 from questions.validation import DefinitionError
-from survey.auth import PrincipalDependency, provide_principal, requires_role
+from survey.auth import PrincipalDependency
 from survey.db import Connection, ConnectionDependency, RowId
 
 if TYPE_CHECKING:
@@ -89,14 +88,10 @@ async def _check_or_send(
     return Template("board/propose.html", context=context)
 
 
-class BoardSurveyController(Controller):
+class BoardSurveyController(BoardPages):
     """A survey's draft and the proposals made on it; every route needs the board role."""
 
     path = "/board/surveys"
-    guards = [requires_role("board")]
-    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
-    tags = ["board"]
-    include_in_schema = False
 
     @get("/{survey_id:int}", operation_id="board_survey")
     async def survey(self, conn: ConnectionDependency, survey_id: RowId, done: Query = "") -> Template:

@@ -7,25 +7,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import get
 from litestar.params import QueryParameter
 from litestar.response import Template
 
 from questions import language_check, proposal_queries
-from survey.auth import requires_role
+from questions.board_pages import BoardPages
 from survey.db import ConnectionDependency
 
 Typed = Annotated[str, QueryParameter(required=False, max_length=4000)]
 """One field's text as the board is typing it."""
 
 
-class LanguageCheckController(Controller):
+class LanguageCheckController(BoardPages):
     """The language check the propose forms ask as the board types; every route needs the board role."""
 
     path = "/board/language-check"
-    guards = [requires_role("board")]
-    tags = ["board"]
-    include_in_schema = False
 
     @get("/", operation_id="board_language_check")
     async def check_language(

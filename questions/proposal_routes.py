@@ -7,17 +7,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 
-from litestar import Controller, get, post
-from litestar.di import Provide
+from litestar import get, post
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from questions import board_pages, member_pages, proposal_queries, proposals
-from questions.board_pages import Query, back_to, find_any, find_proposal
+from questions.board_pages import BoardPages, Query, back_to, find_any, find_proposal
 from questions.changes import affected_key
 from questions.forms import CommentForm, ConfirmForm, VoteForm
 from questions.kiosk_view import kiosk_survey
-from survey.auth import PrincipalDependency, provide_principal, requires_role
+from survey.auth import PrincipalDependency
 from survey.db import Connection, ConnectionDependency, RowId
 from survey.schemas import KioskSurvey, Principal
 
@@ -89,14 +88,10 @@ async def _act(
     return back_to(f"/board/proposals/{found.id}", done)
 
 
-class ProposalController(Controller):
+class ProposalController(BoardPages):
     """One proposal and what the board does with it; every route needs the board role."""
 
     path = "/board/proposals"
-    guards = [requires_role("board")]
-    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
-    tags = ["board"]
-    include_in_schema = False
 
     @get("/{proposal_id:int}", operation_id="board_proposal")
     async def proposal(

@@ -9,29 +9,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from litestar import Controller, get, post
-from litestar.di import Provide
+from litestar import get, post
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from questions import board_pages, member_pages, membership, membership_queries, proposal_queries, proposals
-from questions.board_pages import Query, back_to
+from questions.board_pages import BoardPages, Query, back_to
 from questions.changes import BoardChange, MemberStepsDown, QuorumChange, WelcomeMember
 from questions.forms import MemberForm, QuorumProposalForm
-from survey.auth import PrincipalDependency, provide_principal, requires_role
+from survey.auth import PrincipalDependency
 from survey.db import Connection, ConnectionDependency
 
 if TYPE_CHECKING:
     from survey.schemas import Principal
 
 
-class BoardController(Controller):
+class BoardController(BoardPages):
     """The board's home page; every route needs the board role."""
 
     path = "/board"
-    guards = [requires_role("board")]
-    tags = ["board"]
-    include_in_schema = False
 
     @get("/", operation_id="board_home")
     async def home(self, conn: ConnectionDependency) -> Template:
@@ -90,14 +86,10 @@ async def _check_or_send(
     )
 
 
-class BoardMemberController(Controller):
+class BoardMemberController(BoardPages):
     """The board's members, how each joined, and proposals about the board; all need the board role."""
 
     path = "/board/members"
-    guards = [requires_role("board")]
-    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
-    tags = ["board"]
-    include_in_schema = False
 
     @get("/", operation_id="board_members")
     async def members(

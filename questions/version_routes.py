@@ -5,23 +5,20 @@ Like the rest of ``/board``, it reads questions, proposals and versions only, ne
 
 from __future__ import annotations
 
-from litestar import Controller, get
+from litestar import get
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from questions import board_pages, proposal_queries, queries
+from questions.board_pages import BoardPages
 from questions.diff import changes_between
-from survey.auth import requires_role
 from survey.db import ConnectionDependency, RowId
 
 
-class VersionController(Controller):
+class VersionController(BoardPages):
     """The survey versions the board published; every route needs the board role."""
 
     path = "/board/versions"
-    guards = [requires_role("board")]
-    tags = ["board"]
-    include_in_schema = False
 
     @get("/{version_id:int}", operation_id="board_version")
     async def version(self, conn: ConnectionDependency, version_id: RowId) -> Template:

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from litestar import Controller, get, post
-from litestar.di import Provide
+from litestar import get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from questions import board_pages, language_check, proposal_queries, proposals
-from questions.board_pages import Query, back_to
+from questions.board_pages import BoardPages, Query, back_to
 from questions.forms import ConfirmForm, WordForm
-from survey.auth import PrincipalDependency, provide_principal, requires_role
+from survey.auth import PrincipalDependency
 from survey.db import Connection, ConnectionDependency, RowId
 
 if TYPE_CHECKING:
@@ -40,14 +39,10 @@ async def _words_context(conn: Connection, principal: Principal, **extra: Any) -
     }
 
 
-class WordListController(Controller):
+class WordListController(BoardPages):
     """The lists of words to avoid that the language check uses; every route needs the board role."""
 
     path = "/board/words"
-    guards = [requires_role("board")]
-    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
-    tags = ["board"]
-    include_in_schema = False
 
     @get("/", operation_id="board_words")
     async def words(

@@ -1,4 +1,4 @@
-"""What every admin page shows (sites, accounts, kiosks, surveys, the board, the latest audit events)."""
+"""What every admin page shows (sites, accounts, kiosks, surveys, the board, audit events), and its guard."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Final
 from questions import member_pages, membership, membership_queries, proposal_queries
 from questions import queries as question_queries
 from survey import audit_queries, kiosks, queries
+from survey.auth import StaffController, requires_role
 from survey.pages import page
 from survey.schemas import ROLES
 
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
     from survey.schemas import Principal
 
 AUDIT_ROWS: Final = 25
+
+
+class AdminPages(StaffController):
+    """The base of the ``/admin`` controllers: every route needs the admin role."""
+
+    guards = [requires_role("admin")]
+    tags = ["admin"]
 
 
 async def admin_context(conn: Connection, principal: Principal, **extra: Any) -> dict[str, Any]:

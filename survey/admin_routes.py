@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from litestar import Controller, get, post
-from litestar.di import Provide
+from litestar import get, post
 from litestar.params import URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
@@ -17,8 +16,8 @@ from litestar.response import Template
 from questions import membership, proposals
 from questions.forms import BoardMemberAddForm, QuorumForm
 from survey import accounts, passwords, queries
-from survey.admin_pages import admin_block, admin_context
-from survey.auth import PrincipalDependency, provide_principal, requires_role
+from survey.admin_pages import AdminPages, admin_block, admin_context
+from survey.auth import PrincipalDependency
 from survey.db import ConnectionDependency, RowId
 from survey.schemas import AccountActive, AccountCreate, AccountRoles, role_list
 
@@ -45,14 +44,10 @@ async def _board_note(conn: Connection, account: Account) -> str:
     )
 
 
-class AdminController(Controller):
+class AdminController(AdminPages):
     """The admin page (sites, kiosks, accounts, quorum, the audit trail) and the board's quorum."""
 
     path = "/admin"
-    guards = [requires_role("admin")]
-    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
-    tags = ["admin"]
-    include_in_schema = False
 
     @get("/", operation_id="admin_page")
     async def admin_page(self, conn: ConnectionDependency, principal: PrincipalDependency) -> Template:
@@ -99,14 +94,10 @@ class AdminController(Controller):
         return await admin_block(request, conn, principal, "quorum", quorum_notice=notice)
 
 
-class AccountAdminController(Controller):
+class AccountAdminController(AdminPages):
     """Accounts, their roles, whether they can sign in, and new passwords, for the admin role."""
 
     path = "/admin/accounts"
-    guards = [requires_role("admin")]
-    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
-    tags = ["admin"]
-    include_in_schema = False
 
     @post("/", operation_id="admin_account_create")
     async def create_account(

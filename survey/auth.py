@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from litestar.di import NamedDependency
+from litestar import Controller
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
@@ -31,7 +32,7 @@ API_PREFIX: Final = "/api/"
 PrincipalDependency = NamedDependency[Principal]
 """How a handler behind a guard asks who is signed in: ``principal: PrincipalDependency``.
 
-Its controller declares ``dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}``.
+Its controller is a :class:`StaffController`, which provides it.
 """
 
 
@@ -84,6 +85,17 @@ def provide_principal(request: Request[Any, Any, Any]) -> Principal:
         NotAuthorizedException: the request is anonymous (see :func:`signed_in`).
     """
     return signed_in(request)
+
+
+class StaffController(Controller):
+    """The base of the staff pages' controllers: ``principal`` is provided, and pages stay out of OpenAPI.
+
+    A section's base adds its guard and tags (``survey.admin_pages.AdminPages``,
+    ``questions.board_pages.BoardPages``); each concrete controller sets its own ``path``.
+    """
+
+    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
+    include_in_schema = False
 
 
 class RoleGuard:

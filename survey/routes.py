@@ -17,6 +17,7 @@ from survey import accounts, health_queries, queries
 from survey.auth import (
     SESSION_COOKIE,
     PrincipalDependency,
+    StaffController,
     current,
     home_for,
     provide_principal,
@@ -148,14 +149,12 @@ class SignoutController(Controller):
         return response
 
 
-class AccountController(Controller):
+class AccountController(StaffController):
     """One's own account: chosen name, password, and (for evaluators) API tokens."""
 
     path = "/account"
     guards = [requires_signin]
-    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
     tags = ["accounts"]
-    include_in_schema = False
 
     @get("/", operation_id="account_page")
     async def account_page(self, principal: PrincipalDependency) -> Template:

@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import asyncpg
-from litestar import Controller, post
-from litestar.di import NamedDependency, Provide
+from litestar import post
+from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
 from survey import kiosks, queries
-from survey.admin_pages import admin_block
+from survey.admin_pages import AdminPages, admin_block
 from survey.audit_queries import audit
-from survey.auth import PrincipalDependency, provide_principal, requires_role
+from survey.auth import PrincipalDependency
 from survey.db import ConnectionDependency, RowId
 from survey.schemas import KioskCreate, SiteCreate, SitePin, SiteSettings
 from survey.settings import Settings
 
 
-class SiteAdminController(Controller):
+class SiteAdminController(AdminPages):
     """Sites: adding one, what its kiosks run and show, and its staff PIN, for the admin role."""
 
     path = "/admin/sites"
-    guards = [requires_role("admin")]
-    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
-    tags = ["admin"]
-    include_in_schema = False
 
     @post("/", operation_id="admin_site_create")
     async def create_site(
@@ -88,14 +84,10 @@ class SiteAdminController(Controller):
         return await admin_block(request, conn, principal, "sites", site_notice="Staff PIN saved.")
 
 
-class KioskAdminController(Controller):
+class KioskAdminController(AdminPages):
     """Kiosks: adding one with its enrolment code, and turning one off, for the admin role."""
 
     path = "/admin/kiosks"
-    guards = [requires_role("admin")]
-    dependencies = {"principal": Provide(provide_principal, sync_to_thread=False)}
-    tags = ["admin"]
-    include_in_schema = False
 
     @post("/", operation_id="admin_kiosk_create")
     async def create_kiosk(
