@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 
 from survey import synthetic
 from survey.db import Connection
-from tests.support import make_account, sign_in
 
 Client = AsyncTestClient[Litestar]
 TODAY = date(2026, 11, 21)
@@ -25,15 +24,8 @@ TODAY = date(2026, 11, 21)
 pytestmark = pytest.mark.demo_data(responses=2500, seed=5, today=TODAY)
 
 
-@pytest.fixture
-async def evaluator(client: Client, database_url: str) -> Client:
-    await make_account(database_url, "eva", ["evaluator"])
-    await sign_in(client, "eva")
-    return client
-
-
-async def test_the_dashboard_shows_cards_charts_and_hides_small_groups(evaluator: Client) -> None:
-    response = await evaluator.get("/evaluate", params={"group_by": "site,period"})
+async def test_the_dashboard_shows_cards_charts_and_hides_small_groups(evaluator_client: Client) -> None:
+    response = await evaluator_client.get("/evaluate", params={"group_by": "site,period"})
     page = BeautifulSoup(response.text, "html.parser")
     assert response.status_code == 200
     assert [card["data-measure"] for card in page.select("section.measure")] == ["who5", "k6"]
@@ -45,8 +37,8 @@ async def test_the_dashboard_shows_cards_charts_and_hides_small_groups(evaluator
     assert all("fewer than 11" in row.get_text() for row in hidden)
 
 
-async def test_filters_swap_only_the_results_by_htmx(evaluator: Client) -> None:
-    response = await evaluator.get(
+async def test_filters_swap_only_the_results_by_htmx(evaluator_client: Client) -> None:
+    response = await evaluator_client.get(
         "/evaluate", params={"from": "2026-09", "to": "2026-11"}, headers={"HX-Request": "true"}
     )
     fragment = BeautifulSoup(response.text, "html.parser")
@@ -60,9 +52,11 @@ async def test_filters_swap_only_the_results_by_htmx(evaluator: Client) -> None:
 
 
 async def test_the_zip_export_is_a_valid_data_package(
-    evaluator: Client, conn: Connection, tmp_path: Path
+    evaluator_client: Client, conn: Connection, tmp_path: Path
 ) -> None:
-    response = await evaluator.get("/evaluate/export", params={"format": "zip", "group_by": "site,period"})
+    response = await evaluator_client.get(
+        "/evaluate/export", params={"format": "zip", "group_by": "site,period"}
+    )
     assert response.status_code == 200
     zipfile.ZipFile(io.BytesIO(response.content)).extractall(tmp_path)
     report = validate(str(tmp_path / "datapackage.json"))
@@ -72,29 +66,31 @@ async def test_the_zip_export_is_a_valid_data_package(
     assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'export'") == 1
 
 
-async def test_the_workbook_has_a_readme_and_a_sheet_per_table(evaluator: Client) -> None:
-    response = await evaluator.get("/evaluate/export", params={"format": "xlsx"})
+async def test_the_workbook_has_a_readme_and_a_sheet_per_table(evaluator_client: Client) -> None:
+    response = await evaluator_client.get("/evaluate/export", params={"format": "xlsx"})
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["README", "summary", "overall", "bands", "items"]
     assert book["README"]["A2"].value == "k"
 
 
-async def test_the_json_export_hides_what_the_page_hides(evaluator: Client) -> None:
-    response = await evaluator.get("/evaluate/export", params={"format": "json", "group_by": "site,period"})
+async def test_the_json_export_hides_what_the_page_hides(evaluator_client: Client) -> None:
+    response = await evaluator_client.get(
+        "/evaluate/export", params={"format": "json", "group_by": "site,period"}
+    )
     body = json.loads(response.content)
     small = [row for row in body["grouped"]["rows"] if row["site"] == synthetic.SMALL_SITE]
     assert small
     assert all(row["suppressed"] and row["n"] is None and row["mean"] is None for row in small)
 
 
-async def test_the_printable_report_has_the_methods(evaluator: Client) -> None:
-    page = BeautifulSoup((await evaluator.get("/evaluate/report")).text, "html.parser")
+async def test_the_printable_report_has_the_methods(evaluator_client: Client) -> None:
+    page = BeautifulSoup((await evaluator_client.get("/evaluate/report")).text, "html.parser")
     assert "Mann-Whitney" in page.select(".methods")[0].get_text()
     assert len(page.select("section.measure")) == 2
 
 
-async def test_linked_pairs_are_matched_and_compared(evaluator: Client) -> None:
-    body = json.loads((await evaluator.get("/evaluate/export", params={"format": "json"})).content)
+async def test_linked_pairs_are_matched_and_compared(evaluator_client: Client) -> None:
+    body = json.loads((await evaluator_client.get("/evaluate/export", params={"format": "json"})).content)
     who5 = next(row for row in body["linked"] if row["measure"] == "who5")
     assert who5["pairs"] >= 11
     assert who5["shift"] > 0, "the synthetic well-being rises over the year"
@@ -102,10 +98,8 @@ async def test_linked_pairs_are_matched_and_compared(evaluator: Client) -> None:
 
 
 @pytest.mark.demo_data(responses=8, seed=1, today=TODAY)
-async def test_a_hidden_total_hides_band_shares_and_reliability(client: Client, database_url: str) -> None:
-    await make_account(database_url, "eva", ["evaluator"])
-    await sign_in(client, "eva")
-    body = json.loads((await client.get("/evaluate/export", params={"format": "json"})).content)
+async def test_a_hidden_total_hides_band_shares_and_reliability(evaluator_client: Client) -> None:
+    body = json.loads((await evaluator_client.get("/evaluate/export", params={"format": "json"})).content)
     assert all(row["suppressed"] for row in body["overall"]["rows"])
     assert all(band["count"] is None and band["share"] is None for band in body["bands"])
     assert all(row["alpha"] is None for row in body["reliability"])

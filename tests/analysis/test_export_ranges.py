@@ -11,24 +11,15 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from openpyxl import load_workbook
 
-from tests.support import make_account, sign_in
-
 Client = AsyncTestClient[Litestar]
 
 pytestmark = pytest.mark.demo_data(responses=300, seed=7, today=date(2026, 11, 21))
 
 
-@pytest.fixture
-async def evaluator(client: Client, database_url: str) -> Client:
-    await make_account(database_url, "eva", ["evaluator"])
-    await sign_in(client, "eva")
-    return client
-
-
-async def test_an_open_range_reads_the_start_to_now_in_every_export(evaluator: Client) -> None:
-    csv_zip = await evaluator.get("/evaluate/export", params={"format": "zip"})
-    json_export = await evaluator.get("/evaluate/export", params={"format": "json"})
-    xlsx = await evaluator.get("/evaluate/export", params={"format": "xlsx"})
+async def test_an_open_range_reads_the_start_to_now_in_every_export(evaluator_client: Client) -> None:
+    csv_zip = await evaluator_client.get("/evaluate/export", params={"format": "zip"})
+    json_export = await evaluator_client.get("/evaluate/export", params={"format": "json"})
+    xlsx = await evaluator_client.get("/evaluate/export", params={"format": "xlsx"})
     assert [csv_zip.status_code, json_export.status_code, xlsx.status_code] == [200, 200, 200]
     with zipfile.ZipFile(io.BytesIO(csv_zip.content)) as archive:
         texts = {name: archive.read(name).decode() for name in archive.namelist()}
