@@ -7,7 +7,7 @@ import pytest
 from questions import comment_queries, proposal_queries, proposals, queries, versions
 from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, RetireQuestion, WordingChange
 from questions.demo import DEMO_SURVEY_NAME, demo_definition
-from questions.schemas import Question
+from questions.schemas import Question, SurveyDefinition
 from survey.db import Connection
 from tests.support import make_account, make_member
 
@@ -38,6 +38,20 @@ def reword(text: str) -> WordingChange:
     )
 
 
+async def accepted(conn: Connection, survey_id: int, change: Change, voters: list[int]) -> int:
+    """A proposal the first voter makes and every voter approves (each of these tests needs them all)."""
+    proposal_id = await proposals.propose(conn, survey_id, change, reason="", actor_id=voters[0])
+    for voter in voters:
+        await proposals.vote(conn, proposal_id, "approve", actor_id=voter)
+    return proposal_id
+
+
+async def current_draft(conn: Connection, survey_id: int) -> SurveyDefinition:
+    draft = await queries.draft(conn, survey_id)
+    assert draft is not None
+    return draft
+
+
 async def test_a_wording_change_applies_to_the_draft_at_quorum(conn: Connection, database_url: str) -> None:
     members = await board_of(database_url, 3)  # default quorum: a majority of 3, i.e. 2
     survey_id = await published_survey(conn)
@@ -50,8 +64,7 @@ async def test_a_wording_change_applies_to_the_draft_at_quorum(conn: Connection,
     after_two = await proposals.vote(conn, proposal_id, "approve", actor_id=members[1])
 
     assert after_two.status == "accepted"
-    draft = await queries.draft(conn, survey_id)
-    assert draft is not None
+    draft = await current_draft(conn, survey_id)
     assert draft.questions[0].text["en"] == "How are you today?"
     assert "es" in draft.questions[0].needs_review  # the translation must be checked again
 
@@ -120,13 +133,10 @@ async def test_an_accepted_change_outdates_open_proposals_on_the_same_question(
 ) -> None:
     members = await board_of(database_url, 2)
     survey_id = await published_survey(conn)
-    earlier = await proposals.propose(conn, survey_id, reword("Zero"), reason="", actor_id=members[0])
-    for member in members:
-        await proposals.vote(conn, earlier, "approve", actor_id=member)
+    await accepted(conn, survey_id, reword("Zero"), members)
     first = await proposals.propose(conn, survey_id, reword("One"), reason="", actor_id=members[0])
     second = await proposals.propose(conn, survey_id, reword("Two"), reason="", actor_id=members[1])
-    draft = await queries.draft(conn, survey_id)
-    assert draft is not None
+    draft = await current_draft(conn, survey_id)
     publishing = await proposals.propose(
         conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0]
     )
@@ -151,11 +161,8 @@ async def test_add_move_and_retire_change_the_order(conn: Connection, database_u
     ]
     orders = []
     for change in changes:
-        proposal_id = await proposals.propose(conn, survey_id, change, reason="", actor_id=members[0])
-        for member in members:
-            await proposals.vote(conn, proposal_id, "approve", actor_id=member)
-        draft = await queries.draft(conn, survey_id)
-        assert draft is not None
+        await accepted(conn, survey_id, change, members)
+        draft = await current_draft(conn, survey_id)
         orders.append([question.key for question in draft.questions])
     assert orders == [[keys[0], "sleep_ok", *keys[1:]], ["sleep_ok", *keys], keys]
 
@@ -172,12 +179,8 @@ async def test_a_proposal_that_would_break_the_survey_is_refused(conn: Connectio
 async def test_publishing_through_an_accepted_proposal(conn: Connection, database_url: str) -> None:
     members = await board_of(database_url, 2)
     survey_id = await published_survey(conn)
-    change = reword("How have you been?")
-    reworded = await proposals.propose(conn, survey_id, change, reason="", actor_id=members[0])
-    for member in members:
-        await proposals.vote(conn, reworded, "approve", actor_id=member)
-    draft = await queries.draft(conn, survey_id)
-    assert draft is not None
+    await accepted(conn, survey_id, reword("How have you been?"), members)
+    draft = await current_draft(conn, survey_id)
     publishing = await proposals.propose(
         conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[1]
     )
@@ -201,11 +204,8 @@ async def test_the_gate_refuses_every_approval_the_board_has_not_given(
 ) -> None:
     members = await board_of(database_url, 3)
     survey_id = await published_survey(conn)
-    reworded = await proposals.propose(conn, survey_id, reword("Changed"), reason="", actor_id=members[0])
-    for member in members[:2]:
-        await proposals.vote(conn, reworded, "approve", actor_id=member)
-    draft = await queries.draft(conn, survey_id)
-    assert draft is not None
+    reworded = await accepted(conn, survey_id, reword("Changed"), members[:2])
+    draft = await current_draft(conn, survey_id)
     publishing = await proposals.propose(
         conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0]
     )
@@ -264,11 +264,8 @@ async def test_two_publish_proposals_of_one_draft_publish_it_once(
 ) -> None:
     members = await board_of(database_url, 2)
     survey_id = await published_survey(conn)
-    reworded = await proposals.propose(conn, survey_id, reword("New words"), reason="", actor_id=members[0])
-    for member in members:
-        await proposals.vote(conn, reworded, "approve", actor_id=member)
-    draft = await queries.draft(conn, survey_id)
-    assert draft is not None
+    await accepted(conn, survey_id, reword("New words"), members)
+    draft = await current_draft(conn, survey_id)
     first, second = [
         await proposals.propose(conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=member)
         for member in members
@@ -318,11 +315,8 @@ async def test_a_publish_the_gate_refuses_at_the_deciding_vote_closes_as_outdate
 ) -> None:
     members = await board_of(database_url, 2)
     survey_id = await published_survey(conn)
-    reworded = await proposals.propose(conn, survey_id, reword("Once more"), reason="", actor_id=members[0])
-    for member in members:
-        await proposals.vote(conn, reworded, "approve", actor_id=member)
-    draft = await queries.draft(conn, survey_id)
-    assert draft is not None
+    reworded = await accepted(conn, survey_id, reword("Once more"), members)
+    draft = await current_draft(conn, survey_id)
     publishing = await proposals.propose(
         conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0]
     )
