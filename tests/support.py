@@ -16,7 +16,8 @@ import httpx
 
 from questions import membership, membership_queries, proposals
 from questions import queries as question_queries
-from questions.changes import PublishDraft, QuorumChange, WelcomeMember
+from questions.changes import PublishDraft, QuorumChange, WelcomeMember, WordingChange
+from questions.demo import demo_definition
 from survey import accounts, db, demo, kiosks, passwords
 from survey.app import CSRF_COOKIE
 from survey.schemas import Account, Role
@@ -166,6 +167,20 @@ async def board_decides(conn: db.Connection, proposal_id: int) -> None:
         if (await proposals.vote(conn, proposal_id, "approve", actor_id=voter)).status != "open":
             return
     raise AssertionError(f"the board's approvals did not decide proposal {proposal_id}")
+
+
+def reword(text: str, key: str | None = None) -> WordingChange:
+    """New English words for one demo question (``key``, else the first), keeping its help and options."""
+    definition = demo_definition()
+    question = definition.question(key) if key else definition.questions[0]
+    assert question is not None
+    return WordingChange(
+        question=question.key,
+        language="en",
+        text=text,
+        help=question.help.get("en", ""),
+        option_labels=[option.label["en"] for option in question.options],
+    )
 
 
 async def make_member(database_url: str, name: str) -> Account:

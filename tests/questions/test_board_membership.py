@@ -12,10 +12,9 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from questions import membership_queries, proposals, queries, versions
-from questions.changes import PublishDraft, QuorumChange, WordingChange
-from questions.demo import demo_definition
+from questions.changes import PublishDraft, QuorumChange
 from survey import accounts, db, migrate
-from tests.support import PASSWORD, make_account, make_member, post_form, sign_in
+from tests.support import PASSWORD, make_account, make_member, post_form, reword, sign_in
 
 Client = AsyncTestClient[Litestar]
 
@@ -75,24 +74,14 @@ async def member_names(database_url: str) -> list[str]:
     return [row["name"] for row in rows]
 
 
-def reword(text: str) -> WordingChange:
-    first = demo_definition().question("naloxone_carried")
-    assert first is not None
-    return WordingChange(
-        question=first.key,
-        language="en",
-        text=text,
-        help=first.help.get("en", ""),
-        option_labels=[option.label["en"] for option in first.options],
-    )
-
-
 async def open_proposals_by_the_board(database_url: str) -> tuple[int, int]:
     """A wording change and a publish proposal, both open, made by the demo board's members."""
     board, board2 = await account_id(database_url, "board"), await account_id(database_url, "board2")
     conn = await db.connect(database_url)
     try:
-        wording = await proposals.propose(conn, 1, reword("Naloxone with you?"), reason="", actor_id=board)
+        wording = await proposals.propose(
+            conn, 1, reword("Naloxone with you?", "naloxone_carried"), reason="", actor_id=board
+        )
         draft = await queries.draft(conn, 1)
         assert draft is not None
         draft = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
@@ -287,7 +276,9 @@ async def test_a_welcomed_member_votes_but_not_on_what_was_open_before(
     # A proposal made after joining: Jo votes, and the vote counts.
     conn = await db.connect(database_url)
     try:
-        later = await proposals.propose(conn, 1, reword("Do you have naloxone?"), reason="", actor_id=jo)
+        later = await proposals.propose(
+            conn, 1, reword("Do you have naloxone?", "naloxone_carried"), reason="", actor_id=jo
+        )
     finally:
         await conn.close()
     assert (await vote(client, later)).status_code == 303

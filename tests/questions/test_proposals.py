@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from questions import comment_queries, proposal_queries, proposals, queries, versions
-from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, RetireQuestion, WordingChange
+from questions.changes import AddQuestion, Change, MoveQuestion, PublishDraft, RetireQuestion
 from questions.demo import DEMO_SURVEY_NAME, demo_definition
 from questions.schemas import Question, SurveyDefinition
 from survey.db import Connection
-from tests.support import make_account, make_member
+from tests.support import make_account, make_member, reword
 
 SEED = versions.Approval(basis="demo_seed")
 
@@ -25,17 +25,6 @@ async def published_survey(conn: Connection) -> int:
     )
     await versions.publish(conn, survey_id, actor_id=None, approval=SEED)
     return survey_id
-
-
-def reword(text: str) -> WordingChange:
-    first = demo_definition().questions[0]
-    return WordingChange(
-        question=first.key,
-        language="en",
-        text=text,
-        help=first.help.get("en", ""),
-        option_labels=[option.label["en"] for option in first.options],
-    )
 
 
 async def accepted(conn: Connection, survey_id: int, change: Change, voters: list[int]) -> int:
