@@ -35,3 +35,14 @@ def test_every_route_module_is_independent_of_the_others() -> None:
         if module.endswith("routes")
     }
     assert set(independent) == route_modules
+
+
+def test_every_module_is_named_in_the_readme_layout() -> None:
+    layout = (ROOT / "README.md").read_text().split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    missing = [
+        module
+        for package in ("survey", "questions", "analysis")
+        for module in sorted(_modules(package))
+        if f"`{module.split('.')[1]}.py`" not in layout
+    ]
+    assert missing == []
