@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Final, Literal
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 from urllib.parse import urlencode
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
 from litestar.params import FromQuery, QueryParameter
@@ -15,6 +17,7 @@ from litestar.response import Template
 
 from analysis import charts, exports, queries, summary, tables
 from questions import queries as question_queries
+from survey import json_body
 from survey.audit_queries import audit
 from survey.auth import PrincipalDependency, provide_principal, requires_role
 from survey.db import Connection, ConnectionDependency
@@ -24,8 +27,45 @@ from survey.settings import Settings
 if TYPE_CHECKING:
     from analysis.tables import Tables
 
-PERIOD: Final = r"^(\d{4}-(\d{2}|W\d{2}))?$"
-"""A month (2026-11) or ISO week (2026-W47); empty means unbounded (an empty month field sends "")."""
+PERIOD_HELP: Final = "a month (2026-11), or an ISO week (2026-W47) where the program keeps weeks; empty: open"
+"""Periods are checked by ``checked_period`` (not a parameter pattern, whose 400 would name the Python
+argument ``first`` instead of ``from``); an empty month field sends "", which means unbounded."""
+LARGEST_ID: Final = 2**63 - 1
+"""PostgreSQL's bigint: a larger survey id is a 400 naming ``survey``, before any query."""
+_MONTH: Final = re.compile(r"(\d{4})-(\d{2})")
+_WEEK: Final = re.compile(r"(\d{4})-W(\d{2})")
+
+
+def checked_period(raw: str | None, field: str, granularity: Literal["month", "week"]) -> str | None:
+    """A period bound as the program keeps periods: a real month, or a real ISO week when it keeps weeks.
+
+    Periods compare as text, so a week bound on months (or a month on weeks) would silently select the
+    wrong responses; and ``2026-13`` names no month at all.
+
+    Returns:
+        The bound, or ``None`` when it is empty (an open end).
+
+    Raises:
+        HTTPException: 400 naming ``field`` (``from`` or ``to``).
+    """
+    if not raw:
+        return None
+    if granularity == "week" and (week := _WEEK.fullmatch(raw)):
+        try:
+            date.fromisocalendar(int(week[1]), int(week[2]), 1)
+        except ValueError:
+            pass
+        else:
+            return raw
+    month = _MONTH.fullmatch(raw) if granularity == "month" else None
+    if month and int(month[1]) >= 1 and 1 <= int(month[2]) <= 12:
+        return raw
+    example = "an ISO week such as 2026-W47" if granularity == "week" else "a month such as 2026-11"
+    raise HTTPException(
+        status_code=400,
+        detail=f"{field} takes {example}: this program keeps responses by {granularity}",
+        extra={"field": field},
+    )
 
 
 def parse_group_by(raw: str) -> list[str]:
@@ -61,15 +101,17 @@ class EvaluateApiController(Controller):
         self,
         conn: ConnectionDependency,
         settings: NamedDependency[Settings],
-        survey: Annotated[int, QueryParameter(name="survey", ge=1, description="The survey's id.")],
+        survey: Annotated[
+            int, QueryParameter(name="survey", ge=1, le=LARGEST_ID, description="The survey's id.")
+        ],
         group_by: Annotated[
             str, QueryParameter(name="group_by", description="Up to two of site, period, language, version.")
         ] = "",
         first: Annotated[
-            str | None, QueryParameter(name="from", pattern=PERIOD, description="First period, e.g. 2026-01.")
+            str | None, QueryParameter(name="from", description=f"First period: {PERIOD_HELP}.")
         ] = None,
         last: Annotated[
-            str | None, QueryParameter(name="to", pattern=PERIOD, description="Last period, e.g. 2026-12.")
+            str | None, QueryParameter(name="to", description=f"Last period: {PERIOD_HELP}.")
         ] = None,
     ) -> summary.SummaryTable:
         """One row per measure and group with n, mean, sd, median, q1, q3 and the 95% interval.
@@ -78,7 +120,9 @@ class EvaluateApiController(Controller):
         come back as ``suppressed: true`` with no figures at all.
         """
         dimensions = parse_group_by(group_by)
-        first_bound, last_bound = queries.period_bounds(first, last)
+        first_bound, last_bound = queries.period_bounds(
+            checked_period(first, "from", settings.period), checked_period(last, "to", settings.period)
+        )
         grouping = queries.Grouping(
             survey_id=survey,
             site="site" in dimensions,
@@ -94,28 +138,65 @@ class EvaluateApiController(Controller):
 class Filters(msgspec.Struct, frozen=True):
     """The dashboard's choices, from its query string."""
 
-    survey: int
+    survey: int | None
+    """The survey chosen, or ``None`` when none is chosen and none has a published version (a 404)."""
     first: str | None
     """The first period of the range, or ``None`` for a range open at its start."""
     last: str | None
     """The last period of the range, or ``None`` for a range open up to now."""
     group_by: list[str]
+    period: Literal["month", "week"] = "month"
+    """How the program keeps periods, so the form asks for months or for weeks."""
+
+
+def parse_filters(request: Request[Any, Any, Any], granularity: Literal["month", "week"]) -> Filters:
+    """The dashboard's filters as asked for in the query string (``survey`` ``None`` when not chosen).
+
+    Raises:
+        HTTPException: 400 naming ``survey``, ``from``, ``to`` or ``group_by``.
+    """
+    query = request.query_params
+    raw_survey = query.get("survey") or ""
+    survey = None
+    if raw_survey:
+        if not (raw_survey.isascii() and raw_survey.isdigit() and 1 <= int(raw_survey) <= LARGEST_ID):
+            raise HTTPException(
+                status_code=400, detail="survey takes a survey's id (a number)", extra={"field": "survey"}
+            )
+        survey = int(raw_survey)
+    return Filters(
+        survey,
+        checked_period(query.get("from"), "from", granularity),
+        checked_period(query.get("to"), "to", granularity),
+        parse_group_by(query.get("group_by") or "site"),
+        granularity,
+    )
+
+
+async def refuse_bad_filters(request: Request[Any, Any, Any]) -> None:
+    """Before-request hook of the dashboard: refuse its filters before any dependency runs.
+
+    A dependency that raises after the request's connection was lent leaves that connection out of the
+    pool (Litestar closes generator dependencies only once all of them resolved), so the refusals happen
+    here, and ``provide_filters`` never raises.
+
+    Raises:
+        HTTPException: 400 naming the field (see ``parse_filters``).
+    """
+    settings: Settings = request.app.state.settings
+    parse_filters(request, settings.period)
+    await json_body.refuse_loose_json(request)  # this layer's hook replaces the app's
 
 
 async def provide_filters(
-    conn: ConnectionDependency,
-    survey: FromQuery[int | None] = None,
-    group_by: FromQuery[str] = "site",
-    first: Annotated[str | None, QueryParameter(name="from", pattern=PERIOD)] = None,
-    last: Annotated[str | None, QueryParameter(name="to", pattern=PERIOD)] = None,
+    request: Request[Any, Any, Any], conn: ConnectionDependency, settings: NamedDependency[Settings]
 ) -> Filters:
-    """The dashboard's filters from the query string, shared by the page, the report and the exports."""
-    chosen = survey
-    if chosen is None:
-        chosen = next((s.id for s in await question_queries.surveys(conn) if s.latest_version), None)
-    if chosen is None:
-        raise HTTPException(status_code=404, detail="No survey has a published version yet.")
-    return Filters(chosen, first or None, last or None, parse_group_by(group_by or "site"))
+    """The dashboard's filters (checked by ``refuse_bad_filters``), with the newest survey by default."""
+    filters = parse_filters(request, settings.period)
+    if filters.survey is not None:
+        return filters
+    chosen = next((s.id for s in await question_queries.surveys(conn) if s.latest_version), None)
+    return msgspec.structs.replace(filters, survey=chosen)
 
 
 def _points(rows: list[summary.SummaryRow], measure: str, label: str) -> list[charts.Point]:
@@ -167,8 +248,11 @@ class EvaluateController(Controller):
     }
     tags = ["evaluate"]
     include_in_schema = False
+    before_request = staticmethod(refuse_bad_filters)
 
     async def _tables(self, conn: Connection, filters: Filters, k: int) -> Tables:
+        if filters.survey is None:
+            raise HTTPException(status_code=404, detail="No survey has a published version yet.")
         try:
             return await tables.build(
                 conn, filters.survey, group_by=filters.group_by, first=filters.first, last=filters.last, k=k

@@ -28,7 +28,7 @@ from questions.proposal_routes import ProposalController
 from questions.routes import BoardController, BoardMemberController
 from questions.version_routes import VersionController
 from questions.word_routes import WordListController
-from survey import db, kiosks, logs, outage, release
+from survey import db, json_body, kiosks, logs, outage, release
 from survey.admin_routes import AccountAdminController, AdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
 from survey.errors import http_error, server_error
@@ -142,6 +142,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             # The API accepts only bearer tokens (never cookies), so cross-site requests cannot ride on it.
             exclude=[f"^{API_PREFIX}"],
         ),
+        # Every handler taking JSON ``data`` gets it strictly: 415, depth, duplicate keys, exact types.
+        before_request=json_body.refuse_loose_json,
         before_send=[add_security_headers, logs.log_response],
         compression_config=CompressionConfig(backend="gzip", minimum_size=512, gzip_compress_level=6),
         template_config=TemplateConfig(instance=template_engine()),

@@ -85,8 +85,10 @@ def _problem(question: Question, value: AnswerValue) -> str | None:
             return "the answer must be a number"
         if not -LARGEST_NUMBER <= value <= LARGEST_NUMBER:
             return "the answer is not a number this question can take"
-        if question.integer and not float(value).is_integer():
-            return "the answer must be a whole number"
+        # 3.0 is refused too, not stored as 3: the kiosk sends whole numbers as integers (JSON.stringify
+        # writes 3), so a float here came from elsewhere; one stored form per answer keeps analysis exact.
+        if question.integer and isinstance(value, float):
+            return "the answer must be a whole number, written without a decimal point"
         low = question.minimum if question.minimum is not None else float("-inf")
         high = question.maximum if question.maximum is not None else float("inf")
         return None if low <= value <= high else f"the answer must be between {low:g} and {high:g}"

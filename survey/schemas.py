@@ -191,6 +191,9 @@ def role_list(roles: list[Role] | Role) -> list[Role]:
     return [role for role in ROLES if role in chosen]
 
 
+BigintId = Annotated[int, Meta(ge=1, le=2**63 - 1)]
+"""A row id in a body: PostgreSQL's bigint, so a larger number is a 400 naming the field, never a 500."""
+
 AnswerValue = int | float | str | list[int | str]
 """An answer: an option code, a list of codes, a number, text, or ``"prefer_not_to_say"``."""
 
@@ -209,7 +212,7 @@ class ResponseSubmit(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
 
     id: UUID
     """A random (version 4) UUID made on the tablet; resending the same response is harmless."""
-    survey_version: Annotated[int, Meta(ge=1)]
+    survey_version: BigintId
     language: LanguageTag
     answers: dict[Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")], AnswerValue]
     """Answers by question key; a skipped or hidden question is simply absent."""

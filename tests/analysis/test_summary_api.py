@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import msgspec
 import pytest
+from bs4 import BeautifulSoup
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from survey import synthetic
+from survey.app import create_app
 from survey.db import Connection
-from tests.support import make_account, raw_token
+from survey.settings import Settings
+from tests.support import make_account, raw_token, sign_in
 
 Client = AsyncTestClient[Litestar]
 TODAY = date(2026, 11, 21)
@@ -86,6 +90,89 @@ async def test_a_bad_period_is_refused(client: Client, evaluator: dict[str, str]
     )
     assert response.status_code == 400
     assert "from" in response.text
+
+
+BIGINT_PAST = str(2**63)
+OUT_OF_RANGE = [
+    pytest.param({"survey": BIGINT_PAST}, "survey", id="survey-past-bigint"),
+    pytest.param({"survey": "0"}, "survey", id="survey-zero"),
+    pytest.param({"survey": "1", "from": "2026-13"}, "from", id="month-13"),
+    pytest.param({"survey": "1", "from": "2026-00"}, "from", id="month-0"),
+    pytest.param({"survey": "1", "to": "9999-99"}, "to", id="month-99"),
+    pytest.param({"survey": "1", "from": "2026-W01"}, "from", id="week-on-a-month-program"),
+    pytest.param({"survey": "1", "to": "2026-11-01"}, "to", id="a-day"),
+]
+
+
+def named_fields(body: dict[str, Any]) -> set[str]:
+    """The fields a JSON error names: ours as ``extra.field``, Litestar's as ``extra[].key``."""
+    extra = body.get("extra")
+    if isinstance(extra, dict):
+        return {extra["field"]}
+    return {problem["key"] for problem in extra or []}
+
+
+@pytest.mark.parametrize(("params", "field"), OUT_OF_RANGE)
+async def test_out_of_range_ids_and_periods_are_400_naming_them(
+    client: Client, evaluator: dict[str, str], params: dict[str, str], field: str
+) -> None:
+    response = await client.get("/api/evaluate/summary", params=params, headers=evaluator)
+    assert response.status_code == 400, response.text
+    assert named_fields(response.json()) == {field}
+
+
+async def test_a_week_program_takes_weeks_and_refuses_months(
+    settings: Settings, evaluator: dict[str, str]
+) -> None:
+    weekly = create_app(msgspec.structs.replace(settings, period="week"))
+    async with AsyncTestClient(app=weekly) as client:
+        weeks = await client.get(
+            "/api/evaluate/summary", params={"survey": "1", "from": "2026-W01"}, headers=evaluator
+        )
+        month = await client.get(
+            "/api/evaluate/summary", params={"survey": "1", "to": "2026-11"}, headers=evaluator
+        )
+        no_such_week = await client.get(
+            "/api/evaluate/summary", params={"survey": "1", "to": "2025-W53"}, headers=evaluator
+        )
+    assert weeks.status_code == 200, weeks.text
+    assert (month.status_code, named_fields(month.json())) == (400, {"to"})
+    assert (no_such_week.status_code, named_fields(no_such_week.json())) == (400, {"to"})
+
+
+@pytest.fixture
+async def signed_in_evaluator(client: Client, database_url: str) -> Client:
+    await make_account(database_url, "evan", ["evaluator"])
+    await sign_in(client, "evan")
+    return client
+
+
+@pytest.mark.parametrize("path", ["/evaluate", "/evaluate/report", "/evaluate/export"])
+@pytest.mark.parametrize(("params", "field"), OUT_OF_RANGE)
+async def test_the_dashboard_report_and_exports_refuse_the_same_and_record_nothing(
+    signed_in_evaluator: Client, conn: Connection, path: str, params: dict[str, str], field: str
+) -> None:
+    audited = await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'export'")
+    response = await signed_in_evaluator.get(path, params={**params, "format": "json"})
+    assert response.status_code == 400
+    page = BeautifulSoup(response.text, "html.parser")
+    named = {strong.get_text() for strong in page.select(".problems strong")}
+    detail = page.select_one(".error-detail")
+    assert detail is not None
+    assert named == {field} or detail.get_text().startswith(f"{field} takes")
+    assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'export'") == audited
+
+
+async def test_the_dashboard_asks_for_weeks_on_a_week_program(settings: Settings, database_url: str) -> None:
+    await make_account(database_url, "evan", ["evaluator"])
+    weekly = create_app(msgspec.structs.replace(settings, period="week"))
+    async with AsyncTestClient(app=weekly) as client:
+        await sign_in(client, "evan")
+        response = await client.get("/evaluate", params={"from": "2026-W40"})
+    assert response.status_code == 200, response.text
+    field = BeautifulSoup(response.text, "html.parser").select_one("#f-from")
+    assert field is not None
+    assert (field["type"], field["value"]) == ("week", "2026-W40")
 
 
 async def test_two_ranges_never_reveal_a_hidden_month_by_subtraction(
