@@ -281,6 +281,8 @@ def kiosk_list() -> None:
         state = (
             "off"
             if kiosk.revoked
+            else "paused"
+            if kiosk.enrolled and kiosk.paused
             else "in use"
             if kiosk.enrolled
             else "waiting"

@@ -1,7 +1,8 @@
-"""SQL for kiosks, their enrolment codes and tokens, and what a kiosk reads of its site (PIN, resources)."""
+"""SQL for kiosks: enrolment codes and tokens, pausing, staff PIN tries, what a kiosk reads of its site."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 import msgspec
@@ -24,22 +25,37 @@ VALUES ($1, $2, $3, now(), $4) RETURNING id
 REDEEM_CODE: Final = """
 UPDATE kiosk SET token_hash = $2, code_hash = NULL, code_expires_at = NULL, enrolled_at = now()
 WHERE code_hash = $1 AND code_expires_at > now() AND revoked_at IS NULL
-RETURNING id AS kiosk_id, site_id, label
+RETURNING id AS kiosk_id, site_id, label, paused
 """
 KIOSK_IDENTITY: Final = """
-SELECT k.id AS kiosk_id, k.site_id, k.label FROM kiosk k JOIN site s ON s.id = k.site_id
+SELECT k.id AS kiosk_id, k.site_id, k.label, k.paused FROM kiosk k JOIN site s ON s.id = k.site_id
 WHERE k.token_hash = $1 AND k.revoked_at IS NULL
 """
 REVOKE: Final = "UPDATE kiosk SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING label"
 KIOSKS: Final = """
 SELECT k.id, k.label, s.name AS site, k.token_hash IS NOT NULL AS enrolled,
-       k.revoked_at IS NOT NULL AS revoked, k.code_expires_at > now() AS code_pending
+       k.revoked_at IS NOT NULL AS revoked, k.code_expires_at > now() AS code_pending, k.paused
 FROM kiosk k JOIN site s ON s.id = k.site_id ORDER BY lower(s.name), lower(k.label), k.id
 """
 SITE_BY_NAME: Final = "SELECT id FROM site WHERE lower(name) = lower($1)"
 SET_PIN: Final = "UPDATE site SET staff_pin_hash = $2 WHERE id = $1 RETURNING name"
 PIN_HASH: Final = "SELECT staff_pin_hash FROM site WHERE id = $1"
 KIOSK_SITE: Final = "SELECT name, resources, survey_id FROM site WHERE id = $1"
+# Staff PIN tries run one at a time per kiosk (the row lock), so parallel guesses cannot all pass the
+# count before any failure is written.
+LOCK_KIOSK: Final = "SELECT label FROM kiosk WHERE id = $1 AND revoked_at IS NULL FOR UPDATE"
+# Wrong PINs since the last right one (which paused or resumed the kiosk); tries refused while waiting
+# are audited with "waiting" and not counted, so they neither lengthen the wait nor reveal anything.
+PIN_TALLY: Final = """
+SELECT count(*) AS failures, max(f.occurred_at) AS last_failure, clock_timestamp() AS checked_at
+FROM audit_event f
+WHERE f.action = 'kiosk_pin_failed' AND f.detail ->> 'kiosk_id' = $1::text AND NOT f.detail ? 'waiting'
+  AND f.occurred_at > coalesce(
+      (SELECT max(r.occurred_at) FROM audit_event r
+       WHERE r.action IN ('kiosk_paused', 'kiosk_resumed') AND r.detail ->> 'kiosk_id' = $1::text),
+      '-infinity')
+"""
+SET_PAUSED: Final = "UPDATE kiosk SET paused = $2 WHERE id = $1"
 
 
 class KioskIdentity(msgspec.Struct, frozen=True):
@@ -48,6 +64,8 @@ class KioskIdentity(msgspec.Struct, frozen=True):
     kiosk_id: int
     site_id: int
     label: str
+    paused: bool
+    """Staff left kiosk mode: the tablet shows "paused by staff" until the PIN is entered there again."""
 
 
 class KioskRow(msgspec.Struct, frozen=True):
@@ -59,6 +77,15 @@ class KioskRow(msgspec.Struct, frozen=True):
     enrolled: bool
     revoked: bool
     code_pending: bool | None
+    paused: bool
+
+
+class PinTally(msgspec.Struct, frozen=True):
+    """A kiosk's wrong staff PINs since the last right one, and the database's clock now."""
+
+    failures: int
+    last_failure: datetime | None
+    checked_at: datetime
 
 
 class KioskSite(msgspec.Struct, frozen=True):
@@ -129,3 +156,22 @@ async def pin_hash(conn: Connection, site_id: int) -> str | None:
 async def kiosk_site(conn: Connection, site_id: int) -> KioskSite | None:
     """The site a kiosk belongs to, as the kiosk shows it, or ``None``."""
     return await fetch_one(conn, KIOSK_SITE, KioskSite, site_id)
+
+
+async def lock_kiosk(conn: Connection, kiosk_id: int) -> str | None:
+    """Hold the kiosk's row until the transaction ends, returning its label (``None``: gone or revoked)."""
+    label: str | None = await conn.fetchval(LOCK_KIOSK, kiosk_id)
+    return label
+
+
+async def pin_tally(conn: Connection, kiosk_id: int) -> PinTally:
+    """How many wrong staff PINs the kiosk had since the last right one, and when the latest was."""
+    tally = await fetch_one(conn, PIN_TALLY, PinTally, str(kiosk_id))
+    if tally is None:  # an aggregate without GROUP BY always has its one row
+        raise RuntimeError("the PIN tally returned no row")
+    return tally
+
+
+async def set_paused(conn: Connection, kiosk_id: int, paused: bool) -> None:
+    """Pause the kiosk (staff left kiosk mode) or resume it."""
+    await conn.execute(SET_PAUSED, kiosk_id, paused)

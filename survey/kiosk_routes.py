@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any, Final
 
 from litestar import Controller, Request, Response, get, post
@@ -28,6 +29,8 @@ KIOSK_HEADER: Final = "x-kiosk-request"
 COOKIE_DAYS: Final = 400  # the longest lifetime browsers keep a cookie
 PUBLIC: Final = {"public": True}
 NO_STORE: Final = {"cache-control": "no-store"}
+PAUSED: Final = 423
+"""What ``GET /api/kiosk/survey`` answers while staff paused the tablet (423 Locked)."""
 
 
 def _token(request: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, bool]:
@@ -73,7 +76,7 @@ def _kiosk_cookie(value: str, settings: Settings, *, remove: bool = False) -> Co
 
 
 class KioskPageController(Controller):
-    """The tablet's pages: enrolment, the survey shell, and the staff exit."""
+    """The tablet's pages: enrolment, the survey shell (or the paused screen), the staff exit and resume."""
 
     path = "/kiosk"
     tags = ["kiosk"]
@@ -88,6 +91,8 @@ class KioskPageController(Controller):
         identity = await kiosks.identify(conn, token) if token else None
         if identity is None:
             return Redirect("/kiosk/enroll", status_code=303)
+        if identity.paused:
+            return Template("kiosk/paused.html", context={"error": ""}, headers=NO_STORE)
         return Template("kiosk/index.html", context={}, headers=NO_STORE)
 
     @get("/enroll", operation_id="kiosk_enroll_page", opt=PUBLIC)
@@ -113,11 +118,44 @@ class KioskPageController(Controller):
     async def staff_exit(
         self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[KioskExit]
     ) -> Template | Redirect:
-        """Leave kiosk mode with the site's staff PIN (the tablet stays enrolled)."""
-        identity = provide_kiosk(request)
-        if not await kiosks.check_pin(conn, site_id=identity.site_id, pin=data.pin):
-            return Template("kiosk/exit.html", context={"error": "That PIN is not right."}, status_code=403)
-        return Redirect("/signin", status_code=303)
+        """Leave kiosk mode with the site's staff PIN: the tablet is paused until the PIN resumes it."""
+        outcome = await kiosks.staff_pin(conn, provide_kiosk(request), pin=data.pin, pause=True)
+        if outcome.result == "right":
+            return Redirect("/kiosk", status_code=303)
+        return _pin_refused("kiosk/exit.html", outcome)
+
+    @post("/resume", operation_id="kiosk_resume", guards=[requires_kiosk], opt={"kiosk": True})
+    async def staff_resume(
+        self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[KioskExit]
+    ) -> Template | Redirect:
+        """Resume a paused tablet with the site's staff PIN: the survey shows again."""
+        outcome = await kiosks.staff_pin(conn, provide_kiosk(request), pin=data.pin, pause=False)
+        if outcome.result == "right":
+            return Redirect("/kiosk", status_code=303)
+        return _pin_refused("kiosk/paused.html", outcome)
+
+
+def _wait_words(outcome: kiosks.PinOutcome) -> str:
+    minutes = math.ceil(outcome.wait.total_seconds() / 60)
+    return "a minute" if minutes <= 1 else f"{minutes} minutes"
+
+
+def _pin_refused(template: str, outcome: kiosks.PinOutcome) -> Template | Redirect:
+    """The same page again with a calm word: 403 for a wrong PIN, 429 with Retry-After while waiting."""
+    if outcome.result == "gone":
+        return Redirect("/kiosk/enroll", status_code=303)
+    if outcome.result == "waiting":
+        error = f"Too many wrong PINs on this tablet. Please wait {_wait_words(outcome)}, then try again."
+        return Template(
+            template,
+            context={"error": error},
+            status_code=429,
+            headers={**NO_STORE, "retry-after": outcome.retry_after},
+        )
+    error = "That PIN is not right."
+    if outcome.wait:
+        error += f" Please wait {_wait_words(outcome)} before the next try."
+    return Template(template, context={"error": error}, status_code=403, headers=NO_STORE)
 
 
 @get(
@@ -149,6 +187,12 @@ class KioskApiController(Controller):
     async def survey(self, request: Request[Any, Any, Any], conn: ConnectionDependency) -> KioskSurvey:
         """The site's active published version with every text it needs, so a session runs offline."""
         identity = provide_kiosk(request)
+        if identity.paused:
+            # Not a survey: the page reloads /kiosk, which shows the paused screen. Sending responses
+            # already completed (POST /responses) keeps working while paused.
+            raise HTTPException(
+                status_code=PAUSED, detail="Staff paused this tablet.", extra={"paused": True}
+            )
         site = await kiosk_queries.kiosk_site(conn, identity.site_id)
         version = None
         if site is not None and site.survey_id is not None:

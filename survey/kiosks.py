@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import time
 from collections import deque
 from datetime import timedelta
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Literal
+
+import msgspec
 
 from survey import kiosk_queries, passwords
 from survey.audit_queries import audit
@@ -24,6 +27,13 @@ CODE_LENGTH: Final = 8
 TOKEN_PREFIX: Final = "kiosk_"  # noqa: S105 - a prefix, not a secret
 # No lockout after wrong codes (one would let anyone block every site's enrolment): a code is 40 random
 # bits alive for 15 minutes, so guessing one online is hopeless; failures are audited.
+PIN_TRIES: Final = 5
+"""Wrong staff PINs a kiosk may have in a row before it must wait."""
+FIRST_PIN_WAIT: Final = timedelta(minutes=1)
+"""The wait after the fifth wrong PIN in a row; it doubles after each further one."""
+LONGEST_PIN_WAIT: Final = timedelta(hours=1)
+"""The waits stop growing here: a 4-digit PIN still takes months to guess, and staff are never shut out
+of their own tablet for a day."""
 
 
 class KioskError(SetupProblem, ValueError):
@@ -151,6 +161,75 @@ async def set_pin(conn: Connection, *, site_id: int, pin: str, actor_id: int | N
         if name is None:
             raise KioskError("There is no such site.")
         await audit(conn, "site_pin_set", account_id=actor_id, subject=name)
+
+
+def pin_wait(failures: int) -> timedelta:
+    """How long a kiosk waits before its next PIN try after ``failures`` wrong ones in a row.
+
+    None for the first ``PIN_TRIES``; then ``FIRST_PIN_WAIT``, doubling after each further wrong PIN, up
+    to ``LONGEST_PIN_WAIT``.
+    """
+    if failures < PIN_TRIES:
+        return timedelta(0)
+    doublings = min(failures - PIN_TRIES, 16)  # far past the longest wait; keeps the power small
+    wait: timedelta = FIRST_PIN_WAIT * (1 << doublings)
+    return min(wait, LONGEST_PIN_WAIT)
+
+
+class PinOutcome(msgspec.Struct, frozen=True):
+    """What a staff PIN try on a kiosk came to.
+
+    ``right``: the kiosk is now paused or resumed. ``wrong``: refused and counted; ``wait`` is how long
+    the kiosk now waits before the next try (zero while tries remain). ``waiting``: refused without
+    looking at the PIN, because the kiosk is still waiting ``wait`` longer. ``gone``: the kiosk was
+    revoked in the meantime.
+    """
+
+    result: Literal["right", "wrong", "waiting", "gone"]
+    wait: timedelta = timedelta(0)
+
+    @property
+    def retry_after(self) -> str:
+        """The wait in whole seconds, for a ``Retry-After`` header (at least 1)."""
+        return str(max(1, math.ceil(self.wait.total_seconds())))
+
+
+async def staff_pin(conn: Connection, kiosk: KioskIdentity, *, pin: str, pause: bool) -> PinOutcome:
+    """Try the site's staff PIN on a kiosk, to pause it (``pause``, leaving kiosk mode) or resume it.
+
+    Tries are limited per kiosk and counted in the database (every worker sees the same count): after
+    ``PIN_TRIES`` wrong PINs in a row the kiosk waits (see ``pin_wait``) before the next try, and a right
+    PIN starts the count again. Each refusal is a ``kiosk_pin_failed`` audit event whose subject is the
+    kiosk's label (no participant is ever part of it); a right PIN is ``kiosk_paused`` or
+    ``kiosk_resumed``. Tries on one kiosk run one at a time (its row is locked), so guesses sent in
+    parallel are counted like guesses sent in turn.
+    """
+    detail: dict[str, object] = {"kiosk_id": kiosk.kiosk_id}
+    async with conn.transaction():
+        label = await kiosk_queries.lock_kiosk(conn, kiosk.kiosk_id)
+        if label is None:
+            return PinOutcome("gone")
+        tally = await kiosk_queries.pin_tally(conn, kiosk.kiosk_id)
+        if tally.last_failure is not None:
+            remaining = tally.last_failure + pin_wait(tally.failures) - tally.checked_at
+            if remaining > timedelta(0):
+                await audit(
+                    conn,
+                    "kiosk_pin_failed",
+                    account_id=None,
+                    subject=label,
+                    detail={**detail, "waiting": True},
+                )
+                return PinOutcome("waiting", remaining)
+        stored = await kiosk_queries.pin_hash(conn, kiosk.site_id)
+        if not passwords.verify_password(stored, pin):
+            await audit(conn, "kiosk_pin_failed", account_id=None, subject=label, detail=detail)
+            return PinOutcome("wrong", pin_wait(tally.failures + 1))
+        await kiosk_queries.set_paused(conn, kiosk.kiosk_id, pause)
+        await audit(
+            conn, "kiosk_paused" if pause else "kiosk_resumed", account_id=None, subject=label, detail=detail
+        )
+    return PinOutcome("right")
 
 
 async def check_pin(conn: Connection, *, site_id: int, pin: str) -> bool:

@@ -1,9 +1,10 @@
 /* The kiosk's service worker: keeps the kiosk shell and its survey so a tablet that reloads while
-   offline still shows the survey. Network first, the cached copy when the network is away. It never
-   touches responses: those wait in the page's outbox. */
+   offline still shows the survey (or the paused screen, when that is what /kiosk last served). Network
+   first, the cached copy when the network is away. It never touches responses: those wait in the page's
+   outbox. */
 "use strict";
 
-var CACHE = "kiosk-shell-v2";
+var CACHE = "kiosk-shell-v3";
 var SHELL = [
   "/kiosk",
   "/api/kiosk/survey",
@@ -11,6 +12,7 @@ var SHELL = [
   "/static/kiosk_answers.js",
   "/static/kiosk_navigation.js",
   "/static/kiosk_outbox.js",
+  "/static/kiosk_paused.js",
   "/static/skip_logic.js",
   "/static/kiosk.css",
   "/static/style.css",

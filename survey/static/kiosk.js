@@ -75,17 +75,7 @@
 
   // ---- the outbox ------------------------------------------------------------------------------
 
-  // localStorage and fetch are looked up at each use, as before the outbox had its own module.
-  var outbox = window.KioskOutbox.create({
-    storage: {
-      getItem: function (key) { return window.localStorage.getItem(key); },
-      setItem: function (key, value) { window.localStorage.setItem(key, value); },
-      removeItem: function (key) { window.localStorage.removeItem(key); },
-    },
-    fetch: function (url, init) { return window.fetch(url, init); },
-    setTimeout: function (callback, ms) { return window.setTimeout(callback, ms); },
-    clearTimeout: function (timer) { window.clearTimeout(timer); },
-  });
+  var outbox = window.KioskOutbox.inBrowser(window);
   var flush = outbox.flush;
 
   // ---- idle reset --------------------------------------------------------------------------------
@@ -356,8 +346,7 @@
   var exitForm = document.querySelector(".staff-exit form");
   if (exitForm) exitForm.addEventListener("submit", function () { session = null; root.replaceChildren(); });
   if (!PREVIEW) {
-    window.addEventListener("online", flush);
-    window.setInterval(flush, 60 * 1000);
+    window.KioskOutbox.keepSending(outbox, window);
     if ("serviceWorker" in navigator) navigator.serviceWorker.register("/kiosk-sw.js", { scope: "/kiosk" }).catch(function () {});
   }
 
@@ -371,6 +360,8 @@
 
   fetch(PREVIEW || "/api/kiosk/survey", { credentials: "same-origin" }).then(function (response) {
     if (response.status === 401 && !PREVIEW) { window.location.replace("/kiosk/enroll"); return null; }
+    // Staff paused the tablet (perhaps from another tab): /kiosk now shows the paused screen.
+    if (response.status === 423 && !PREVIEW) { window.location.replace("/kiosk"); return null; }
     if (!response.ok) throw new Error("The survey could not be loaded (" + response.status + ").");
     return response.json();
   }).then(function (loaded) {

@@ -6,6 +6,7 @@
   var KEY = "survey-outbox";
   var ENDPOINT = "/api/kiosk/responses";
   var TIMEOUT_MS = 15000;
+  var RETRY_MS = 60 * 1000;
   // A refusal that can never succeed is dropped, or it would sit on the tablet for ever; 401 (tablet
   // turned off), 429 and server errors are kept for later.
   var NEVER_ACCEPTED = [400, 409, 422];
@@ -67,7 +68,31 @@
     return { items: items, add: add, post: post, flush: flush };
   }
 
-  var api = { create: create, KEY: KEY, ENDPOINT: ENDPOINT, TIMEOUT_MS: TIMEOUT_MS };
+  /* The outbox of a page: over `win`'s localStorage, fetch and timers, each looked up at its use. */
+  function inBrowser(win) {
+    return create({
+      storage: {
+        getItem: function (key) { return win.localStorage.getItem(key); },
+        setItem: function (key, value) { win.localStorage.setItem(key, value); },
+        removeItem: function (key) { win.localStorage.removeItem(key); },
+      },
+      fetch: function (url, init) { return win.fetch(url, init); },
+      setTimeout: function (callback, ms) { return win.setTimeout(callback, ms); },
+      clearTimeout: function (timer) { win.clearTimeout(timer); },
+    });
+  }
+
+  /* Send what waits whenever the browser says it is back online, and every minute: the survey page and
+     the paused screen both do, so a response completed before staff paused the tablet is never stuck. */
+  function keepSending(outbox, win) {
+    win.addEventListener("online", function () { outbox.flush(); });
+    win.setInterval(function () { outbox.flush(); }, RETRY_MS);
+  }
+
+  var api = {
+    create: create, inBrowser: inBrowser, keepSending: keepSending,
+    KEY: KEY, ENDPOINT: ENDPOINT, TIMEOUT_MS: TIMEOUT_MS, RETRY_MS: RETRY_MS,
+  };
   if (typeof module === "object" && module.exports) {
     module.exports = api;
   } else {

@@ -242,3 +242,47 @@ test("unreadable storage counts as an empty outbox", async () => {
   assert.equal(await outbox.flush(), true);
   assert.equal(fetch.requests.length, 0);
 });
+
+// A fake window: its localStorage and fetch, and the listeners and intervals a page registers on it.
+function fakeWindow(answer) {
+  const listeners = {};
+  const intervals = [];
+  return {
+    localStorage: fakeStorage(),
+    fetch: fakeFetch(answer),
+    setTimeout: () => 0,
+    clearTimeout: () => {},
+    addEventListener: (kind, listener) => { (listeners[kind] = listeners[kind] || []).push(listener); },
+    setInterval: (callback, ms) => { intervals.push({ callback, ms }); },
+    listeners,
+    intervals,
+  };
+}
+
+test("a page's outbox uses that window's localStorage and fetch", async () => {
+  const win = fakeWindow(stored);
+  const outbox = KioskOutbox.inBrowser(win);
+  outbox.add(response("a"));
+  assert.equal(JSON.parse(win.localStorage.getItem("survey-outbox")).length, 1);
+  assert.equal(await outbox.flush(), true);
+  assert.deepEqual(win.fetch.requests.map((r) => r.item.id), ["a"]);
+  assert.equal(win.localStorage.getItem("survey-outbox"), null);
+});
+
+test("keepSending sends what waits when the browser is back online and every minute", async () => {
+  let up = false;
+  const win = fakeWindow((request) => { if (!up) throw new TypeError("Failed to fetch"); return stored(request); });
+  const outbox = KioskOutbox.inBrowser(win);
+  outbox.add(response("a"));
+  KioskOutbox.keepSending(outbox, win);
+  assert.deepEqual(win.intervals.map((i) => i.ms), [60 * 1000]);
+  assert.equal(win.fetch.requests.length, 0, "nothing is sent before a reason to");
+  await win.intervals[0].callback();
+  await outbox.flush();
+  assert.equal(win.fetch.requests.length, 1);
+  assert.equal(outbox.items().length, 1, "still offline: kept");
+  up = true;
+  win.listeners.online.forEach((listener) => listener());
+  await outbox.flush();
+  assert.equal(outbox.items().length, 0, "sent once the network is back");
+});

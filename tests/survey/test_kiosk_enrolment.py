@@ -69,7 +69,9 @@ async def test_revoking_ends_the_tablet_at_its_next_request(
     assert (await client.get("/kiosk", follow_redirects=False)).headers["location"] == "/kiosk/enroll"
 
 
-async def test_the_staff_pin_leaves_kiosk_mode(client: Client, database_url: str, conn: Connection) -> None:
+async def test_the_staff_pin_leaves_kiosk_mode_and_pauses_the_tablet(
+    client: Client, database_url: str, conn: Connection
+) -> None:
     seeded = await demo.seed(conn)
     site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
     site_name = await conn.fetchval("SELECT name FROM site WHERE id = $1", site_id)
@@ -80,7 +82,8 @@ async def test_the_staff_pin_leaves_kiosk_mode(client: Client, database_url: str
     )
     right = await post_form(client, "/kiosk/exit", {"pin": seeded.pins[site_name]})
     assert wrong.status_code == 403
-    assert (right.status_code, right.headers["location"]) == (303, "/signin")
+    assert (right.status_code, right.headers["location"]) == (303, "/kiosk")
+    assert await conn.fetchval("SELECT paused FROM kiosk") is True
 
 
 @pytest.mark.demo_data
