@@ -14,7 +14,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Route, expect
 
 from questions import versions
 from questions.schemas import SurveyDefinition
-from survey import db, release
+from survey import db, kiosks, release
 from tests.browser.support import axe_violations
 from tests.support import LiveServer, demo_kiosk, publish_with_board
 
@@ -401,4 +401,48 @@ async def test_text_at_200_percent_stays_usable_on_a_tablet(
     assert overflow <= 0
     assert box is not None
     assert box["height"] >= 44
+    await context.close()
+
+
+async def test_staff_exit_pauses_the_tablet_until_the_pin_resumes_it(
+    browser: Browser, live_server: LiveServer, database_url: str
+) -> None:
+    token = await enrolled_token(database_url)
+    conn = await db.connect(database_url)
+    try:
+        site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
+        await kiosks.set_pin(conn, site_id=site_id, pin="2468", actor_id=None)
+    finally:
+        await conn.close()
+    context = await tablet(browser, live_server, token)
+    page = await context.new_page()
+    await page.goto(f"{live_server.base_url}/kiosk")
+    # A participant finishes while the network is away: the response waits in the outbox.
+    await start(page)
+    await skip_to_the_end(page)
+    await page.get_by_role("button", name="Skip the code").click()
+    await context.route("**/api/kiosk/responses", disconnected)
+    await page.get_by_role("button", name="Send my answers").click()
+    await expect(page.locator(".status")).to_contain_text("saved on this tablet")
+    # Staff leave kiosk mode: the tablet is paused, and stays paused when reloaded.
+    await page.locator(".staff-exit summary").click()
+    await page.locator("#staff-pin").fill("2468")
+    await page.get_by_role("button", name="Leave kiosk mode").click()
+    paused = page.get_by_role("heading", name="Paused by staff")
+    await expect(paused).to_be_visible()
+    assert await axe_violations(page) == []
+    await page.reload()
+    await expect(paused).to_be_visible()
+    assert await page.locator("#kiosk").count() == 0, "no survey behind the paused screen"
+    # The completed response still leaves the outbox from the paused screen once the network is back.
+    await context.unroute("**/api/kiosk/responses", disconnected)
+    await page.evaluate("window.dispatchEvent(new Event('online'))")
+    await until(page, "localStorage.getItem('survey-outbox') === null")
+    assert len(await stored(database_url)) == 1
+    # The PIN resumes the survey.
+    await page.get_by_label("Staff PIN to resume the survey").fill("2468")
+    await page.get_by_role("button", name="Resume the survey").click()
+    await expect(page.get_by_role("button", name="English")).to_be_visible()
+    await page.reload()
+    await expect(page.get_by_role("button", name="English")).to_be_visible()
     await context.close()
