@@ -46,7 +46,7 @@ def fuzz(base_url: str, token: str, *, kiosk: bool, report: Path) -> tuple[int, 
         "--workers",
         "1",
         "--generation-database",
-        "none",  # nothing left in the work tree (.schemathesis/)
+        "none",
         selection,
         "^/api/kiosk/",
         "--header",
@@ -56,7 +56,9 @@ def fuzz(base_url: str, token: str, *, kiosk: bool, report: Path) -> tuple[int, 
         "--report-junit-path",
         str(report),
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 120, check=False)
+    done = subprocess.run(  # in the report's folder: schemathesis keeps a .schemathesis/ where it runs
+        command, capture_output=True, text=True, timeout=SECONDS + 120, check=False, cwd=report.parent
+    )
     return done.returncode, done.stdout + done.stderr
 
 
