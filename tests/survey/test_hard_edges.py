@@ -11,8 +11,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from questions import queries as question_queries
-from survey import json_body, kiosks, release
+from survey import json_body, release
 from survey.db import Connection
 from survey.json_body import MAX_DEPTH
 
@@ -21,17 +20,6 @@ BIGINT_PAST = 2**63
 ENDPOINT = "/api/kiosk/responses"
 
 pytestmark = pytest.mark.demo_data
-
-
-@pytest.fixture
-async def kiosk(conn: Connection) -> dict[str, Any]:
-    """An enrolled kiosk at the demo's first site: its bearer header and the published version id."""
-    site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
-    token = await kiosks.create_enrolled(conn, site_id=site_id, label="Test tablet", actor_id=None)
-    survey_id = await conn.fetchval("SELECT survey_id FROM site WHERE id = $1", site_id)
-    version = await question_queries.latest_version(conn, survey_id)
-    assert version is not None
-    return {"version": version.id, "headers": {"authorization": f"Bearer {token}"}}
 
 
 def fields(kiosk: dict[str, Any], **answers: Any) -> str:

@@ -11,7 +11,6 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from questions import queries as question_queries
 from survey import kiosks, release
 from survey.db import Connection
 from survey.intake import linkage_hashes, period_of
@@ -23,17 +22,6 @@ NEXT_DAY = release.today_utc() + timedelta(days=1)
 """Responses wait in the inbox for the day to end; the tests release them as the next day's batch."""
 
 pytestmark = pytest.mark.demo_data
-
-
-@pytest.fixture
-async def kiosk(conn: Connection) -> dict[str, Any]:
-    """The demo program with an enrolled kiosk at its first site: token and published version id."""
-    site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
-    token = await kiosks.create_enrolled(conn, site_id=site_id, label="Test tablet", actor_id=None)
-    survey_id = await conn.fetchval("SELECT survey_id FROM site WHERE id = $1", site_id)
-    version = await question_queries.latest_version(conn, survey_id)
-    assert version is not None
-    return {"token": token, "version": version.id, "headers": {"authorization": f"Bearer {token}"}}
 
 
 def body(kiosk: dict[str, Any], answers: dict[str, Any], **extra: Any) -> dict[str, Any]:

@@ -16,8 +16,7 @@ import msgspec
 import pytest
 from scipy.stats import kendalltau
 
-from questions import queries as question_queries
-from survey import demo, kiosks, release, release_queries
+from survey import release, release_queries
 from survey.backup import tool
 from survey.settings import Settings
 
@@ -33,22 +32,13 @@ SENT = 60
 MOST_TAU = 0.45
 TOMORROW = release.today_utc() + timedelta(days=1)
 
+pytestmark = pytest.mark.demo_data
+
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     """Room for sending many responses in a row from one tablet."""
     return msgspec.structs.replace(settings, kiosk_rate=1000)
-
-
-@pytest.fixture
-async def kiosk(conn: Connection) -> dict[str, Any]:
-    await demo.seed(conn)
-    site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
-    token = await kiosks.create_enrolled(conn, site_id=site_id, label="Test tablet", actor_id=None)
-    survey_id = await conn.fetchval("SELECT survey_id FROM site WHERE id = $1", site_id)
-    version = await question_queries.latest_version(conn, survey_id)
-    assert version is not None
-    return {"version": version.id, "headers": {"authorization": f"Bearer {token}"}}
 
 
 async def _send(client: AsyncTestClient[Litestar], kiosk: dict[str, Any], count: int) -> list[str]:
