@@ -18,7 +18,7 @@ from questions import membership, membership_queries, proposals
 from questions import queries as question_queries
 from questions.changes import PublishDraft, QuorumChange, WelcomeMember, WordingChange
 from questions.demo import demo_definition
-from survey import accounts, db, demo, kiosks, passwords
+from survey import accounts, db, demo, kiosks, migrate, passwords
 from survey.app import CSRF_COOKIE
 from survey.schemas import Account, Role
 
@@ -232,3 +232,12 @@ async def publish_with_board(database_url: str, survey_id: int) -> None:
         await board_decides(conn, proposal_id)
     finally:
         await conn.close()
+
+
+def migrations_before(version: int, folder: Path) -> Path:
+    """A folder holding only the migrations numbered below ``version``, to test a migration on old rows."""
+    folder.mkdir()
+    for migration in migrate.load():
+        if migration.version < version:
+            (folder / migration.name).write_text(migration.sql)
+    return folder

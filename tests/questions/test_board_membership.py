@@ -14,7 +14,7 @@ from litestar.testing import AsyncTestClient
 from questions import membership_queries, proposals, queries, versions
 from questions.changes import PublishDraft, QuorumChange
 from survey import accounts, db, migrate
-from tests.support import PASSWORD, make_account, make_member, post_form, reword, sign_in
+from tests.support import PASSWORD, make_account, make_member, migrations_before, post_form, reword, sign_in
 
 Client = AsyncTestClient[Litestar]
 
@@ -369,11 +369,7 @@ async def test_migration_0007_splits_admin_from_board_and_keeps_the_voters(
     empty_database_url: str, tmp_path: Path
 ) -> None:
     """Accounts made before 0007: admin+board keeps admin only (audited); active board accounts vote on."""
-    before = tmp_path / "before"
-    before.mkdir()
-    for migration in migrate.load():
-        if migration.version < 7:
-            (before / migration.name).write_text(migration.sql)
+    before = migrations_before(7, tmp_path / "before")
     conn = await db.connect(empty_database_url)
     try:
         await migrate.apply_all(conn, before)

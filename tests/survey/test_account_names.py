@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from survey import accounts, db, migrate
 from survey.schemas import account_name_key
 from survey.settings import Settings
-from tests.support import PASSWORD, make_account, post_form
+from tests.support import PASSWORD, make_account, migrations_before, post_form
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -84,11 +84,7 @@ async def test_one_name_cannot_be_taken_twice_in_another_case(conn: Connection) 
 async def test_existing_accounts_get_their_key_when_migrating(
     empty_database_url: str, tmp_path: Path
 ) -> None:
-    earlier = tmp_path / "migrations"
-    earlier.mkdir()
-    for migration in migrate.load():
-        if migration.version < 6:
-            (earlier / migration.name).write_text(migration.sql)
+    earlier = migrations_before(6, tmp_path / "migrations")
     conn = await db.connect(empty_database_url)
     try:
         await migrate.apply_all(conn, earlier)
