@@ -10,12 +10,12 @@ from typing import Any
 
 import msgspec
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, Route, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from questions import versions
 from questions.schemas import SurveyDefinition
 from survey import db, kiosks, release
-from tests.browser.support import axe_violations
+from tests.browser.support import Link, axe_violations
 from tests.support import LiveServer, demo_kiosk, publish_with_board
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -46,11 +46,20 @@ async def enrolled_token(database_url: str, survey: SurveyDefinition | None = No
     return token
 
 
-async def tablet(browser: Browser, server: LiveServer, token: str, **extra: Any) -> BrowserContext:
+async def tablet(browser: Browser, server: LiveServer | Link, token: str, **extra: Any) -> BrowserContext:
     context = await browser.new_context(**{**TABLET, **extra})
     await context.add_cookies([{"name": "survey_kiosk", "value": token, "url": server.base_url}])
     await context.add_init_script(RECORD_SPEECH)
     return context
+
+
+@pytest.fixture
+async def link(live_server: LiveServer) -> AsyncIterator[Link]:
+    """The tablet's network to the live server, which a test can cut and restore."""
+    relay = Link(int(live_server.base_url.rsplit(":", 1)[1]))
+    await relay.start()
+    yield relay
+    await relay.close()
 
 
 @pytest.fixture
@@ -179,34 +188,27 @@ async def test_skip_logic_shows_the_follow_up_after_yes(kiosk: Page) -> None:
     assert await screen_key(kiosk) == "supplies_needed"
 
 
-async def disconnected(route: Route) -> None:
-    await route.abort("internetdisconnected")
-
-
 async def test_offline_submit_then_reload_then_online_lands_exactly_once(
-    browser: Browser, live_server: LiveServer, database_url: str
+    browser: Browser, link: Link, database_url: str
 ) -> None:
-    context = await tablet(browser, live_server, await enrolled_token(database_url))
+    context = await tablet(browser, link, await enrolled_token(database_url))
     page = await context.new_page()
-    await page.goto(f"{live_server.base_url}/kiosk")
+    await page.goto(f"{link.base_url}/kiosk")
     await until(page, "navigator.serviceWorker.controller !== null")
     await start(page)
     await page.get_by_label("All of the time").check()
     await page.get_by_role("button", name="Next").click()
     await skip_to_the_end(page)
     await page.get_by_role("button", name="Skip the code").click()
-    # Chromium's offline emulation does not always cover a page its service worker controls
-    # (microsoft/playwright#2311), so the responses endpoint is cut off by a route as well.
-    await context.set_offline(True)
-    await context.route("**/api/kiosk/responses", disconnected)
+    link.down()
     await page.get_by_role("button", name="Send my answers").click()
     await expect(page.locator(".status")).to_contain_text("saved on this tablet")
     assert len(json.loads(await page.evaluate("localStorage.getItem('survey-outbox')"))) == 1
+    # The service worker serves the kiosk from its cache while the network is away.
     await page.reload()
     await expect(page.get_by_role("button", name="Español")).to_be_visible()
     assert await stored(database_url) == []
-    await context.unroute("**/api/kiosk/responses", disconnected)
-    await context.set_offline(False)
+    link.up()
     await page.evaluate("window.dispatchEvent(new Event('online'))")
     for _ in range(50):
         if await stored(database_url):
@@ -405,7 +407,7 @@ async def test_text_at_200_percent_stays_usable_on_a_tablet(
 
 
 async def test_staff_exit_pauses_the_tablet_until_the_pin_resumes_it(
-    browser: Browser, live_server: LiveServer, database_url: str
+    browser: Browser, link: Link, database_url: str
 ) -> None:
     token = await enrolled_token(database_url)
     conn = await db.connect(database_url)
@@ -414,16 +416,17 @@ async def test_staff_exit_pauses_the_tablet_until_the_pin_resumes_it(
         await kiosks.set_pin(conn, site_id=site_id, pin="2468", actor_id=None)
     finally:
         await conn.close()
-    context = await tablet(browser, live_server, token)
+    context = await tablet(browser, link, token)
     page = await context.new_page()
-    await page.goto(f"{live_server.base_url}/kiosk")
+    await page.goto(f"{link.base_url}/kiosk")
     # A participant finishes while the network is away: the response waits in the outbox.
     await start(page)
     await skip_to_the_end(page)
     await page.get_by_role("button", name="Skip the code").click()
-    await context.route("**/api/kiosk/responses", disconnected)
+    link.down()
     await page.get_by_role("button", name="Send my answers").click()
     await expect(page.locator(".status")).to_contain_text("saved on this tablet")
+    link.up()
     # Staff leave kiosk mode: the tablet is paused, and stays paused when reloaded.
     await page.locator(".staff-exit summary").click()
     await page.locator("#staff-pin").fill("2468")
@@ -435,7 +438,6 @@ async def test_staff_exit_pauses_the_tablet_until_the_pin_resumes_it(
     await expect(paused).to_be_visible()
     assert await page.locator("#kiosk").count() == 0, "no survey behind the paused screen"
     # The completed response still leaves the outbox from the paused screen once the network is back.
-    await context.unroute("**/api/kiosk/responses", disconnected)
     await page.evaluate("window.dispatchEvent(new Event('online'))")
     await until(page, "localStorage.getItem('survey-outbox') === null")
     assert len(await stored(database_url)) == 1
