@@ -63,6 +63,14 @@
     return parts.every(function (part) { return LINKAGE_PART.test(part); }) ? parts : null;
   }
 
+  /* What the typed linkage parts amount to: "empty" (nothing typed: no code, nothing to ask),
+     "complete" (a code), or "unfinished" (something typed, but not a whole code: the kiosk asks whether
+     to finish it or skip it rather than dropping it without a word). */
+  function linkageState(raw) {
+    if (linkageParts(raw)) return "complete";
+    return raw.every(function (part) { return part.trim() === ""; }) ? "empty" : "unfinished";
+  }
+
   /* The body sent for a completed response; `answers` are the shown ones, `linkage` the parts or null. */
   function submission(id, surveyVersion, language, answers, linkage) {
     var item = { id: id, survey_version: surveyVersion, language: language, answers: answers };
@@ -72,7 +80,7 @@
 
   var api = {
     numberFits: numberFits, typedAnswer: typedAnswer, withAnswer: withAnswer, toggled: toggled, chosen: chosen,
-    numberShown: numberShown, textShown: textShown, linkageParts: linkageParts, submission: submission,
+    numberShown: numberShown, textShown: textShown, linkageParts: linkageParts, linkageState: linkageState, submission: submission,
   };
   if (typeof module === "object" && module.exports) {
     module.exports = api;

@@ -131,3 +131,10 @@ test("the body sent holds id, version, language and answers, and linkage only wh
   assert.deepEqual(withCode.linkage, { parts: ["M", "07", "B"] });
   assert.deepEqual(Object.keys(withCode), ["id", "survey_version", "language", "answers", "linkage"]);
 });
+
+test("a linkage code is empty, complete, or unfinished (then the kiosk asks to finish or skip it)", () => {
+  assert.equal(KioskAnswers.linkageState(["", " ", ""]), "empty");
+  assert.equal(KioskAnswers.linkageState(["m", "7", "b"]), "complete");
+  assert.equal(KioskAnswers.linkageState(["M", "", ""]), "unfinished");
+  assert.equal(KioskAnswers.linkageState(["M", "07", "-"]), "unfinished");
+});

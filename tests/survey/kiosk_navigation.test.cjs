@@ -1,5 +1,5 @@
 // The kiosk's navigation: hidden questions are passed over both ways, Back stops at the consent screen,
-// progress and review counts count only what the answers show.
+// progress never jumps up and leaves information screens out, review counts count only what the answers show.
 "use strict";
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -75,12 +75,53 @@ test("a survey whose questions are all hidden goes from consent straight to the 
   assert.deepEqual(KioskNavigation.next(hidden, {}, -1), { screen: "linkage" });
 });
 
-test("progress counts only the questions shown, info screens included", () => {
-  assert.deepEqual(KioskNavigation.progress(questions, {}, 0), { current: 1, total: 4 });
-  assert.deepEqual(KioskNavigation.progress(questions, { overdose_seen: "no" }, at("supplies")), { current: 4, total: 4 });
-  assert.deepEqual(KioskNavigation.progress(questions, { overdose_seen: "yes" }, at("supplies")), { current: 5, total: 5 });
-  assert.deepEqual(KioskNavigation.progress(questions, { overdose_seen: "yes", overdose_reversed: "yes" }, at("supplies")),
-    { current: 6, total: 6 });
+const walk = (answers) => {
+  // The progress shown on each question screen, walking the survey forwards with these answers.
+  const seen = [];
+  let screen = KioskNavigation.next(questions, answers, -1);
+  while (screen.screen === "question") {
+    const step = KioskNavigation.progress(questions, answers, screen.index);
+    if (step.counted) seen.push([step.current, step.total, step.exact]);
+    screen = KioskNavigation.next(questions, answers, screen.index);
+  }
+  return seen;
+};
+
+test("progress counts every question that can still appear, so a follow-up never raises the total", () => {
+  assert.deepEqual(walk({ overdose_seen: "yes", overdose_reversed: "yes" }),
+    [[1, 5, false], [2, 5, false], [3, 5, false], [4, 5, true], [5, 5, true]]);
+});
+
+test("an answer that rules follow-ups out lowers the total, and then it is exact", () => {
+  assert.deepEqual(walk({ overdose_seen: "no" }), [[1, 5, false], [2, 5, false], [3, 3, true]]);
+});
+
+test("information screens are not counted", () => {
+  assert.deepEqual(KioskNavigation.progress(questions, {}, at("intro")), { counted: false, current: 1, total: 5, exact: false });
+  assert.deepEqual(KioskNavigation.progress(questions, {}, at("overdose_seen")).current, 2);
+});
+
+test("going back to change an answer counts the questions ahead as still open", () => {
+  const answers = { overdose_seen: "no", supplies: ["food"] };
+  assert.deepEqual(KioskNavigation.progress(questions, answers, at("overdose_seen")), { counted: true, current: 2, total: 5, exact: false });
+});
+
+test("the board's preview of a hidden follow-up still counts it", () => {
+  assert.deepEqual(KioskNavigation.progress(questions, {}, at("overdose_reversed")), { counted: true, current: 3, total: 5, exact: false });
+});
+
+test("skip logic over questions not answered yet is true, false or undecided", () => {
+  const unknown = { b: true };
+  const a = { op: "eq", q: "a", value: 1 };
+  const b = { op: "eq", q: "b", value: 1 };
+  assert.equal(KioskNavigation.mayHold(b, {}, unknown), null);
+  assert.equal(KioskNavigation.mayHold({ op: "all", of: [a, b] }, { a: 2 }, unknown), false);
+  assert.equal(KioskNavigation.mayHold({ op: "all", of: [a, b] }, { a: 1 }, unknown), null);
+  assert.equal(KioskNavigation.mayHold({ op: "any", of: [a, b] }, { a: 1 }, unknown), true);
+  assert.equal(KioskNavigation.mayHold({ op: "any", of: [a, b] }, { a: 2 }, unknown), null);
+  assert.equal(KioskNavigation.mayHold({ op: "not", of: b }, {}, unknown), null);
+  assert.equal(KioskNavigation.mayHold({ op: "not", of: a }, { a: 1 }, unknown), false);
+  assert.equal(KioskNavigation.mayHold({ op: "any", of: [a, a] }, {}, unknown), false);
 });
 
 test("the answers sent are those of the questions shown, in the survey's order", () => {
