@@ -32,19 +32,33 @@ def list_surveys() -> None:
 
 @questions_group.command(name="import")
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--name", default=None, help="Survey name (default: the form's title).")
-def import_xlsform(workbook: Path, name: str | None) -> None:
-    """Import an XLSForm (.xlsx) from KoboToolbox or ODK as a new survey's draft, for the board to review."""
-    imported = xlsform.import_workbook(workbook.read_bytes())
+@click.option("--name", default=None, help="Survey name (default: the form's title, else the file's name).")
+@click.option("--dry-run", is_flag=True, help="Print the import report and keep nothing.")
+def import_xlsform(workbook: Path, name: str | None, dry_run: bool) -> None:
+    """Import an XLSForm (.xlsx or .xls) from KoboToolbox or ODK as a new survey's draft, for the board.
+
+    Prints the import report: for each row, what it became or why it was left out.
+    """
+    try:
+        imported = xlsform.import_workbook(workbook.read_bytes(), file_name=workbook.name)
+    except xlsform.XLSFormError as refused:
+        if refused.report is not None:
+            click.echo(xlsform.report_text(refused.report))
+        raise click.ClickException(f"{workbook.name}: {refused}") from None
+    click.echo(xlsform.report_text(imported.report))
+    if dry_run:
+        click.echo("Dry run: nothing was kept.")
+        return
 
     async def work(conn: Connection) -> int:
         return await versions.create_survey(
             conn, name=name or imported.title, definition=imported.definition, actor_id=None
         )
 
-    survey_id = with_database(work)
-    for notice in imported.notices:
-        click.echo(f"note: {notice}", err=True)
+    try:
+        survey_id = with_database(work)
+    except versions.SurveyError as refused:
+        raise click.ClickException(f"{refused} Choose another with --name.") from None
     questions = len(imported.definition.questions)
     click.echo(
         f"Survey {survey_id} created with {questions} questions as a draft; "

@@ -1,8 +1,9 @@
 """Between XLSForm ``relevant`` expressions (ODK XPath) and our skip logic, in both directions.
 
 Import understands the subset forms use for skip logic: ``${q} = 'a'``, ``!=``, ``>``, ``<``, ``>=``,
-``<=``, ``selected(${q}, 'a')``, ``${q} != ''`` (answered), ``${q} = ''`` (not answered), combined with
-``and``, ``or``, ``not(...)`` and parentheses. Anything else is refused with a message saying what.
+``<=``, ``selected(${q}, 'a')``, ``${q} != ''`` (answered), ``${q} = ''`` (not answered),
+``count-selected(${q}) > 0`` (answered) and ``= 0`` (not answered), combined with ``and``, ``or``,
+``not(...)`` and parentheses. Anything else is refused with a message saying what.
 """
 
 from __future__ import annotations
@@ -96,12 +97,32 @@ class _Parser:
             if isinstance(literal, float):
                 raise RelevantError(f"selected(${{{key}}}, ...) needs an option name, not {literal:g}")
             return Equals(q=key, value=literal)
+        if kind == "word" and value.lower() == "count-selected":
+            return self.count_selected()
         if (kind, value) == ("punct", "("):
             self.take()
             inner = self.expression()
             self.take(")")
             return inner
         return self.comparison()
+
+    def count_selected(self) -> Expression:
+        self.take()
+        self.take("(")
+        key = self.reference()
+        self.take(")")
+        kind, operator = self.take()
+        value = self.literal()
+        some = {(">", 0), (">=", 1), ("!=", 0)}
+        none = {("=", 0), ("<", 1), ("<=", 0)}
+        if kind == "op" and (operator, value) in some:
+            return Answered(q=key)
+        if kind == "op" and (operator, value) in none:
+            return NotAnswered(q=key)
+        raise RelevantError(
+            f"count-selected(${{{key}}}) {operator} {value}: skip logic here can only tell whether any"
+            " option was chosen"
+        )
 
     def reference(self) -> str:
         kind, value = self.take()

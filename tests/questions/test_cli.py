@@ -26,7 +26,7 @@ async def test_import_makes_a_draft_and_never_publishes(tmp_path: Path, database
     form.write_bytes(KOBO_FORM)
     result = survey(tmp_path, database_url, "questions", "import", str(form))
     assert result.returncode == 0, result.stderr
-    assert "deviceid was dropped" in result.stderr
+    assert "left out  survey row 3 'deviceid'" in result.stdout
     conn = await db.connect(database_url)
     try:
         drafts = await conn.fetchval("SELECT count(*) FROM survey_draft")

@@ -143,14 +143,21 @@ def test_a_kobo_form_imports_with_both_languages_and_skip_logic() -> None:
     )
 
 
-def test_identifying_metadata_and_required_are_dropped_with_notices() -> None:
-    notices = xlsform.import_workbook(KOBO_FORM).notices
-    assert any("deviceid was dropped" in notice for notice in notices)
-    assert any("start was dropped" in notice for notice in notices)
-    assert any("row 4 (carried): 'required' was dropped" in notice for notice in notices)
+def left_out(imported: xlsform.Imported | xlsform.ImportReport) -> dict[str, tuple[str, str]]:
+    report = imported.report if isinstance(imported, xlsform.Imported) else imported
+    return {row.name: (row.feature, row.reason) for row in report.left_out}
 
 
-def test_an_unmappable_relevant_names_its_row() -> None:
+def test_identifying_metadata_is_left_out_and_required_noted_with_reasons() -> None:
+    report = xlsform.import_workbook(KOBO_FORM).report
+    assert left_out(report)["deviceid"][0] == "metadata"
+    assert "never records" in left_out(report)["start"][1]
+    carried = next(row for row in report.rows if row.name == "carried")
+    assert (carried.row, carried.outcome) == (4, "imported")
+    assert any(note.startswith("'required' left out") for note in carried.notes)
+
+
+def test_an_unmappable_relevant_leaves_out_only_its_row() -> None:
     form = workbook(
         survey=[
             ["type", "name", "label", "relevant"],
@@ -159,17 +166,25 @@ def test_an_unmappable_relevant_names_its_row() -> None:
         ],
         choices=[["list_name", "name", "label"]],
     )
-    with pytest.raises(xlsform.XLSFormError, match=r"survey row 3 \(b\): relevant"):
-        xlsform.import_workbook(form)
+    imported = xlsform.import_workbook(form)
+    assert [q.key for q in imported.definition.questions] == ["a"]
+    feature, reason = left_out(imported)["b"]
+    assert feature == "skip logic"
+    assert reason.startswith("its relevant 'string-length(${a}) > 3' cannot be mapped")
 
 
-def test_an_unsupported_question_type_names_its_row() -> None:
+def test_a_form_of_only_identifying_rows_is_refused_with_its_report() -> None:
     form = workbook(
-        survey=[["type", "name", "label"], ["geopoint", "where", "Where?"]],
+        survey=[["type", "name", "label"], ["geopoint", "where", "Where?"], ["image", "photo", "Photo"]],
         choices=[["list_name", "name", "label"]],
     )
-    with pytest.raises(xlsform.XLSFormError, match=r"survey row 2 \(where\): the question type 'geopoint'"):
+    with pytest.raises(xlsform.XLSFormError, match="no question remains") as refused:
         xlsform.import_workbook(form)
+    assert refused.value.report is not None
+    assert {name: feature for name, (feature, _) in left_out(refused.value.report).items()} == {
+        "where": "location",
+        "photo": "media",
+    }
 
 
 @pytest.mark.parametrize(
@@ -202,20 +217,27 @@ def test_relevant_expressions_outside_the_subset_are_refused(text: str) -> None:
         parse_relevant(text)
 
 
-def test_groups_with_spaces_and_number_coded_choices_import() -> None:
+def test_a_group_becomes_a_section_screen_and_its_relevant_applies_to_its_rows() -> None:
     form = workbook(
         survey=[
             ["type", "name", "label", "relevant"],
-            ["begin group", "g", "", "${score} > 0"],
-            ["select_one scale", "score", "Score", ""],
-            ["text", "why", "Why?", "selected(${score}, '2')"],
+            ["integer", "score", "Score", ""],
+            ["begin group", "g", "About it", "${score} > 0"],
+            ["select_one scale", "pick", "Pick", ""],
+            ["text", "why", "Why?", "selected(${pick}, '2')"],
             ["end group", "g", "", ""],
         ],
         choices=[["list_name", "name", "label"], ["scale", "1", "One"], ["scale", "2", "Two"]],
     )
     questions = xlsform.import_workbook(form).definition.questions
-    assert [q.key for q in questions] == ["score", "why"]
-    assert questions[1].show_if == All(of=[Greater(q="score", value=0), Equals(q="score", value=2)])
+    assert [(q.key, q.type) for q in questions] == [
+        ("score", "number"),
+        ("g", "info"),
+        ("pick", "single_choice"),
+        ("why", "text"),
+    ]
+    assert questions[1].show_if == Greater(q="score", value=0)
+    assert questions[3].show_if == All(of=[Greater(q="score", value=0), Equals(q="pick", value=2)])
 
 
 def test_large_bounds_export_without_exponents() -> None:
