@@ -30,6 +30,7 @@ from questions.version_routes import VersionController
 from questions.word_routes import WordListController
 from survey import db, json_body, kiosks, logs, outage, release
 from survey.admin_routes import AccountAdminController, AdminController
+from survey.audit_routes import AuditAdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
 from survey.errors import http_error, server_error
 from survey.headers import add_security_headers
@@ -44,6 +45,7 @@ from survey.routes import (
 )
 from survey.settings import PACKAGE_DIR, Settings, resource_dir
 from survey.site_routes import KioskAdminController, SiteAdminController
+from survey.survey_admin_routes import SurveyAdminController
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -98,6 +100,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountAdminController,
             SiteAdminController,
             KioskAdminController,
+            SurveyAdminController,
+            AuditAdminController,
             MeApiController,
             EvaluateApiController,
             EvaluateController,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
 
 import msgspec
@@ -14,33 +14,50 @@ if TYPE_CHECKING:
 
     from survey.db import Connection
 
+# Kiosks are added only at a site in use (not archived); no row is added otherwise.
 INSERT_KIOSK: Final = """
 INSERT INTO kiosk (site_id, label, code_hash, code_expires_at, created_by)
-VALUES ($1, $2, $3, now() + $4::interval, $5) RETURNING id
+SELECT id, $2, $3, now() + $4::interval, $5 FROM site WHERE id = $1 AND NOT archived RETURNING id
 """
 INSERT_ENROLLED_KIOSK: Final = """
 INSERT INTO kiosk (site_id, label, token_hash, enrolled_at, created_by)
-VALUES ($1, $2, $3, now(), $4) RETURNING id
+SELECT id, $2, $3, now(), $4 FROM site WHERE id = $1 AND NOT archived RETURNING id
 """
 REDEEM_CODE: Final = """
-UPDATE kiosk SET token_hash = $2, code_hash = NULL, code_expires_at = NULL, enrolled_at = now()
-WHERE code_hash = $1 AND code_expires_at > now() AND revoked_at IS NULL
-RETURNING id AS kiosk_id, site_id, label, paused
+UPDATE kiosk k SET token_hash = $2, code_hash = NULL, code_expires_at = NULL, enrolled_at = now()
+FROM site s
+WHERE s.id = k.site_id AND k.code_hash = $1 AND k.code_expires_at > now() AND k.revoked_at IS NULL
+  AND NOT k.archived AND NOT s.archived
+RETURNING k.id AS kiosk_id, k.site_id, k.label, k.paused
 """
+# An archived kiosk, or any kiosk of an archived site, is refused like a revoked one.
 KIOSK_IDENTITY: Final = """
 SELECT k.id AS kiosk_id, k.site_id, k.label, k.paused FROM kiosk k JOIN site s ON s.id = k.site_id
-WHERE k.token_hash = $1 AND k.revoked_at IS NULL
+WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND NOT k.archived AND NOT s.archived
 """
 REVOKE: Final = "UPDATE kiosk SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING label"
 KIOSKS: Final = """
 SELECT k.id, k.label, s.name AS site, k.token_hash IS NOT NULL AS enrolled,
-       k.revoked_at IS NOT NULL AS revoked, k.code_expires_at > now() AS code_pending, k.paused
-FROM kiosk k JOIN site s ON s.id = k.site_id ORDER BY lower(s.name), lower(k.label), k.id
+       k.revoked_at IS NOT NULL AS revoked, k.code_expires_at > now() AS code_pending, k.paused,
+       k.archived, s.archived AS site_archived, k.last_contact_on
+FROM kiosk k JOIN site s ON s.id = k.site_id ORDER BY k.archived, lower(s.name), lower(k.label), k.id
+"""
+LOCK_LABEL: Final = "SELECT label FROM kiosk WHERE id = $1 AND NOT archived FOR UPDATE"
+RENAME_KIOSK: Final = "UPDATE kiosk SET label = $2 WHERE id = $1 AND NOT archived RETURNING label"
+ARCHIVE_KIOSK: Final = """
+UPDATE kiosk SET archived = true, revoked_at = coalesce(revoked_at, now()), code_hash = NULL,
+                 code_expires_at = NULL
+WHERE id = $1 AND NOT archived RETURNING label
+"""
+# At most one write a day per kiosk, and only the day (UTC): see migrations/0010.
+NOTE_CONTACT: Final = """
+UPDATE kiosk SET last_contact_on = (now() AT TIME ZONE 'UTC')::date
+WHERE id = $1 AND last_contact_on IS DISTINCT FROM (now() AT TIME ZONE 'UTC')::date
 """
 SITE_BY_NAME: Final = "SELECT id FROM site WHERE lower(name) = lower($1)"
 SET_PIN: Final = "UPDATE site SET staff_pin_hash = $2 WHERE id = $1 RETURNING name"
 PIN_HASH: Final = "SELECT staff_pin_hash FROM site WHERE id = $1"
-KIOSK_SITE: Final = "SELECT name, resources, survey_id FROM site WHERE id = $1"
+KIOSK_SITE: Final = "SELECT name, resources, survey_id, default_language FROM site WHERE id = $1"
 # Staff PIN tries run one at a time per kiosk (the row lock), so parallel guesses cannot all pass the
 # count before any failure is written.
 LOCK_KIOSK: Final = "SELECT label FROM kiosk WHERE id = $1 AND revoked_at IS NULL FOR UPDATE"
@@ -78,6 +95,10 @@ class KioskRow(msgspec.Struct, frozen=True):
     revoked: bool
     code_pending: bool | None
     paused: bool
+    archived: bool
+    site_archived: bool
+    last_contact_on: date | None
+    """The last day (UTC) the tablet read its survey; never a time, never linked to a response."""
 
 
 class PinTally(msgspec.Struct, frozen=True):
@@ -94,13 +115,17 @@ class KioskSite(msgspec.Struct, frozen=True):
     name: str
     resources: str
     survey_id: int | None
+    default_language: str
 
 
 async def insert_kiosk(
     conn: Connection, site_id: int, label: str, code_hash: str, code_lifetime: timedelta, actor_id: int | None
-) -> int:
-    """Add a kiosk waiting for its enrolment code (valid for ``code_lifetime``), returning its id."""
-    kiosk_id: int = await conn.fetchval(
+) -> int | None:
+    """Add a kiosk waiting for its enrolment code (valid for ``code_lifetime``); its id.
+
+    ``None``: there is no such site in use (none, or it is archived), and nothing was added.
+    """
+    kiosk_id: int | None = await conn.fetchval(
         INSERT_KIOSK, site_id, label.strip(), code_hash, code_lifetime, actor_id
     )
     return kiosk_id
@@ -108,9 +133,11 @@ async def insert_kiosk(
 
 async def insert_enrolled_kiosk(
     conn: Connection, site_id: int, label: str, token_hash: str, actor_id: int | None
-) -> int:
-    """Add a kiosk already holding a token, returning its id."""
-    kiosk_id: int = await conn.fetchval(INSERT_ENROLLED_KIOSK, site_id, label.strip(), token_hash, actor_id)
+) -> int | None:
+    """Add a kiosk already holding a token; its id (``None``: no such site in use)."""
+    kiosk_id: int | None = await conn.fetchval(
+        INSERT_ENROLLED_KIOSK, site_id, label.strip(), token_hash, actor_id
+    )
     return kiosk_id
 
 
@@ -175,3 +202,26 @@ async def pin_tally(conn: Connection, kiosk_id: int) -> PinTally:
 async def set_paused(conn: Connection, kiosk_id: int, paused: bool) -> None:
     """Pause the kiosk (staff left kiosk mode) or resume it."""
     await conn.execute(SET_PAUSED, kiosk_id, paused)
+
+
+async def lock_label(conn: Connection, kiosk_id: int) -> str | None:
+    """Hold a kiosk in use until the transaction ends, returning its label (``None``: none, or archived)."""
+    label: str | None = await conn.fetchval(LOCK_LABEL, kiosk_id)
+    return label
+
+
+async def rename(conn: Connection, kiosk_id: int, label: str) -> str | None:
+    """Give a kiosk in use a new label, returning it (``None``: no such kiosk, or it is archived)."""
+    renamed: str | None = await conn.fetchval(RENAME_KIOSK, kiosk_id, label.strip())
+    return renamed
+
+
+async def archive(conn: Connection, kiosk_id: int) -> str | None:
+    """Archive a kiosk (its token and code stop working), returning its label (``None``: none, or done)."""
+    label: str | None = await conn.fetchval(ARCHIVE_KIOSK, kiosk_id)
+    return label
+
+
+async def note_contact(conn: Connection, kiosk_id: int) -> None:
+    """Remember today (UTC) as the day the kiosk last read its survey; writes once a day at most."""
+    await conn.execute(NOTE_CONTACT, kiosk_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any, Final
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
@@ -14,7 +15,7 @@ from litestar.response import File, Redirect, Template
 
 from questions import queries as question_queries
 from questions.kiosk_view import kiosk_survey
-from survey import intake, kiosk_queries, kiosks, release
+from survey import intake, kiosk_queries, kiosks, release, sites
 from survey.db import ConnectionDependency, Pool
 from survey.schemas import KioskEnrol, KioskExit, KioskSurvey, ResponseSubmit, Stored
 from survey.settings import PACKAGE_DIR, Settings
@@ -31,6 +32,11 @@ PUBLIC: Final = {"public": True}
 NO_STORE: Final = {"cache-control": "no-store"}
 PAUSED: Final = 423
 """What ``GET /api/kiosk/survey`` answers while staff paused the tablet (423 Locked)."""
+NO_SURVEY: Final = 409
+"""What ``GET /api/kiosk/survey`` answers while the site runs no published survey (never another one)."""
+NO_SURVEY_WORDS: Final = (
+    "This site does not run a survey yet. Staff choose one on the admin page, under Sites."
+)
 
 
 def _token(request: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, bool]:
@@ -93,6 +99,16 @@ class KioskPageController(Controller):
             return Redirect("/kiosk/enroll", status_code=303)
         if identity.paused:
             return Template("kiosk/paused.html", context={"error": ""}, headers=NO_STORE)
+        site = await kiosk_queries.kiosk_site(conn, identity.site_id)
+        survey_id = site.survey_id if site is not None else None
+        if survey_id is None or await question_queries.latest_version(conn, survey_id) is None:
+            context = {
+                "title": "No survey yet",
+                "detail": NO_SURVEY_WORDS,
+                "problems": [],
+                "status_code": 200,
+            }
+            return Template("error.html", context=context, headers=NO_STORE)
         return Template("kiosk/index.html", context={}, headers=NO_STORE)
 
     @get("/enroll", operation_id="kiosk_enroll_page", opt=PUBLIC)
@@ -187,6 +203,7 @@ class KioskApiController(Controller):
     async def survey(self, request: Request[Any, Any, Any], conn: ConnectionDependency) -> KioskSurvey:
         """The site's active published version with every text it needs, so a session runs offline."""
         identity = provide_kiosk(request)
+        await kiosks.note_contact(conn, identity)  # the day only, and never on the submission path
         if identity.paused:
             # Not a survey: the page reloads /kiosk, which shows the paused screen. Sending responses
             # already completed (POST /responses) keeps working while paused.
@@ -198,8 +215,13 @@ class KioskApiController(Controller):
         if site is not None and site.survey_id is not None:
             version = await question_queries.latest_version(conn, site.survey_id)
         if site is None or version is None:
-            raise HTTPException(status_code=404, detail="This site has no published survey yet.")
-        return kiosk_survey(version.definition, version.id, site=site.name, resources=site.resources)
+            # Plainly "no survey yet", never another survey standing in (the demo's, a default).
+            raise HTTPException(status_code=NO_SURVEY, detail=NO_SURVEY_WORDS, extra={"no_survey": True})
+        answer = kiosk_survey(version.definition, version.id, site=site.name, resources=site.resources)
+        by_language = await sites.kiosk_resources(
+            conn, identity.site_id, site.default_language, site.resources
+        )
+        return msgspec.structs.replace(answer, resources_by_language=by_language)
 
     @post("/responses", operation_id="kiosk_submit", status_code=201)
     async def submit(

@@ -36,6 +36,9 @@ LONGEST_PIN_WAIT: Final = timedelta(hours=1)
 of their own tablet for a day."""
 
 
+NO_SITE: Final = "There is no such site, or it is archived: kiosks are added only at a site in use."
+
+
 class KioskError(SetupProblem, ValueError):
     """A kiosk action was refused; the message says why in plain words."""
 
@@ -60,12 +63,18 @@ def new_kiosk_token() -> str:
 async def create(
     conn: Connection, *, site_id: int, label: str, actor_id: int | None, secret: str
 ) -> tuple[int, str]:
-    """Add a kiosk for a site and return its id and one-time enrolment code (valid 15 minutes)."""
+    """Add a kiosk for a site and return its id and one-time enrolment code (valid 15 minutes).
+
+    Raises:
+        KioskError: there is no such site, or it is archived.
+    """
     code = new_code()
     async with conn.transaction():
         kiosk_id = await kiosk_queries.insert_kiosk(
             conn, site_id, label, code_hash(secret, code), CODE_LIFETIME, actor_id
         )
+        if kiosk_id is None:
+            raise KioskError(NO_SITE)
         await audit(
             conn, "kiosk_created", account_id=actor_id, subject=str(kiosk_id), detail={"label": label}
         )
@@ -73,12 +82,18 @@ async def create(
 
 
 async def create_enrolled(conn: Connection, *, site_id: int, label: str, actor_id: int | None) -> str:
-    """Add a kiosk that is enrolled at once, returning its token (scripted kiosks, tests)."""
+    """Add a kiosk that is enrolled at once, returning its token (scripted kiosks, tests).
+
+    Raises:
+        KioskError: there is no such site, or it is archived.
+    """
     token = new_kiosk_token()
     async with conn.transaction():
         kiosk_id = await kiosk_queries.insert_enrolled_kiosk(
             conn, site_id, label, passwords.token_hash(token), actor_id
         )
+        if kiosk_id is None:
+            raise KioskError(NO_SITE)
         await audit(
             conn, "kiosk_enrolled", account_id=actor_id, subject=str(kiosk_id), detail={"label": label}
         )
@@ -129,6 +144,52 @@ async def revoke(conn: Connection, *, kiosk_id: int, actor_id: int | None) -> No
         await audit(
             conn, "kiosk_revoked", account_id=actor_id, subject=str(kiosk_id), detail={"label": label}
         )
+
+
+async def rename(conn: Connection, *, kiosk_id: int, label: str, actor_id: int | None) -> str:
+    """Give a kiosk a new label (its history keeps the old one in the audit trail); the new label.
+
+    Raises:
+        KioskError: no such kiosk, or it is archived.
+    """
+    async with conn.transaction():
+        before = await kiosk_queries.lock_label(conn, kiosk_id)
+        renamed = await kiosk_queries.rename(conn, kiosk_id, label)
+        if renamed is None or before is None:
+            raise KioskError("There is no such kiosk, or it is archived.")
+        await audit(
+            conn,
+            "kiosk_renamed",
+            account_id=actor_id,
+            subject=str(kiosk_id),
+            detail={"from": before, "to": renamed},
+        )
+    return renamed
+
+
+async def archive(conn: Connection, *, kiosk_id: int, actor_id: int | None) -> str:
+    """Archive a kiosk: its token and any code stop working at once, its history stays; its label.
+
+    Raises:
+        KioskError: no such kiosk, or it is archived already.
+    """
+    async with conn.transaction():
+        label = await kiosk_queries.archive(conn, kiosk_id)
+        if label is None:
+            raise KioskError("There is no such kiosk, or it is archived already.")
+        await audit(
+            conn, "kiosk_archived", account_id=actor_id, subject=str(kiosk_id), detail={"label": label}
+        )
+    return label
+
+
+async def note_contact(conn: Connection, kiosk: KioskIdentity) -> None:
+    """Remember the day (UTC, never a time) a kiosk read its survey; never called when it sends answers.
+
+    Only ``GET /api/kiosk/survey`` calls this, so the write (at most one a day) never happens next to a
+    response being stored, and no row's order or transaction id lines a response up with the kiosk.
+    """
+    await kiosk_queries.note_contact(conn, kiosk.kiosk_id)
 
 
 async def listing(conn: Connection) -> list[KioskRow]:

@@ -113,11 +113,65 @@ class SitePin(Form):
     pin: Annotated[str, Meta(pattern=r"^\d{4,12}$", description="4 to 12 digits")]
 
 
-class SiteSettings(Form):
-    """An admin sets what a site's kiosks run and the resources its thank-you screen shows."""
+ResourceText = Annotated[str, Meta(max_length=2000)]
 
-    survey_id: int | None = None
-    resources: Annotated[str, Meta(max_length=2000)] = ""
+
+class SiteSettings(Form):
+    """An admin sets what a site's kiosks run and the resources its thank-you screen shows.
+
+    ``survey_id`` empty: the site runs no survey yet (its kiosks say so). ``resources`` is the text in the
+    site's main language; ``resource_language`` and ``resource_text`` pair up the text in each other
+    language of its survey (an empty text removes that language's).
+    """
+
+    survey_id: BigintId | Literal[""] | None = None
+    resources: ResourceText = ""
+    resource_language: list[LanguageTag] | LanguageTag = []
+    resource_text: list[ResourceText] | ResourceText = []
+
+
+class SiteRename(Form):
+    """An admin renames a site and picks its main language from the list."""
+
+    name: Annotated[str, Meta(min_length=1, max_length=200)]
+    default_language: LanguageTag
+
+
+class KioskRename(Form):
+    """An admin gives a kiosk a new label."""
+
+    label: Annotated[str, Meta(min_length=1, max_length=100)]
+
+
+BankKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class SurveyCreate(Form):
+    """An admin starts a survey as a draft: its name and language, bank questions, perhaps a new one.
+
+    ``instrument`` picks whole instruments (their measures need every item); ``item`` program items.
+    """
+
+    name: Annotated[str, Meta(min_length=1, max_length=200)]
+    language: LanguageTag
+    instrument: list[BankKey] | BankKey = []
+    item: list[BankKey] | BankKey = []
+    new_text: Annotated[str, Meta(max_length=2000)] = ""
+    new_type: Literal["single_choice", "multi_choice", "number", "text", "info"] = "single_choice"
+    new_options: Annotated[str, Meta(max_length=4000)] = ""
+
+
+class SurveyLanguageAdd(Form):
+    """An admin adds a language to a survey's draft, with the survey's name in it."""
+
+    language: LanguageTag
+    title: Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class SurveyLanguageRetire(Form):
+    """An admin retires a language from a survey's draft."""
+
+    language: LanguageTag
 
 
 class SiteCreate(Form):
@@ -240,6 +294,9 @@ class KioskSurvey(msgspec.Struct, frozen=True, kw_only=True):
     survey_version: int
     site: str
     resources: str
+    """The site's resources in its main language (kiosks before ``resources_by_language`` read this)."""
     languages: list[SpeechLanguage]
     definition: dict[str, object]
     ui: dict[str, dict[str, str]]
+    resources_by_language: dict[str, str] = {}
+    """The site's thank-you resources by language code, in every language they are written in."""
