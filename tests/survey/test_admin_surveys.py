@@ -56,7 +56,8 @@ async def test_an_admin_starts_a_draft_from_the_bank_that_the_board_sees(
         "naloxone_carried",
         "did_you_feel_welcome_today",
     ]
-    assert draft.languages == ["en"] and draft.title == {"en": "Voices 2025"}
+    assert draft.languages == ["en"]
+    assert draft.title == {"en": "Voices 2025"}
     assert [rule.measure for rule in draft.measures] == ["who5"]
     assert all(set(q.text) == {"en"} for q in draft.questions), "a survey carries only its own languages"
     assert survey_id in [row.id for row in await proposal_queries.board_surveys(conn)]
@@ -76,12 +77,17 @@ async def test_adding_spanish_takes_the_banks_translations_and_marks_the_rest(
     )
     assert added.status_code == 200
     draft = await question_queries.draft(conn, survey_id or 0)
-    assert draft is not None and draft.languages == ["en", "es"] and draft.title["es"] == "Voces 2025"
+    assert draft is not None
+    assert draft.languages == ["en", "es"]
+    assert draft.title["es"] == "Voces 2025"
     who5 = draft.question("who5_1")
     new = draft.question("how_was_the_wait")
-    assert who5 is not None and new is not None
-    assert who5.text["es"] != who5.text["en"] and "es" not in who5.untranslated
-    assert new.text["es"] == "How was the wait?" and new.untranslated == ["es"]
+    assert who5 is not None
+    assert new is not None
+    assert who5.text["es"] != who5.text["en"]
+    assert "es" not in who5.untranslated
+    assert new.text["es"] == "How was the wait?"
+    assert new.untranslated == ["es"]
     page = BeautifulSoup(added.text, "html.parser")
     assert "1 text waiting" in page.select_one(f"li[data-survey='{survey_id}'] .to-translate").get_text()
 
@@ -91,11 +97,13 @@ async def test_retiring_a_language_and_never_the_first(admin: Client, conn: Conn
     survey_id = await _survey_id(conn, "Voices 2025")
     await post_form(admin, f"/admin/surveys/{survey_id}/languages", {"language": "es", "title": "Voces"})
     first = await post_form(admin, f"/admin/surveys/{survey_id}/languages/retire", {"language": "en"})
-    assert first.status_code == 422 and "first language" in first.text
+    assert first.status_code == 422
+    assert "first language" in first.text
     retired = await post_form(admin, f"/admin/surveys/{survey_id}/languages/retire", {"language": "es"})
     assert retired.status_code == 200
     draft = await question_queries.draft(conn, survey_id or 0)
-    assert draft is not None and draft.languages == ["en"]
+    assert draft is not None
+    assert draft.languages == ["en"]
     assert all("es" not in q.text for q in draft.questions)
 
 
@@ -110,14 +118,17 @@ async def test_a_wrong_field_is_named_and_nothing_is_stored(admin: Client, conn:
         422,
         422,
     )
-    assert "publish" in unknown.text and "instrument" in no_such.text and "language" in language.text
+    assert "publish" in unknown.text
+    assert "instrument" in no_such.text
+    assert "language" in language.text
     assert await conn.fetchval("SELECT count(*) FROM survey") == 0
 
 
 async def test_a_taken_name_is_refused(admin: Client, conn: Connection) -> None:
     await post_form(admin, "/admin/surveys", FROM_BANK)
     again = await post_form(admin, "/admin/surveys", {**FROM_BANK, "name": "voices 2025"})
-    assert again.status_code == 422 and "already a survey" in again.text
+    assert again.status_code == 422
+    assert "already a survey" in again.text
     assert await conn.fetchval("SELECT count(*) FROM survey") == 1
 
 
