@@ -66,6 +66,13 @@ class TableSet(msgspec.Struct, frozen=True):
     counts: tuple[int, ...]
     aggregates: tuple[Aggregate, ...]
     scores: Scores | None = None
+    cells_published: bool = True
+    """False when the finest cells are never shown (a site x language x month count no view publishes):
+    they are then always hidden, carry no label, and a small one is audited like any hidden figure."""
+
+    def unpublished(self) -> frozenset[int]:
+        """The figures no publication ever shows: the finest cells when they are not published."""
+        return frozenset() if self.cells_published else frozenset(range(len(self.names)))
 
     def figures(self) -> list[tuple[str, tuple[int, ...]]]:
         """Every figure: the cells (one each), then the aggregates."""
@@ -146,7 +153,8 @@ class Attacker:
         self.values = self.incidence @ self.counts
         self.bound = 2.0 * float(self.counts.sum()) + k
         self.scored = table.scores is not None
-        self.hidden = set(hidden)
+        self.hidden = set(hidden) | table.unpublished()
+        unlabelled = table.unpublished()
         self.width = cells * (2 if self.scored else 1)
         self.sums = np.zeros(cells)
         self.rows: list[tuple[Matrix, float, float]] = []
@@ -165,6 +173,8 @@ class Attacker:
         self.strict: list[int] = []
         for f in range(len(figures)):
             value = float(self.values[f])
+            if f in unlabelled:
+                continue
             if labels_only:
                 if self.small(f):
                     self.rows.append((self.row_of(f), 1.0, k - 1.0))

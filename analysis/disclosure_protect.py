@@ -25,6 +25,8 @@ import numpy as np
 from analysis.disclosure_audit import FEWER_THAN_K, PROTECTS, Attacker, AuditReport, TableSet, audit
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from analysis.disclosure_audit import Matrix
 
 AGGREGATE_FACTOR: Final = 2
@@ -55,11 +57,15 @@ def _fix(
     *,
     strict_labels: bool,
     zeros: bool = False,
+    keep: frozenset[int] = frozenset(),
 ) -> set[int] | None:
     """The cheapest shown figures to hide so that the attacker can reach ``target``; None if none can."""
     figures = table.figures()
     probe = Attacker(table, k, ())
-    candidates = [g for g in range(len(figures)) if g not in hidden and (zeros or probe.values[g] > 0)]
+    never = table.unpublished() | keep
+    candidates = [
+        g for g in range(len(figures)) if g not in hidden | never and (zeros or probe.values[g] > 0)
+    ]
     attacker = Attacker(table, k, hidden | set(candidates), strict_labels=strict_labels)
     base = attacker.width + len(attacker.strict)
     width = base + len(candidates)
@@ -108,7 +114,14 @@ def _targets(
     return found
 
 
-def protect(table: TableSet, k: int, *, strict_labels: bool = False, prune: bool = True) -> Protection:
+def protect(
+    table: TableSet,
+    k: int,
+    *,
+    strict_labels: bool = False,
+    prune: bool = True,
+    keep_shown: Collection[str] = (),
+) -> Protection:
     """Primary and complementary suppression of a table set, audited until nothing is exposed.
 
     Args:
@@ -116,6 +129,7 @@ def protect(table: TableSet, k: int, *, strict_labels: bool = False, prune: bool
         k: the smallest group shown.
         strict_labels: audit as if the attacker reads a complementary label as "not 1..k-1".
         prune: show again each complementary figure the audit does not need.
+        keep_shown: figures another set already publishes: never chosen to protect (unless small).
 
     Returns:
         The shown figures with their counts, the hidden ones with their labels, and the final audit.
@@ -123,8 +137,10 @@ def protect(table: TableSet, k: int, *, strict_labels: bool = False, prune: bool
     figures = table.figures()
     names = [name for name, _ in figures]
     index = {name: f for f, name in enumerate(names)}
+    keep = frozenset(index[name] for name in keep_shown)
     values = Attacker(table, k, ()).values
-    primary = {f for f in range(len(figures)) if 1 <= values[f] < k}
+    never = table.unpublished()
+    primary = {f for f in range(len(figures)) if 1 <= values[f] < k and f not in never}
     hidden = set(primary)
     rounds = 0
     while True:
@@ -137,9 +153,11 @@ def protect(table: TableSet, k: int, *, strict_labels: bool = False, prune: bool
         for f, options in _targets(table, report, index):
             choices = []
             for target in options:
-                found = _fix(table, k, hidden, f, target, strict_labels=strict_labels)
+                found = _fix(table, k, hidden, f, target, strict_labels=strict_labels, keep=keep)
                 if found is None:
-                    found = _fix(table, k, hidden, f, target, strict_labels=strict_labels, zeros=True)
+                    found = _fix(
+                        table, k, hidden, f, target, strict_labels=strict_labels, zeros=True, keep=keep
+                    )
                 if found is not None:
                     choices.append(found)
             if not choices:
@@ -159,8 +177,8 @@ def protect(table: TableSet, k: int, *, strict_labels: bool = False, prune: bool
                 hidden.discard(g)
                 report = trial
     return Protection(
-        shown={names[f]: int(values[f]) for f in range(len(figures)) if f not in hidden},
-        hidden={names[f]: FEWER_THAN_K if f in primary else PROTECTS for f in sorted(hidden)},
+        shown={names[f]: int(values[f]) for f in range(len(figures)) if f not in hidden | never},
+        hidden={names[f]: FEWER_THAN_K if f in primary else PROTECTS for f in sorted(hidden - never)},
         report=report,
         rounds=rounds,
     )

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import msgspec
 
+from analysis.protected import CellHistogram, ProtectedSet
 from questions.schemas import SurveyDefinition
 from questions.scoring_rules import ScoringRule
 from survey.db import fetch_all, fetch_one
@@ -80,12 +81,16 @@ SELECT DISTINCT r.period FROM response r JOIN survey_version v ON v.id = r.surve
 WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 ORDER BY 1
 """
 ITEM_ROWS: Final = """
-SELECT a.response_id, a.question_key, a.value FROM answer a
-JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
-  AND a.response_id IN (
-    SELECT r2.id FROM response r2 JOIN survey_version v2 ON v2.id = r2.survey_version_id
-    WHERE v2.survey_id = $1 AND r2.period >= $2 AND r2.period <= $3 ORDER BY r2.id LIMIT $5)
+WITH complete AS (
+    SELECT a.response_id FROM answer a
+    JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
+    WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
+      AND jsonb_typeof(a.value) = 'number'
+    GROUP BY a.response_id HAVING count(DISTINCT a.question_key) = cardinality($4::text[])
+    ORDER BY a.response_id LIMIT $5
+)
+SELECT a.response_id, a.question_key, a.value FROM answer a JOIN complete c USING (response_id)
+WHERE a.question_key = ANY($4::text[])
 """
 COUNT_RESPONSES: Final = "SELECT count(*) FROM response"
 RESPONSE_BATCH: Final = """
@@ -248,7 +253,11 @@ async def linked_scores(conn: Connection, survey_id: int, period: str, measure: 
 async def item_answers(
     conn: Connection, survey_id: int, first: str, last: str, items: list[str], sample: int
 ) -> list[ItemAnswer]:
-    """The answers to a measure's items of up to ``sample`` responses of the range (by response id)."""
+    """The items of up to ``sample`` responses of the range that answered every item with a number.
+
+    Response ids are random (UUID 4), so the first ``sample`` by id are a random sample, the same one
+    on every load.
+    """
     return await fetch_all(conn, ITEM_ROWS, ItemAnswer, survey_id, first, last, items, sample)
 
 
@@ -282,3 +291,60 @@ LATEST_PERIOD: Final = "9999"
 def period_bounds(first: str | None, last: str | None) -> tuple[str, str]:
     """The bounds the statements compare ``r.period`` with, for a range whose ends may be open (``None``)."""
     return (first or EARLIEST_PERIOD, last or LATEST_PERIOD)
+
+
+CELL_HISTOGRAMS: Final = """
+SELECT m.measure, s.name AS site, r.language, v.number AS version, r.period, m.value, count(*)::int AS n
+FROM measure_score m
+JOIN response r ON r.id = m.response_id
+JOIN survey_version v ON v.id = r.survey_version_id
+JOIN site s ON s.id = r.site_id
+WHERE v.survey_id = $1
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+REVISION: Final = "SELECT revision FROM analysis_revision"
+LATEST_VERSION_ID: Final = "SELECT max(id) FROM survey_version WHERE survey_id = $1"
+KEPT_SET: Final = """
+SELECT body::text FROM protected_set WHERE survey_id = $1 AND k = $2 AND revision = $3 AND version_id = $4
+"""
+KEEP_SET: Final = """
+INSERT INTO protected_set (survey_id, k, revision, version_id, body) VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (survey_id, k) DO UPDATE
+SET revision = excluded.revision, version_id = excluded.version_id, body = excluded.body
+"""
+LOCK_SET: Final = "SELECT pg_advisory_xact_lock(hashtextextended('protected_set', $1))"
+
+
+async def cell_histograms(conn: Connection, survey_id: int) -> list[CellHistogram]:
+    """How many scores of each value each measure has in each site x language x version x period."""
+    return await fetch_all(conn, CELL_HISTOGRAMS, CellHistogram, survey_id)
+
+
+async def revision(conn: Connection) -> int:
+    """The state of the responses: bumped by every statement that changes response or measure_score."""
+    found: int = await conn.fetchval(REVISION)
+    return found
+
+
+async def latest_version_id(conn: Connection, survey_id: int) -> int | None:
+    """The id of the survey's newest version, or ``None`` when it has none."""
+    found: int | None = await conn.fetchval(LATEST_VERSION_ID, survey_id)
+    return found
+
+
+async def kept_set(
+    conn: Connection, survey_id: int, k: int, revision: int, version_id: int
+) -> ProtectedSet | None:
+    """The kept protected set for this state, or ``None`` when it must be built again."""
+    found: str | None = await conn.fetchval(KEPT_SET, survey_id, k, revision, version_id)
+    return None if found is None else msgspec.json.decode(found, type=ProtectedSet)
+
+
+async def keep_set(conn: Connection, kept: ProtectedSet, version_id: int) -> None:
+    """Keep a protected set as the current one for its survey at its k."""
+    await conn.execute(KEEP_SET, kept.survey, kept.k, kept.revision, version_id, kept)
+
+
+async def lock_set(conn: Connection, survey_id: int) -> None:
+    """Serialise builds of one survey's set until the transaction ends (one builds, the others read)."""
+    await conn.execute(LOCK_SET, survey_id)

@@ -15,7 +15,7 @@ from litestar.params import FromQuery, QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from analysis import charts, exports, queries, summary, tables
+from analysis import charts, exports, periods, summary, tables
 from questions import queries as question_queries
 from survey import json_body
 from survey.audit_queries import audit
@@ -27,7 +27,11 @@ from survey.settings import Settings
 if TYPE_CHECKING:
     from analysis.tables import Tables
 
-PERIOD_HELP: Final = "a month (2026-11), or an ISO week (2026-W47) where the program keeps weeks; empty: open"
+PERIOD_HELP: Final = "a month (2026-11), or an ISO week (2026-W47) where the program keeps weeks"
+REPORTING_HELP: Final = (
+    "A reporting period: all (the default), a year (2026), a quarter (2026-Q1), a month (2026-11), or an"
+    " ISO week (2026-W47) where the program keeps weeks."
+)
 """Periods are checked by ``checked_period`` (not a parameter pattern, whose 400 would name the Python
 argument ``first`` instead of ``from``); an empty month field sends "", which means unbounded."""
 LARGEST_ID: Final = 2**63 - 1
@@ -66,6 +70,48 @@ def checked_period(raw: str | None, field: str, granularity: Literal["month", "w
         detail=f"{field} takes {example}: this program keeps responses by {granularity}",
         extra={"field": field},
     )
+
+
+def reporting_period(
+    period: str | None, first: str | None, last: str | None, granularity: Literal["month", "week"]
+) -> str:
+    """The reporting period asked for: ``period`` itself, or the one that ``from`` and ``to`` span exactly.
+
+    Figures exist only for reporting periods (``analysis.periods``): a range that is not one (two months,
+    March to May) would be a figure no other view checks against, so it is refused.
+
+    Raises:
+        HTTPException: 400 naming ``period``, ``from`` or ``to``.
+    """
+    if period:
+        if first or last:
+            raise HTTPException(
+                status_code=400,
+                detail="from and to cannot be given with period",
+                extra={"field": "from" if first else "to"},
+            )
+        try:
+            return periods.checked(period, granularity)
+        except ValueError:
+            raise HTTPException(
+                status_code=400,
+                detail=f"period takes all, a year (2026), a quarter (2026-Q1) or a {granularity}",
+                extra={"field": "period"},
+            ) from None
+    first_bound = checked_period(first, "from", granularity)
+    last_bound = checked_period(last, "to", granularity)
+    try:
+        return periods.aligned(first_bound, last_bound)
+    except ValueError as misaligned:
+        field = str(misaligned)
+        raise HTTPException(
+            status_code=400,
+            detail=(
+                f"from and to must span one reporting period (one {granularity}, a whole quarter or a whole"
+                " year); use period=all, 2026, 2026-Q1 or 2026-11 instead"
+            ),
+            extra={"field": field},
+        ) from None
 
 
 def parse_group_by(raw: str) -> list[str]:
@@ -107,32 +153,28 @@ class EvaluateApiController(Controller):
         group_by: Annotated[
             str, QueryParameter(name="group_by", description="Up to two of site, period, language, version.")
         ] = "",
+        period: Annotated[str | None, QueryParameter(name="period", description=REPORTING_HELP)] = None,
         first: Annotated[
-            str | None, QueryParameter(name="from", description=f"First period: {PERIOD_HELP}.")
+            str | None,
+            QueryParameter(name="from", description=f"With to, instead of period: {PERIOD_HELP}."),
         ] = None,
         last: Annotated[
-            str | None, QueryParameter(name="to", description=f"Last period: {PERIOD_HELP}.")
+            str | None,
+            QueryParameter(name="to", description=f"With from, instead of period: {PERIOD_HELP}."),
         ] = None,
     ) -> summary.SummaryTable:
-        """One row per measure and group with n, mean, sd, median, q1, q3 and the 95% interval.
+        """One row per measure and group with n, mean and the 95% interval (more for larger groups).
 
-        Groups smaller than k, and any group whose size could be worked out from the others and a total,
-        come back as ``suppressed: true`` with no figures at all.
+        Every row is a figure of the survey's protected set: a hidden one comes back as
+        ``suppressed: true`` with its reason in ``hidden`` and no figures at all. Groups from k to 2k
+        show n and the mean; above 2k also the median; from 3k also SD and quartiles.
         """
         dimensions = parse_group_by(group_by)
-        first_bound, last_bound = queries.period_bounds(
-            checked_period(first, "from", settings.period), checked_period(last, "to", settings.period)
-        )
-        grouping = queries.Grouping(
-            survey_id=survey,
-            site="site" in dimensions,
-            period="period" in dimensions,
-            language="language" in dimensions,
-            version="version" in dimensions,
-            first=first_bound,
-            last=last_bound,
-        )
-        return await summary.summary(conn, grouping, dimensions, settings.min_cell)
+        chosen = reporting_period(period, first, last, settings.period)
+        try:
+            return await summary.summary(conn, survey, chosen, dimensions, settings.min_cell)
+        except LookupError as missing:
+            raise HTTPException(status_code=404, detail=str(missing)) from None
 
 
 class Filters(msgspec.Struct, frozen=True):
@@ -140,20 +182,18 @@ class Filters(msgspec.Struct, frozen=True):
 
     survey: int | None
     """The survey chosen, or ``None`` when none is chosen and none has a published version (a 404)."""
-    first: str | None
-    """The first period of the range, or ``None`` for a range open at its start."""
-    last: str | None
-    """The last period of the range, or ``None`` for a range open up to now."""
+    period: str
+    """The reporting period (``all``, a year, a quarter, a month or a week)."""
     group_by: list[str]
-    period: Literal["month", "week"] = "month"
-    """How the program keeps periods, so the form asks for months or for weeks."""
+    granularity: Literal["month", "week"] = "month"
+    """How the program keeps periods."""
 
 
 def parse_filters(request: Request[Any, Any, Any], granularity: Literal["month", "week"]) -> Filters:
     """The dashboard's filters as asked for in the query string (``survey`` ``None`` when not chosen).
 
     Raises:
-        HTTPException: 400 naming ``survey``, ``from``, ``to`` or ``group_by``.
+        HTTPException: 400 naming ``survey``, ``period``, ``from``, ``to`` or ``group_by``.
     """
     query = request.query_params
     raw_survey = query.get("survey") or ""
@@ -166,8 +206,7 @@ def parse_filters(request: Request[Any, Any, Any], granularity: Literal["month",
         survey = int(raw_survey)
     return Filters(
         survey,
-        checked_period(query.get("from"), "from", granularity),
-        checked_period(query.get("to"), "to", granularity),
+        reporting_period(query.get("period"), query.get("from"), query.get("to"), granularity),
         parse_group_by(query.get("group_by") or "site"),
         granularity,
     )
@@ -255,7 +294,7 @@ class EvaluateController(Controller):
             raise HTTPException(status_code=404, detail="No survey has a published version yet.")
         try:
             return await tables.build(
-                conn, filters.survey, group_by=filters.group_by, first=filters.first, last=filters.last, k=k
+                conn, filters.survey, group_by=filters.group_by, period=filters.period, k=k
             )
         except LookupError as missing:
             raise HTTPException(status_code=404, detail=str(missing)) from None
@@ -276,6 +315,7 @@ class EvaluateController(Controller):
             "filters": filters,
             "query": _query(filters),
             "surveys": [s for s in await question_queries.surveys(conn) if s.latest_version],
+            "period_words": periods.words,
         }
         return page(request, "evaluate/index.html", "results", context)
 
@@ -290,7 +330,14 @@ class EvaluateController(Controller):
         built = await self._tables(conn, filters, settings.min_cell)
         return Template(
             "evaluate/report.html",
-            context={"t": built, "charts": _charts(built), "filters": filters, "methods": exports.METHODS},
+            context={
+                "t": built,
+                "charts": _charts(built),
+                "filters": filters,
+                "methods": exports.METHODS,
+                "period_words": periods.words,
+                "survey_name": await _survey_name(conn, built.survey),
+            },
         )
 
     @get("/export", operation_id="evaluate_export")
@@ -314,12 +361,7 @@ class EvaluateController(Controller):
             "export",
             account_id=principal.account_id,
             subject=str(filters.survey),
-            detail={
-                "format": format,
-                "from": filters.first,
-                "to": filters.last,
-                "group_by": filters.group_by,
-            },
+            detail={"format": format, "period": filters.period, "group_by": filters.group_by},
         )
         name = f"survey-{filters.survey}-aggregates.{format}"
         return Response(
@@ -329,10 +371,11 @@ class EvaluateController(Controller):
         )
 
 
+async def _survey_name(conn: Connection, survey_id: int) -> str:
+    return next((s.name for s in await question_queries.surveys(conn) if s.id == survey_id), "")
+
+
 def _query(filters: Filters) -> str:
-    parts = {"survey": str(filters.survey), "group_by": ",".join(filters.group_by)}
-    if filters.first is not None:
-        parts["from"] = filters.first
-    if filters.last is not None:
-        parts["to"] = filters.last
-    return urlencode(parts)
+    return urlencode(
+        {"survey": str(filters.survey), "period": filters.period, "group_by": ",".join(filters.group_by)}
+    )

@@ -1,4 +1,4 @@
-"""The evaluator's summary table: every measure in every group, small groups hidden, honest intervals."""
+"""The evaluator's summary table: a projection of the survey's protected set, never a fresh aggregate."""
 
 from __future__ import annotations
 
@@ -6,20 +6,21 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import queries, stats
-from analysis.suppression import check_k, suppress_table
+from analysis import figure_stats, periods, protected_store, queries
 
 if TYPE_CHECKING:
+    from analysis.protected import Figure, ProtectedSet
+    from questions.scoring_rules import ScoringRule
     from survey.db import Connection
 
 DIMENSIONS: Final = ("site", "period", "language", "version")
 MAX_DIMENSIONS: Final = 2
-"""Groupings of at most two dimensions, and two only with ``period``: complementary suppression is checked
-across both, and a grouping without ``period`` is checked against its periods too (see ``_range_hidden``)."""
+"""Groupings of at most two dimensions, and two only with ``period``: the protected set publishes each
+group (site, language or version) along the period hierarchy, never two groups crossed."""
 
 
 class SummaryRow(msgspec.Struct, frozen=True, kw_only=True):
-    """One measure in one group; a suppressed row carries no figures at all (not even n)."""
+    """One measure in one group; a hidden row carries no figures at all (not even n), only why."""
 
     measure: str
     site: str | None = None
@@ -27,6 +28,8 @@ class SummaryRow(msgspec.Struct, frozen=True, kw_only=True):
     language: str | None = None
     version: int | None = None
     suppressed: bool
+    hidden: str | None = None
+    """Why a suppressed row is hidden: "fewer than k" or "hidden to protect a smaller group"."""
     n: int | None = None
     mean: float | None = None
     sd: float | None = None
@@ -39,95 +42,62 @@ class SummaryRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SummaryTable(msgspec.Struct, frozen=True):
-    """The summary, with the k it was suppressed at and the grouping asked for."""
+    """The summary, with the k it was protected at, the reporting period and the grouping asked for."""
 
     survey: int
     k: int
     group_by: list[str]
     rows: list[SummaryRow]
+    period: str = periods.ALL
+    """The reporting period: ``all``, a year ``2026``, a quarter ``2026-Q1``, a month or an ISO week."""
 
 
-def _hidden(rows: list[queries.GroupRow], group_by: list[str], k: int) -> set[int]:
-    """Indexes of rows to hide: groups below k and, per measure, what subtraction could recover."""
-    hidden: set[int] = set()
-    for measure in sorted({row.measure for row in rows}):
-        mine = [(index, row) for index, row in enumerate(rows) if row.measure == measure]
-        keys = [tuple(getattr(row, dimension) for dimension in group_by) for _, row in mine]
-        if not group_by:
-            hidden |= {index for index, row in mine if 1 <= row.n < k}
-            continue
-        first = sorted({key[0] for key in keys}, key=str)
-        second = sorted({key[1] for key in keys}, key=str) if len(group_by) == 2 else [None]
-        counts = {key: row.n for key, (_, row) in zip(keys, mine, strict=True)}
-        table = [[counts.get((a, b) if len(group_by) == 2 else (a,), 0) for b in second] for a in first]
-        suppressed = suppress_table(table, k)
-        for key, (index, _) in zip(keys, mine, strict=True):
-            r, c = first.index(key[0]), second.index(key[1]) if len(group_by) == 2 else 0
-            if suppressed.cells[r][c] is None:
-                hidden.add(index)
-    return hidden
+def children(kept: ProtectedSet, period: str) -> list[str]:
+    """The stored periods (months or weeks) within a reporting period that have scores, in order."""
+    return [stored for stored in kept.periods if periods.contains(period, stored)]
 
 
-def hidden_in_some_period(table: list[list[int]], k: int) -> list[bool]:
-    """For each row of a (group x period) table of counts: is any of its periods hidden?
+def row(rule: ScoringRule, figure: Figure, k: int) -> SummaryRow:
+    """A figure as a summary row: its statistics by its size, or its label when hidden."""
+    group = figure.group if figure.dimension != "all" else None
+    labelled = SummaryRow(
+        measure=rule.measure,
+        site=group if figure.dimension == "site" else None,
+        period=figure.period,
+        language=group if figure.dimension == "language" else None,
+        version=int(group) if figure.dimension == "version" and group is not None else None,
+        suppressed=True,
+        hidden=figure.hidden,
+    )
+    if figure.histogram is None or figure.hidden is not None:
+        return labelled
+    described = figure_stats.describe(figure.histogram, k, rule.score_min, rule.score_max)
+    return msgspec.structs.replace(labelled, suppressed=False, **msgspec.structs.asdict(described))
 
-    A figure over a range of periods is the sum of its periods, so two ranges that differ by one period
-    give that period's figure by subtraction. Showing a range figure only when every period in it is shown
-    (after suppression) means such a difference is always a figure that could be shown anyway.
+
+def project(
+    kept: ProtectedSet, measures: list[ScoringRule], period: str, group_by: list[str]
+) -> SummaryTable:
+    """The rows of every measure for one reporting period and grouping, read from the protected set."""
+    dimension = next((d for d in group_by if d != "period"), "all")
+    wanted = children(kept, period) if "period" in group_by else [period]
+    rows = []
+    for rule in measures:
+        figures = [
+            f for f in kept.measure_figures(rule.measure) if f.dimension == dimension and f.period in wanted
+        ]
+        order = {p: i for i, p in enumerate(wanted)}
+        figures.sort(key=lambda f: (str(f.group), order[f.period]))
+        rows += [row(rule, figure, kept.k) for figure in figures]
+    return SummaryTable(kept.survey, kept.k, group_by, rows, period)
+
+
+async def summary(conn: Connection, survey_id: int, period: str, group_by: list[str], k: int) -> SummaryTable:
+    """Summarise every measure of a survey for one reporting period by the chosen grouping.
+
+    Raises:
+        LookupError: the survey has no published version.
     """
-    suppressed = suppress_table(table, k)
-    return [any(cell is None for cell in row) for row in suppressed.cells]
-
-
-async def _range_hidden(
-    conn: Connection, grouping: queries.Grouping, group_by: list[str], rows: list[queries.GroupRow], k: int
-) -> set[int]:
-    per_period = await queries.grouped_scores(conn, msgspec.structs.replace(grouping, period=True))
-    hidden: set[int] = set()
-    for measure in sorted({row.measure for row in rows}):
-        mine = [row for row in per_period if row.measure == measure]
-        groups = sorted({tuple(getattr(row, d) for d in group_by) for row in mine}, key=str)
-        periods = sorted({row.period for row in mine}, key=str)
-        counts = {(tuple(getattr(row, d) for d in group_by), row.period): row.n for row in mine}
-        table = [[counts.get((group, period), 0) for period in periods] for group in groups]
-        flagged = {group for group, bad in zip(groups, hidden_in_some_period(table, k), strict=True) if bad}
-        hidden |= {
-            index
-            for index, row in enumerate(rows)
-            if row.measure == measure and tuple(getattr(row, d) for d in group_by) in flagged
-        }
-    return hidden
-
-
-async def summary(conn: Connection, grouping: queries.Grouping, group_by: list[str], k: int) -> SummaryTable:
-    """Summarise every measure of a survey by the chosen grouping, hiding what could point at a person.
-
-    Groups of up to 5,000 get a bootstrap BCa interval from their values; larger ones a t-interval from
-    the database's moments (see ``analysis.stats``).
-    """
-    check_k(k)
-    rows = await queries.grouped_scores(conn, grouping)
-    hidden = _hidden(rows, group_by, k)
-    if "period" not in group_by:
-        hidden |= await _range_hidden(conn, grouping, group_by, rows, k)
-    result = []
-    for index, row in enumerate(rows):
-        labelled = SummaryRow(
-            measure=row.measure,
-            site=row.site,
-            period=row.period,
-            language=row.language,
-            version=row.version,
-            suppressed=True,
-        )
-        if index in hidden:
-            result.append(labelled)
-            continue
-        if row.n <= stats.BOOTSTRAP_LIMIT:
-            described = stats.summarise(await queries.group_values(conn, grouping, row))
-        else:
-            described = stats.summary_from_moments(row.n, row.mean, row.sd or 0.0, row.median, row.q1, row.q3)
-        result.append(
-            msgspec.structs.replace(labelled, suppressed=False, **msgspec.structs.asdict(described))
-        )
-    return SummaryTable(grouping.survey_id, k, group_by, result)
+    kept = await protected_store.current(conn, survey_id, k)
+    definition = await queries.latest_definition(conn, survey_id)
+    return project(kept, definition.measures if definition else [], period, group_by)

@@ -1,8 +1,8 @@
-"""The aggregate tables every evaluator view and export shows, all passed through suppression first.
+"""The aggregate tables every evaluator view and export shows, read from the survey's protected set.
 
-``build`` gathers, for one survey and period range: the summary by the chosen grouping, the overall
-summary, band shares, the first-versus-last period comparison, reliability per instrument, and the
-answer distribution of each choice question.
+``build`` gathers, for one survey and reporting period: the summary by the chosen grouping, the overall
+summary, band shares, the first-versus-last period comparison, linked pairs, reliability per instrument,
+and the answer distribution of each choice question.
 """
 
 from __future__ import annotations
@@ -11,17 +11,19 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import linkage, queries, stats, summary
-from analysis.summary import hidden_in_some_period
+from analysis import histogram_compare, linkage, periods, protected_store, queries, stats, summary
+from analysis.disclosure_audit import FEWER_THAN_K, PROTECTS
+from analysis.figure_stats import FULL_FROM
 from analysis.suppression import suppress_table
 from questions.scoring_rules import PREFER_NOT_TO_SAY, ScoringRule
 
 if TYPE_CHECKING:
+    from analysis.protected import ProtectedSet
     from questions.schemas import SurveyDefinition
     from survey.db import Connection
 
-RELIABILITY_SAMPLE: Final = 5000
-"""Cronbach's alpha uses up to this many complete responses (by random response id: a random sample)."""
+RELIABILITY_SAMPLE: Final = 20000
+"""Cronbach's alpha uses every complete response up to this many (above it, a random sample by id)."""
 
 
 class BandRow(msgspec.Struct, frozen=True):
@@ -34,6 +36,7 @@ class BandRow(msgspec.Struct, frozen=True):
     share: float | None
     ci_low: float | None
     ci_high: float | None
+    hidden: str | None = None
 
 
 class ComparisonRow(msgspec.Struct, frozen=True):
@@ -42,7 +45,7 @@ class ComparisonRow(msgspec.Struct, frozen=True):
     measure: str
     before: str
     after: str
-    result: stats.Comparison | None
+    result: histogram_compare.Comparison | None
     note: str
 
 
@@ -84,6 +87,7 @@ class ItemRow(msgspec.Struct, frozen=True):
     option: str
     label: str
     count: int | None
+    hidden: str | None = None
 
 
 class Tables(msgspec.Struct, frozen=True):
@@ -91,10 +95,12 @@ class Tables(msgspec.Struct, frozen=True):
 
     survey: int
     k: int
+    period: str
+    """The reporting period (``all``, a year, a quarter, a month or an ISO week)."""
     first: str | None
-    """The first period of the range, ``None`` when it is open at its start."""
+    """The first stored period within it that has responses."""
     last: str | None
-    """The last period of the range, ``None`` when it is open at its end."""
+    """The last stored period within it that has responses."""
     group_by: list[str]
     measures: list[ScoringRule]
     overall: summary.SummaryTable
@@ -106,68 +112,67 @@ class Tables(msgspec.Struct, frozen=True):
     linked: list[LinkedRow]
     reliability: list[ReliabilityRow]
     items: list[ItemRow]
-
-
-def _grouping(survey_id: int, dimensions: list[str], first: str, last: str) -> queries.Grouping:
-    return queries.Grouping(
-        survey_id,
-        "site" in dimensions,
-        "period" in dimensions,
-        "language" in dimensions,
-        "version" in dimensions,
-        first,
-        last,
-    )
+    offered: list[str] = []
+    """Every reporting period with responses, for the period picker."""
 
 
 def _hidden_somewhere(counts: dict[tuple[str, str], int], keys: list[str], k: int) -> set[int]:
-    """Positions in ``keys`` whose count is hidden in at least one period of the range (see summary)."""
-    periods = sorted({period for _, period in counts})
-    if not periods:
+    """Positions in ``keys`` whose count is hidden in at least one period of the range.
+
+    A range's count is the sum of its periods', so two ranges that differ by one period give that
+    period's count by subtraction: an answer count is shown over the range only when it is shown in each.
+    """
+    periods_seen = sorted({period for _, period in counts})
+    if not periods_seen:
         return set()
-    table = [[counts.get((key, period), 0) for period in periods] for key in keys]
-    return {i for i, bad in enumerate(hidden_in_some_period(table, k)) if bad}
+    table = [[counts.get((key, period), 0) for period in periods_seen] for key in keys]
+    suppressed = suppress_table(table, k)
+    return {i for i, line in enumerate(suppressed.cells) if any(cell is None for cell in line)}
 
 
-async def _bands(
-    conn: Connection, survey_id: int, first: str, last: str, rule: ScoringRule, k: int
-) -> list[BandRow]:
-    per_period = {
-        (row.band, row.period): row.n
-        for row in await queries.band_counts_by_period(conn, survey_id, first, last, rule.measure)
-    }
-    counts: dict[str, int] = {}
-    for (band_key, _), n in per_period.items():  # the range's counts are the sums of its periods'
-        counts[band_key] = counts.get(band_key, 0) + n
-    keys = [band.key for band in rule.bands]
-    also = {(0, i) for i in _hidden_somewhere(per_period, keys, k)}
-    shown = suppress_table([[counts.get(key, 0) for key in keys]], k, also) if rule.bands else None
-    total = sum(counts.values())
+def _bands(kept: ProtectedSet, period: str, rule: ScoringRule) -> list[BandRow]:
+    total = kept.figure(rule.measure, "all", None, period)
+    counts = {b.band: b for b in kept.band_figures(rule.measure) if b.period == period}
     rows = []
-    for index, band in enumerate(rule.bands):
-        count = shown.cells[0][index] if shown else None
-        if count is None or shown is None or shown.total is None:
-            rows.append(BandRow(rule.measure, band.key, band.label, None, None, None, None))
+    for band in rule.bands:
+        found = counts.get(band.key)
+        if total is None or total.n is None or found is None or found.count is None:
+            reason = found.hidden if found is not None else (total.hidden if total is not None else None)
+            rows.append(BandRow(rule.measure, band.key, band.label, None, None, None, None, reason))
             continue
-        low, high = stats.wilson(count, total)
-        rows.append(
-            BandRow(rule.measure, band.key, band.label, count, count / total if total else 0.0, low, high)
-        )
+        low, high = stats.wilson(found.count, total.n)
+        share = found.count / total.n if total.n else 0.0
+        rows.append(BandRow(rule.measure, band.key, band.label, found.count, share, low, high))
     return rows
 
 
-async def _comparison(
-    conn: Connection, survey_id: int, periods: list[str], rule: ScoringRule, k: int
-) -> ComparisonRow:
-    if len(periods) < 2:
-        return ComparisonRow(rule.measure, "", "", None, "Needs at least two periods in the range.")
-    before_period, after_period = periods[0], periods[-1]
-    before = await queries.period_scores(conn, survey_id, before_period, rule.measure)
-    after = await queries.period_scores(conn, survey_id, after_period, rule.measure)
-    if len(before) < k or len(after) < k:
-        return ComparisonRow(rule.measure, before_period, after_period, None, f"A period has fewer than {k}.")
-    result = stats.compare(
-        before, after, meaningful_change=rule.meaningful_change, higher_is_better=rule.higher_is_better
+def _comparison(kept: ProtectedSet, stored: list[str], rule: ScoringRule) -> ComparisonRow:
+    """The first against the last stored period of the reporting period, from their histograms.
+
+    A comparison publishes more than n and the mean (ranks, a shift), so both periods need at least
+    3k shown responses: the size from which a figure publishes every statistic.
+    """
+    if len(stored) < 2:
+        return ComparisonRow(rule.measure, "", "", None, "Needs at least two periods with responses.")
+    before_period, after_period = stored[0], stored[-1]
+    before = kept.figure(rule.measure, "all", None, before_period)
+    after = kept.figure(rule.measure, "all", None, after_period)
+    least = FULL_FROM * kept.k
+    if (
+        before is None
+        or after is None
+        or before.histogram is None
+        or after.histogram is None
+        or (before.n or 0) < least
+        or (after.n or 0) < least
+    ):
+        note = f"Each period needs at least {least} responses to be compared."
+        return ComparisonRow(rule.measure, before_period, after_period, None, note)
+    result = histogram_compare.compare(
+        before.histogram,
+        after.histogram,
+        meaningful_change=rule.meaningful_change,
+        higher_is_better=rule.higher_is_better,
     )
     return ComparisonRow(rule.measure, before_period, after_period, result, "")
 
@@ -177,11 +182,11 @@ def _no_pairs(rule: ScoringRule, first: str, last: str, note: str) -> LinkedRow:
 
 
 async def _linked(
-    conn: Connection, survey_id: int, periods: list[str], rule: ScoringRule, k: int
+    conn: Connection, survey_id: int, stored: list[str], rule: ScoringRule, k: int
 ) -> LinkedRow:
-    if len(periods) < 2:
-        return _no_pairs(rule, "", "", "Needs at least two periods in the range.")
-    first, last = periods[0], periods[-1]
+    if len(stored) < 2:
+        return _no_pairs(rule, "", "", "Needs at least two periods with responses.")
+    first, last = stored[0], stored[-1]
     sides = []
     for period in (first, last):
         rows = await queries.linked_scores(conn, survey_id, period, rule.measure)
@@ -254,68 +259,67 @@ async def _items(
         codes = [code for code, _ in options]
         also = {(0, i) for i in _hidden_somewhere(by_period.get(question.key, {}), codes, k)}
         line = suppress_table([[counts.get((question.key, code), 0) for code in codes]], k, also)
-        result += [
-            ItemRow(question.key, code, label, line.cells[0][i]) for i, (code, label) in enumerate(options)
-        ]
+        for i, (code, label) in enumerate(options):
+            count = line.cells[0][i]
+            true_count = counts.get((question.key, code), 0)
+            reason = None if count is not None else (FEWER_THAN_K if 1 <= true_count < k else PROTECTS)
+            result.append(ItemRow(question.key, code, label, count, reason))
     return result
 
 
-async def build(
-    conn: Connection, survey_id: int, *, group_by: list[str], first: str | None, last: str | None, k: int
-) -> Tables:
-    """Every aggregate table for one survey and period range (``None`` ends are open), suppressed."""
-    range_first, range_last = first, last
-    first, last = queries.period_bounds(first, last)
+async def build(conn: Connection, survey_id: int, *, group_by: list[str], period: str, k: int) -> Tables:
+    """Every aggregate table for one survey and reporting period, read from its protected set.
+
+    Raises:
+        LookupError: the survey has no published version.
+    """
     definition = await queries.latest_definition(conn, survey_id)
     if definition is None:
         raise LookupError(f"survey {survey_id} has no published version")
+    kept = await protected_store.current(conn, survey_id, k)
     measures = definition.measures
-    periods = await queries.periods(conn, survey_id, first, last)
-    tables: dict[str, summary.SummaryTable] = {}
-    computed: dict[tuple[str, ...], summary.SummaryTable] = {}
-    for name, dimensions in (
-        ("overall", []),
-        ("grouped", group_by),
-        ("by_period", ["period"]),
-        ("by_site", ["site"]),
-    ):
-        # The chosen grouping is often site or period, which the page shows anyway: compute each once.
-        if tuple(dimensions) not in computed:
-            computed[tuple(dimensions)] = await summary.summary(
-                conn, _grouping(survey_id, dimensions, first, last), dimensions, k
-            )
-        tables[name] = computed[tuple(dimensions)]
+    stored = summary.children(kept, period)
+    first, last = (stored[0], stored[-1]) if stored else (None, None)
+    bounds = (first or period, last or period)
+    projected = {
+        name: summary.project(kept, measures, period, dimensions)
+        for name, dimensions in (
+            ("overall", []),
+            ("grouped", group_by),
+            ("by_period", ["period"]),
+            ("by_site", ["site"]),
+        )
+    }
     bands, comparisons, linked, reliability = [], [], [], []
-    shown_overall = {row.measure for row in tables["overall"].rows if not row.suppressed}
+    shown_overall = {row.measure for row in projected["overall"].rows if not row.suppressed}
     for rule in measures:
+        bands += _bands(kept, period, rule)
+        comparisons.append(_comparison(kept, stored, rule))
+        linked.append(await _linked(conn, survey_id, stored, rule, k))
         if rule.measure not in shown_overall:
-            # A hidden total must not come back through shares, intervals or reliability.
-            bands += [BandRow(rule.measure, b.key, b.label, None, None, None, None) for b in rule.bands]
+            # A hidden total must not come back through reliability.
             reliability.append(
                 ReliabilityRow(rule.measure, None, None, None, "The measure's total is hidden.")
             )
-            comparisons.append(await _comparison(conn, survey_id, periods, rule, k))
-            linked.append(await _linked(conn, survey_id, periods, rule, k))
             continue
-        bands += await _bands(conn, survey_id, first, last, rule, k)
-        comparisons.append(await _comparison(conn, survey_id, periods, rule, k))
-        linked.append(await _linked(conn, survey_id, periods, rule, k))
-        reliability.append(await _reliability(conn, survey_id, first, last, rule, k))
-    items = await _items(conn, survey_id, first, last, definition, k)
+        reliability.append(await _reliability(conn, survey_id, *bounds, rule, k))
+    items = await _items(conn, survey_id, *bounds, definition, k)
     return Tables(
         survey_id,
         k,
-        range_first,
-        range_last,
+        period,
+        first,
+        last,
         group_by,
         measures,
-        tables["overall"],
-        tables["grouped"],
-        tables["by_period"],
-        tables["by_site"],
+        projected["overall"],
+        projected["grouped"],
+        projected["by_period"],
+        projected["by_site"],
         bands,
         comparisons,
         linked,
         reliability,
         items,
+        periods.offered(kept.periods),
     )

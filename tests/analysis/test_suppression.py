@@ -83,11 +83,3 @@ def test_every_shown_figure_is_zero_or_at_least_k_and_true(counts: list[list[int
 def test_a_cell_hidden_elsewhere_takes_a_sibling_with_it() -> None:
     table = suppress_table([[40, 30, 20]], k=11, also_hide={(0, 0)})
     assert table.cells == [[None, 30, None]]
-
-
-def test_a_row_with_any_hidden_period_is_flagged() -> None:
-    from analysis.summary import hidden_in_some_period
-
-    # 3 is small; its row and column each give up a 50, which makes the second row's pair; the last row
-    # keeps every period.
-    assert hidden_in_some_period([[3, 50], [50, 50], [50, 50]], k=11) == [True, True, False]

@@ -1,0 +1,162 @@
+"""The protected table set, attacked: differencing any shown figures never yields a small group.
+
+The audit inside ``protect`` is integer programming; these tests check its result independently with
+linear algebra: a hidden figure's count (or sum of scores) can be worked out exactly from the shown ones
+exactly when its cells' indicator lies in the span of the shown figures' indicators.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import msgspec
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import periods
+from analysis.disclosure_audit import FEWER_THAN_K
+from analysis.protected import CellHistogram, MeasureSet, build, build_measure
+from questions.bank import shipped_instruments
+
+K = 11
+WHO5 = next(rule for rule in shipped_instruments()["who5"].measures if rule.measure == "who5")
+MONTHS = ("2026-01", "2026-02", "2026-03")
+# The issue's reproduction: Eastside Jan 5 / Feb 45 / Mar 5, Harbour Jan 45 / Feb 15 / Mar 3.
+REPRODUCTION = {
+    ("Eastside", "2026-01"): 5, ("Eastside", "2026-02"): 45, ("Eastside", "2026-03"): 5,
+    ("Harbour", "2026-01"): 45, ("Harbour", "2026-02"): 15, ("Harbour", "2026-03"): 3,
+}  # fmt: skip
+
+
+def rows_for(counts: dict[tuple[str, str], int], seed: int = 0, language: str = "en") -> list[CellHistogram]:
+    """WHO-5 scores (multiples of 4) for each (site, month), as the GROUP BY would return them."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for (site, month), n in counts.items():
+        values, tally = np.unique(rng.integers(0, 26, n) * 4.0, return_counts=True)
+        rows += [
+            CellHistogram("who5", site, language, 1, month, float(v), int(c))
+            for v, c in zip(values, tally, strict=True)
+        ]
+    return rows
+
+
+def cell_keys(rows: list[CellHistogram]) -> list[tuple[str, str, int, str]]:
+    return sorted({(r.site, r.language, r.version, r.period) for r in rows})
+
+
+def indicator(
+    keys: list[tuple[str, str, int, str]], dimension: str, group: str | None, period: str
+) -> np.ndarray:
+    position = {"site": 0, "language": 1, "version": 2}
+    return np.array(
+        [
+            float(
+                periods.contains(period, key[3])
+                and (dimension == "all" or str(key[position[dimension]]) == group)
+            )
+            for key in keys
+        ]
+    )
+
+
+def recoverable(measure: MeasureSet, rows: list[CellHistogram]) -> list[str]:
+    """Hidden small figures whose count a linear combination of shown figures gives exactly."""
+    keys = cell_keys(rows)
+    true = dict.fromkeys(keys, 0)
+    for r in rows:
+        true[(r.site, r.language, r.version, r.period)] += r.n
+    counts = np.array([true[key] for key in keys], dtype=float)
+    shown = [indicator(keys, f.dimension, f.group, f.period) for f in measure.figures if f.hidden is None]
+    basis = np.array(shown) if shown else np.zeros((0, len(keys)))
+    rank = np.linalg.matrix_rank(basis) if shown else 0
+    found = []
+    targets = [(f.dimension, f.group, f.period) for f in measure.figures if f.hidden == FEWER_THAN_K]
+    # The finest cells are never published, and must not be recoverable either when small.
+    targets += [("cell", None, str(i)) for i, n in enumerate(counts) if 1 <= n < K]
+    for dimension, group, period in targets:
+        if dimension == "cell":
+            vector = np.eye(len(keys))[int(period)]
+        else:
+            vector = indicator(keys, dimension, group, period)
+        if np.linalg.matrix_rank(np.vstack([basis, vector])) == rank:
+            found.append(f"{dimension}={group}|{period}")
+    return found
+
+
+def test_the_reproduction_cannot_be_differenced_and_its_large_figures_show() -> None:
+    rows = rows_for(REPRODUCTION)
+    measure = build_measure(WHO5, rows, K)
+    assert measure.audit.passed
+    assert recoverable(measure, rows) == []
+    shown = {(f.dimension, f.group, f.period): f.n for f in measure.figures if f.hidden is None}
+    # The attack of the issue: January's total and Harbour's January must not both be shown.
+    assert not (("all", None, "2026-01") in shown and ("site", "Harbour", "2026-01") in shown)
+    # What a small program needs still shows: the quarter, each site over the quarter, February.
+    assert shown[("all", None, "2026-Q1")] == 118
+    assert shown[("site", "Eastside", "2026-Q1")] == 55
+    assert shown[("site", "Harbour", "2026-Q1")] == 63
+    assert all(n == 0 or n >= K for n in shown.values() if n is not None)
+
+
+@st.composite
+def small_programs(draw: st.DrawFn) -> tuple[list[CellHistogram], int]:
+    sites = draw(st.integers(2, 3))
+    months = draw(st.integers(2, 4))
+    languages = draw(st.sampled_from([("en",), ("en", "es")]))
+    rows: list[CellHistogram] = []
+    for language in languages:
+        counts = {
+            (f"site {s}", f"2026-{m + 1:02d}"): draw(st.integers(0, 40))
+            for s, m in itertools.product(range(sites), range(months))
+        }
+        rows += rows_for({key: n for key, n in counts.items() if n}, seed=len(rows), language=language)
+    return rows, draw(st.sampled_from([11, 5]))
+
+
+@settings(max_examples=10, deadline=None)
+@given(small_programs())
+def test_random_small_programs_pass_the_audit_and_resist_differencing(
+    program: tuple[list[CellHistogram], int],
+) -> None:
+    rows, k = program
+    measure = build_measure(WHO5, rows, k)
+    assert measure.audit.passed
+    shown = [f for f in measure.figures if f.hidden is None]
+    assert all(f.n is not None and (f.n == 0 or f.n >= k) for f in shown)
+    if k == K:
+        assert recoverable(measure, rows) == []
+    for band in measure.bands:
+        assert band.count is None or band.count == 0 or band.count >= k
+
+
+def test_the_same_responses_in_any_order_give_the_same_set() -> None:
+    rows = rows_for(REPRODUCTION, seed=3)
+    shuffled = list(rows)
+    np.random.default_rng(9).shuffle(shuffled)  # type: ignore[arg-type]
+    first, second = build(1, K, 7, [WHO5], rows), build(1, K, 7, [WHO5], shuffled)
+    # Everything but the audit's running time.
+    assert msgspec.json.encode([(m.figures, m.bands) for m in first.measures]) == msgspec.json.encode(
+        [(m.figures, m.bands) for m in second.measures]
+    )
+
+
+def test_a_small_site_hides_little_of_a_large_program() -> None:
+    """The demo's shape: a large site, a middling one, and an outreach site with 5 a month for 3 months."""
+    rng = np.random.default_rng(4)
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    counts = {("Eastside", m): int(rng.poisson(180)) for m in months}
+    counts |= {("Harbour", m): int(rng.poisson(40)) for m in months}
+    counts |= {("Outreach", m): 5 for m in months[:3]}
+    rows = rows_for(counts)
+    measure = build_measure(WHO5, rows, K)
+    large = [f for f in measure.figures if f.n is None or f.n >= K]
+    hidden_large = [f for f in measure.figures if f.hidden is not None and f.hidden != FEWER_THAN_K]
+    share = len(hidden_large) / len(large)
+    print(f"\n{len(hidden_large)} of {len(large)} figures with n >= k hidden ({share:.1%})")
+    assert share < 0.10
+    shown = {(f.dimension, f.group, f.period) for f in measure.figures if f.hidden is None}
+    assert {("site", "Eastside", p) for p in ["all", "2026", "2026-Q1", *months]} <= shown
+    assert ("site", "Outreach", "all") in shown  # 15 responses over the year: shown
+    assert recoverable(measure, rows) == []
