@@ -34,6 +34,7 @@ from survey.audit_routes import AuditAdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
 from survey.errors import http_error, server_error
 from survey.headers import add_security_headers
+from survey.import_routes import ImportAdminController
 from survey.kiosk_routes import KioskApiController, KioskPageController, service_worker
 from survey.routes import (
     AccountController,
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AccountAdminController,
             SiteAdminController,
             KioskAdminController,
+            ImportAdminController,
             SurveyAdminController,
             AuditAdminController,
             MeApiController,
