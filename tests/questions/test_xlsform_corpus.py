@@ -49,10 +49,10 @@ def test_the_corpus_imports_with_a_reason_for_every_left_out_row() -> None:
             report = xlsform.import_workbook(path.read_bytes(), file_name=path.name).report
             drafts += 1
         except xlsform.XLSFormError as refused:
-            report = refused.report
-            if report is None:
+            if refused.report is None:
                 tracebacks.append(f"{path.name}: refused without a report: {refused}")
                 continue
+            report = refused.report
             refused_with_report += 1
             nothing_mappable.append(path.name)
         except Exception as error:
