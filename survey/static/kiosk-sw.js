@@ -4,13 +4,14 @@
    outbox. */
 "use strict";
 
-var CACHE = "kiosk-shell-v3";
+var CACHE = "kiosk-shell-v4";
 var SHELL = [
   "/kiosk",
   "/api/kiosk/survey",
   "/static/kiosk.js",
   "/static/kiosk_answers.js",
   "/static/kiosk_navigation.js",
+  "/static/kiosk_speech.js",
   "/static/kiosk_outbox.js",
   "/static/kiosk_paused.js",
   "/static/skip_logic.js",

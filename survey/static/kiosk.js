@@ -2,34 +2,42 @@
    The whole survey loads at the start; answers live only in this page's memory; a completed response
    goes to an outbox in localStorage (that response alone) until the server acknowledges it; a reset
    replaces the page and its history entry, so nothing of the last person is left to go back to.
-   This file wires the DOM to kiosk_answers.js, kiosk_navigation.js and kiosk_outbox.js (loaded before
-   it, after skip_logic.js), which hold the logic and are tested in Node. */
+   This file wires the DOM to kiosk_answers.js, kiosk_navigation.js, kiosk_speech.js and kiosk_outbox.js
+   (loaded before it, after skip_logic.js), which hold the logic and are tested in Node. */
 (function () {
   "use strict";
 
-  var IDLE_MS = 90 * 1000;
-  var COUNTDOWN_S = 30;
-  var THANKS_S = 20;
+  // How long a screen waits for a touch (docs/kiosk.md, "Timeouts"). Answers in memory go soonest.
+  var IDLE_MS = 60 * 1000;                // a survey screen: then "Are you still there?"...
+  var COUNTDOWN_S = 20;                   // ...counting down, then everything is cleared
+  var WELCOME_IDLE_MS = 5 * 60 * 1000;    // an untouched welcome: a fresh page (a switch left on goes)
+  var THANKS_IDLE_MS = 60 * 1000;         // the thank-you stays until touched, then this without a touch
   var PNTS = window.SkipLogic.PREFER_NOT_TO_SAY;
   var Answers = window.KioskAnswers;
   var Navigation = window.KioskNavigation;
+  var Speech = window.KioskSpeech;
+  var synth = window.speechSynthesis || null;
 
   var root = document.getElementById("kiosk");
   // The board's preview runs this same code on a proposal's survey: nothing is kept, sent or timed out.
   var PREVIEW = root.dataset.preview || null;
   var kiosk = null;     // the survey JSON from /api/kiosk/survey
-  var session = null;   // {language, readAloud, answers, position}
+  var session = null;   // {language, readAloud, answers, position, linkage}
+  var phase = null;     // "welcome", "survey", "thanks" (untouched) or "thanks-touched": which timer runs
   var idleTimer = null;
   var countdownTimer = null;
+  var reading = 0;      // the reading under way; events of a cancelled one are ignored
 
   // ---- small helpers ---------------------------------------------------------------------------
 
-  function t(key, vars) {
-    var strings = (kiosk && session && kiosk.ui[session.language]) || {};
+  function tIn(language, key, vars) {
+    var strings = (kiosk && kiosk.ui[language]) || {};
     var text = strings[key] || key;
     Object.keys(vars || {}).forEach(function (name) { text = text.split("{" + name + "}").join(vars[name]); });
     return text;
   }
+
+  function t(key, vars) { return tIn(session ? session.language : kiosk.languages[0].code, key, vars); }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -46,24 +54,24 @@
 
   function local(texts) { return (texts && (texts[session.language] || texts[kiosk.definition.languages[0]])) || ""; }
 
-  function speak(text, force) {
-    if (!(force || (session && session.readAloud)) || !window.speechSynthesis || !text) return;
-    window.speechSynthesis.cancel();
-    var utterance = new window.SpeechSynthesisUtterance(text);
-    utterance.lang = session.language;
-    window.speechSynthesis.speak(utterance);
-  }
-
-  function readQuestion(question, force) {
-    var audio = question.audio && question.audio[session.language];
-    if (audio) { new Audio(audio).play().catch(function () {}); return; }
-    // An instrument's stem ("Over the last two weeks") comes before its item, as on the screen.
-    var parts = question.type === "rating" ? [local(question.help), local(question.text)] : [local(question.text), local(question.help)];
-    (question.options || []).forEach(function (option) { parts.push(local(option.label)); });
-    speak(parts.filter(Boolean).join(". "), force);
+  /* One interface string in every language of the survey, each marked with its own (before anyone has
+     chosen one), the same words once. */
+  function inEach(key) {
+    var seen = [];
+    var nodes = [];
+    kiosk.languages.forEach(function (language) {
+      var text = tIn(language.code, key);
+      if (seen.indexOf(text) !== -1) return;
+      if (seen.length) nodes.push(document.createTextNode(" · "));
+      seen.push(text);
+      nodes.push(el("span", { lang: language.code, dir: language.direction, text: text }));
+    });
+    return { nodes: nodes, text: seen.join(" · ") };
   }
 
   function show(screen) {
+    stopReading();
+    closeStop();
     root.replaceChildren(screen);
     var heading = screen.querySelector("h1");
     if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
@@ -73,14 +81,54 @@
     return el("button", Object.assign({ type: "button", text: label, onclick: onclick }, extra || {}));
   }
 
+  // ---- read-aloud --------------------------------------------------------------------------------
+
+  function voices() { return synth ? synth.getVoices() : []; }
+
+  function canRead(language) { return Speech.voiceFor(voices(), language) !== null; }
+
+  function stopReading() {
+    reading += 1;
+    if (synth) synth.cancel();
+    document.querySelectorAll(".reading").forEach(function (node) { node.classList.remove("reading"); });
+  }
+
+  /* Read `parts` ([element, text] pairs) one after another, each highlighted while it is read. Only when
+     read-aloud is on, unless `force` (the Repeat button). */
+  function readParts(parts, force) {
+    if (!(force || (session && session.readAloud)) || !synth) return;
+    stopReading();
+    var mine = reading;
+    var language = session.language;
+    var voice = Speech.voiceFor(voices(), language);
+    parts.filter(function (part) { return part[1]; }).forEach(function (part) {
+      var utterance = new window.SpeechSynthesisUtterance(Speech.readable(part[1], language));
+      utterance.lang = language;
+      if (voice && window.SpeechSynthesisVoice && voice instanceof window.SpeechSynthesisVoice) utterance.voice = voice;
+      var mark = function (on) { if (mine === reading && part[0]) part[0].classList.toggle("reading", on); };
+      utterance.addEventListener("start", function () { mark(true); });
+      utterance.addEventListener("boundary", function () { mark(true); });
+      utterance.addEventListener("end", function () { mark(false); if (mine === reading) touched(); });
+      utterance.addEventListener("error", function () { mark(false); });
+      synth.speak(utterance);
+    });
+  }
+
+  function repeatButton(parts) {
+    return button(t(session.readAloud ? "Repeat" : "Read aloud"), function () { readParts(parts(), true); },
+      { "class": "big repeat" });
+  }
+
   // ---- the outbox ------------------------------------------------------------------------------
 
   var outbox = window.KioskOutbox.inBrowser(window);
   var flush = outbox.flush;
 
-  // ---- idle reset --------------------------------------------------------------------------------
+  // ---- stop, idle and reset ----------------------------------------------------------------------
 
   function reset() {
+    session = null;
+    stopReading();
     // Replace the page and its history entry: Back can never return to this session.
     window.location.replace(PREVIEW ? window.location.href : "/kiosk");
   }
@@ -88,18 +136,23 @@
   function stopIdle() {
     window.clearTimeout(idleTimer);
     window.clearInterval(countdownTimer);
-    document.getElementById("idle").hidden = true;
+    var overlay = document.getElementById("idle");
+    if (overlay) overlay.hidden = true;
   }
 
   function touched() {
-    if (!session || PREVIEW) return;
+    if (PREVIEW) return;
     stopIdle();
-    idleTimer = window.setTimeout(stillThere, IDLE_MS);
+    if (phase === "welcome") idleTimer = window.setTimeout(reset, WELCOME_IDLE_MS);
+    else if (phase === "survey") idleTimer = window.setTimeout(stillThere, IDLE_MS);
+    else if (phase === "thanks-touched") idleTimer = window.setTimeout(reset, THANKS_IDLE_MS);
   }
 
   function stillThere() {
     var overlay = document.getElementById("idle");
     var seconds = COUNTDOWN_S;
+    closeStop();
+    stopReading();
     document.getElementById("idle-title").textContent = t("Are you still there?");
     var text = document.getElementById("idle-text");
     var continueButton = document.getElementById("idle-continue");
@@ -111,32 +164,104 @@
     countdownTimer = window.setInterval(function () {
       seconds -= 1;
       text.textContent = t("Your answers will be cleared in {seconds} seconds.", { seconds: seconds });
-      if (seconds <= 0) { session = null; reset(); }
+      if (seconds <= 0) reset();
     }, 1000);
   }
 
   if (!PREVIEW) ["pointerdown", "keydown", "input"].forEach(function (kind) {
     document.addEventListener(kind, function (event) {
+      if (phase === "thanks") phase = "thanks-touched";
       if (document.getElementById("idle").hidden || event.target.id === "idle-continue") touched();
     }, true);
   });
 
+  var stopDialog = null;
+
+  function closeStop() {
+    if (!stopDialog) return;
+    stopDialog.remove();
+    stopDialog = null;
+  }
+
+  /* "Stop and clear": one tap, then a calm confirmation; yes clears everything (a fresh page). */
+  function confirmStop() {
+    stopReading();
+    closeStop();
+    var keep = button(t("Keep going"), function () { closeStop(); focusHeading(); }, { "class": "big" });
+    stopDialog = el("div", { "class": "idle", id: "stop" }, [
+      el("div", { "class": "idle-box", role: "alertdialog", "aria-modal": "true", "aria-labelledby": "stop-title",
+        "aria-describedby": "stop-text", onkeydown: function (event) { if (event.key === "Escape") keep.click(); } }, [
+        el("h2", { id: "stop-title", text: t("Stop and clear your answers?") }),
+        el("p", { id: "stop-text", text: t("Nothing you answered will be kept, and the survey starts again from the beginning.") }),
+        el("div", { "class": "actions" }, [keep, button(t("Yes, clear my answers"), reset, { "class": "big primary" })]),
+      ]),
+    ]);
+    document.body.appendChild(stopDialog);
+    keep.focus();
+  }
+
+  function focusHeading() { var heading = root.querySelector("h1"); if (heading) heading.focus(); }
+
+  function stopButton() { return button(t("Stop and clear"), confirmStop, { "class": "stop" }); }
+
+  /* The small staff control: in every language on the welcome, then in the chosen one. */
+  function staffWords() {
+    var staff = document.querySelector(".staff-exit");
+    if (!staff) return;
+    var summary = staff.querySelector("summary");
+    if (!session) {
+      summary.replaceChildren.apply(summary, inEach("Staff").nodes);
+      return;
+    }
+    staff.setAttribute("lang", session.language);
+    summary.textContent = t("Staff");
+    staff.querySelector("label").textContent = t("Staff PIN");
+    staff.querySelector("button").textContent = t("Leave kiosk mode");
+  }
+
   // ---- screens -----------------------------------------------------------------------------------
 
   function welcome() {
-    var choices = kiosk.languages.map(function (language) {
-      return button(language.name, function () { begin(language.code, toggle.checked); },
-        { lang: language.code, dir: language.direction, "class": "big language" });
-    });
+    phase = "welcome";
     var toggle = el("input", { type: "checkbox", id: "read-aloud" });
-    var first = kiosk.languages[0].code;
-    var ui = kiosk.ui[first];
+    var notice = el("div", { "class": "voice-notice", id: "voice-notice", hidden: true });
+    var choices = kiosk.languages.map(function (language) {
+      return button(language.name, function () {
+        if (toggle.checked && !canRead(language.code)) { noVoice(notice, language); return; }
+        begin(language.code, toggle.checked);
+      }, { lang: language.code, dir: language.direction, "class": "big language" });
+    });
+    var label = el("label", { "for": "read-aloud" }, inEach("Read questions aloud").nodes);
     show(el("section", { "class": "screen welcome", "aria-labelledby": "screen-title" }, [
-      el("h1", { id: "screen-title", text: kiosk.languages.map(function (l) { return kiosk.ui[l.code].Welcome; }).join(" · ") }),
+      el("h1", { id: "screen-title" }, inEach("Welcome").nodes),
       el("p", { "class": "site-name", text: kiosk.site }),
-      el("div", { "class": "choices", role: "group", "aria-label": ui["Choose your language"] }, choices),
-      el("p", { "class": "switch" }, [toggle, el("label", { "for": "read-aloud", text: ui["Read questions aloud"] })]),
+      el("div", { "class": "choices", role: "group", "aria-label": inEach("Choose your language").text }, choices),
+      el("p", { "class": "switch" }, [toggle, label]),
+      notice,
     ]));
+    staffWords();
+    touched();
+  }
+
+  /* The tablet has no voice for the language chosen with read-aloud on: say so, in that language and in
+     writing, and offer the languages it can read, or the chosen one without reading aloud. */
+  function noVoice(notice, language) {
+    var readable = kiosk.languages.filter(function (other) { return canRead(other.code); });
+    var name = { language: language.name };
+    notice.replaceChildren(
+      el("h2", { id: "voice-title", text: tIn(language.code, "This tablet has no voice to read {language} aloud.", name) }),
+      el("p", { text: tIn(language.code, readable.length ? "It can read aloud in these languages:"
+        : "It cannot read aloud in any language right now.") }),
+      el("div", { "class": "choices" }, readable.map(function (other) {
+        return button(other.name, function () { begin(other.code, true); },
+          { lang: other.code, dir: other.direction, "class": "big language" });
+      }).concat([button(tIn(language.code, "Continue in {language} without reading aloud", name),
+        function () { begin(language.code, false); }, { "class": "big" })])));
+    notice.setAttribute("lang", language.code);
+    notice.setAttribute("dir", language.direction);
+    notice.setAttribute("role", "alert");
+    notice.setAttribute("aria-labelledby", "voice-title");
+    notice.hidden = false;
   }
 
   function begin(language, readAloud) {
@@ -144,26 +269,31 @@
     var described = kiosk.languages.filter(function (l) { return l.code === language; })[0];
     document.documentElement.lang = language;
     document.documentElement.dir = described ? described.direction : "ltr";
+    phase = "survey";
+    staffWords();
     touched();
     consent();
   }
 
   function consent() {
+    var heading = el("h1", { id: "screen-title", text: t("Before you start") });
     var lines = [
       "This survey is anonymous: we do not ask your name, and nothing you answer can be traced back to you.",
       "You can skip any question, or choose “Prefer not to say”.",
       "Your answers change nothing about the services you get here.",
       "It takes about 5 minutes. You can stop at any time.",
     ].map(function (line) { return el("li", { text: t(line) }); });
+    var parts = function () { return [[heading, heading.textContent]].concat(lines.map(function (li) { return [li, li.textContent]; })); };
     show(el("section", { "class": "screen consent", "aria-labelledby": "screen-title" }, [
-      el("h1", { id: "screen-title", text: t("Before you start") }),
+      heading,
+      repeatButton(parts),
       el("ul", { "class": "consent-points" }, lines),
-      el("div", { "class": "actions" }, [
+      el("div", { "class": "actions bar" }, [
         button(t("Not now"), reset, { "class": "big" }),
         button(t("Start"), function () { next(-1); }, { "class": "big primary" }),
       ]),
     ]));
-    speak(t("Before you start") + ". " + lines.map(function (li) { return li.textContent; }).join(" "));
+    readParts(parts());
   }
 
   function questions() { return kiosk.definition.questions; }
@@ -179,159 +309,235 @@
 
   function previous(index) { goTo(Navigation.previous(questions(), session.answers, index)); }
 
-  function optionInput(question, option, type, name) {
+  function optionInput(question, option, number, type) {
     var id = question.key + "-" + String(option.code);
-    var checked = Answers.chosen(session.answers[question.key], option.code);
-    var input = el("input", { type: type, id: id, name: name, value: String(option.code), checked: checked,
-      onfocus: function () { speak(local(option.label)); },
+    var label = local(option.label);
+    var box = el("div", { "class": "option" });
+    var input = el("input", { type: type, id: id, name: question.key, value: String(option.code),
+      checked: Answers.chosen(session.answers[question.key], option.code),
+      // Tapping an answer reads it (read-aloud on); keyboard selection in a radio group clicks too.
+      onclick: function () { readParts([[box, Speech.numbered(number, label)]]); },
       onchange: function () {
         var answer = type === "radio" ? option.code : Answers.toggled(session.answers[question.key], option.code, input.checked);
         session.answers = Answers.withAnswer(session.answers, question.key, answer);
         pnts.setAttribute("aria-pressed", "false");
       } });
-    return el("div", { "class": "option" }, [input, el("label", { "for": id, text: local(option.label) })]);
+    box.appendChild(input);
+    // The number the voice reads out, shown beside the words but not part of the answer's name.
+    box.appendChild(el("span", { "class": "number", "aria-hidden": "true", text: String(number) }));
+    box.appendChild(el("label", { "for": id, text: label }));
+    return { box: box, text: Speech.numbered(number, label) };
   }
 
   var pnts = null;
 
+  function same(a, b) { return a.trim().toLowerCase() === b.trim().toLowerCase(); }
+
   function question(index) {
     var q = questions()[index];
     var progress = Navigation.progress(questions(), session.answers, index);
+    var parts = [];
     var body = [];
     var help = local(q.help);
+    var heading = el("h1", { id: "screen-title", text: local(q.text) });
     var stem = q.type === "rating" && help ? el("p", { "class": "help stem", text: help }) : null;
-    if (help && !stem) body.push(el("p", { "class": "help", text: help }));
+    if (stem) parts.push([stem, help]);
+    parts.push([heading, local(q.text)]);
+    var noNames = t("Please do not write names or anything that could identify you or someone else.");
+    // A free-text question whose own help is the no-names hint shows it once.
+    if (help && !stem && !(q.type === "text" && same(help, noNames))) {
+      var helpNode = el("p", { "class": "help", text: help });
+      body.push(helpNode);
+      parts.push([helpNode, help]);
+    }
+    var hint = function (id, text) {
+      var node = el("p", { "class": "hint", id: id, text: text });
+      body.push(node);
+      parts.push([node, text]);
+    };
     var field = null;
     if (q.type === "single_choice" || q.type === "rating" || q.type === "multi_choice") {
       var multi = q.type === "multi_choice";
-      if (multi) body.push(el("p", { "class": "hint", text: t("Choose any that apply.") }));
+      if (multi) hint(null, t("Choose any that apply."));
+      var options = q.options.map(function (option, i) { return optionInput(q, option, i + 1, multi ? "checkbox" : "radio"); });
       field = el("fieldset", { "class": "options" }, [el("legend", { "class": "visually-hidden", text: local(q.text) })]
-        .concat(q.options.map(function (option) { return optionInput(q, option, multi ? "checkbox" : "radio", q.key); })));
+        .concat(options.map(function (option) { return option.box; })));
+      options.forEach(function (option) { parts.push([option.box, option.text]); });
     } else if (q.type === "number") {
+      hint("number-hint", t("Type a number from {minimum} to {maximum}.", { minimum: q.minimum, maximum: q.maximum }));
       field = el("input", { type: "number", id: "answer", inputmode: q.integer ? "numeric" : "decimal",
         min: q.minimum, max: q.maximum, step: q.integer ? "1" : "any", "aria-labelledby": "screen-title",
         "aria-describedby": "number-hint", value: Answers.numberShown(session.answers[q.key]) });
-      body.push(el("p", { "class": "hint", id: "number-hint",
-        text: t("Type a number from {minimum} to {maximum}.", { minimum: q.minimum, maximum: q.maximum }) }));
     } else if (q.type === "text") {
+      hint("text-hint", noNames);
       field = el("textarea", { id: "answer", maxlength: q.max_length, rows: "4", "aria-labelledby": "screen-title",
         "aria-describedby": "text-hint" });
       var earlier = Answers.textShown(session.answers[q.key]);
       if (earlier !== null) field.value = earlier;
-      body.push(el("p", { "class": "hint", id: "text-hint",
-        text: t("Please do not write names or anything that could identify you or someone else.") }));
     }
     var problem = el("p", { "class": "error", id: "problem", role: "alert", hidden: true });
     pnts = q.type === "info" ? null : button(t("Prefer not to say"), function () {
       session.answers = Answers.withAnswer(session.answers, q.key, PNTS);
       next(index);
     }, { "class": "big pnts", "aria-pressed": session.answers[q.key] === PNTS ? "true" : "false" });
-    var actions = [
-      button(t("Back"), function () { previous(index); }, { "class": "big" }),
-      q.type === "info" ? null : button(t("Skip"), function () {
+    if (pnts) parts.push([pnts, t("Prefer not to say")]);
+    var secondary = q.type === "info" ? null : el("div", { "class": "secondary" }, [
+      button(t("Skip"), function () {
         session.answers = Answers.withAnswer(session.answers, q.key, undefined);
         next(index);
       }, { "class": "big" }),
       pnts,
-      button(t("Next"), function () {
-        if (field && (q.type === "number" || q.type === "text")) {
-          var typed = Answers.typedAnswer(q, field.value);
-          if (typed.invalid) {
-            problem.textContent = t("Please type a whole number from {minimum} to {maximum}, or skip this question.",
-              { minimum: q.minimum, maximum: q.maximum });
-            problem.hidden = false;
-            field.setAttribute("aria-invalid", "true");
-            field.focus();
-            return;
-          }
-          session.answers = Answers.withAnswer(session.answers, q.key, typed.value);
+    ]);
+    // A recording the board provided for this language plays instead of the tablet's voice.
+    var audio = q.audio && q.audio[session.language];
+    var readAloud = function (force) {
+      if (!audio) { readParts(parts, force); return; }
+      if (force || session.readAloud) { stopReading(); new Audio(audio).play().catch(function () {}); }
+    };
+    var nextButton = button(t("Next"), function () {
+      if (field && (q.type === "number" || q.type === "text")) {
+        var typed = Answers.typedAnswer(q, field.value);
+        if (typed.invalid) {
+          problem.textContent = t("Please type a whole number from {minimum} to {maximum}, or skip this question.",
+            { minimum: q.minimum, maximum: q.maximum });
+          problem.hidden = false;
+          field.setAttribute("aria-invalid", "true");
+          field.focus();
+          return;
         }
-        next(index);
-      }, { "class": "big primary" }),
-    ];
+        session.answers = Answers.withAnswer(session.answers, q.key, typed.value);
+      }
+      next(index);
+    }, { "class": "big primary" });
+    var counted = progress.counted ? el("p", { "class": "progress", text: t(progress.exact
+      ? "Question {current} of {total}" : "Question {current} of up to {total}",
+    { current: progress.current, total: progress.total }) }) : el("span");
     show(el("section", { "class": "screen question", "aria-labelledby": "screen-title", "data-key": q.key }, [
-      el("p", { "class": "progress", text: t("Question {current} of {total}", { current: progress.current, total: progress.total }) }),
+      el("div", { "class": "topbar" }, [counted, stopButton()]),
       stem,
-      el("h1", { id: "screen-title", text: local(q.text) }),
-      button(t("Read aloud"), function () { readQuestion(q, true); }, { "class": "read-aloud" }),
-    ].concat(body, [field, problem, el("div", { "class": "actions" }, actions)])));
-    if (session.readAloud) readQuestion(q, false);
+      heading,
+      button(t(session.readAloud ? "Repeat" : "Read aloud"), function () { readAloud(true); }, { "class": "big repeat" }),
+    ].concat(body, [field, problem, secondary,
+      el("div", { "class": "actions bar" }, [button(t("Back"), function () { previous(index); }, { "class": "big" }), nextButton])])));
+    readAloud(false);
   }
 
   function linkage() {
+    var inputs = [];
     var fields = [
       ["linkage-0", "First letter of your mother's first name", 1],
       ["linkage-1", "Day of the month you were born (01 to 31)", 2],
       ["linkage-2", "First letter of the town where you were born", 1],
     ].map(function (spec, i) {
       var existing = session.linkage ? session.linkage[i] : "";
-      return el("div", { "class": "field" }, [
-        el("label", { "for": spec[0], text: t(spec[1]) }),
-        el("input", { id: spec[0], maxlength: spec[2], autocomplete: "off", autocapitalize: "characters",
-          inputmode: spec[2] === 2 ? "numeric" : "text", value: existing || null }),
-      ]);
+      var input = el("input", { id: spec[0], maxlength: spec[2], autocomplete: "off", autocapitalize: "characters",
+        inputmode: spec[2] === 2 ? "numeric" : "text", value: existing || null });
+      inputs.push(input);
+      return el("div", { "class": "field" }, [el("label", { "for": spec[0], text: t(spec[1]) }), input]);
     });
+    var typed = function () { return inputs.map(function (input) { return input.value; }); };
+    var skip = function () { session.linkage = null; review(); };
+    var heading = el("h1", { id: "screen-title", text: t("A code only you know (you can skip this)") });
+    var why = el("p", { text: t("If you make this code each time you answer, we can see how things change over time without ever knowing who you are. Nobody can turn it back into your name.") });
+    var unfinished = el("div", { "class": "unfinished", id: "unfinished", role: "alert", hidden: true });
+    var parts = function () {
+      return [[heading, heading.textContent], [why, why.textContent]].concat(fields.map(function (field) {
+        return [field, field.querySelector("label").textContent];
+      }));
+    };
     show(el("section", { "class": "screen linkage", "aria-labelledby": "screen-title" }, [
-      el("h1", { id: "screen-title", text: t("A code only you know (you can skip this)") }),
-      el("p", { text: t("If you make this code each time you answer, we can see how things change over time without ever knowing who you are. Nobody can turn it back into your name.") }),
-    ].concat(fields, [el("div", { "class": "actions" }, [
-      button(t("Back"), function () { previous(questions().length); }, { "class": "big" }),
-      button(t("Skip the code"), function () { session.linkage = null; review(); }, { "class": "big" }),
-      button(t("Use this code"), function () {
-        session.linkage = Answers.linkageParts([0, 1, 2].map(function (i) { return document.getElementById("linkage-" + i).value; }));
-        review();
+      el("div", { "class": "topbar" }, [el("span"), stopButton()]),
+      heading,
+      repeatButton(parts),
+      why,
+    ].concat(fields, [unfinished,
+      el("div", { "class": "secondary" }, [button(t("Skip the code"), skip, { "class": "big" })]),
+      el("div", { "class": "actions bar" }, [
+        button(t("Back"), function () { previous(questions().length); }, { "class": "big" }),
+        button(t("Use this code"), function () {
+          var state = Answers.linkageState(typed());
+          if (state === "unfinished") { askToFinish(unfinished, inputs, skip); return; }
+          session.linkage = state === "complete" ? Answers.linkageParts(typed()) : null;
+          review();
+        }, { "class": "big primary" }),
+      ])])));
+    readParts(parts());
+  }
+
+  /* Part of a code typed: ask whether to finish it or skip it, rather than dropping it without a word. */
+  function askToFinish(box, inputs, skip) {
+    var title = el("h2", { id: "unfinished-title", text: t("Your code is not finished.") });
+    var text = el("p", { text: t("You can finish it, or skip it: the survey works the same without it.") });
+    box.replaceChildren(title, text, el("div", { "class": "actions" }, [
+      button(t("Finish the code"), function () {
+        var first = inputs.filter(function (input) { return Answers.linkageParts([input.value]) === null; })[0] || inputs[0];
+        box.hidden = true;
+        first.focus();
       }, { "class": "big primary" }),
-    ])])));
+      button(t("Skip the code"), skip, { "class": "big" }),
+    ]));
+    box.setAttribute("aria-labelledby", "unfinished-title");
+    box.hidden = false;
+    readParts([[title, title.textContent], [text, text.textContent]]);
   }
 
   function review() {
     var counts = Navigation.reviewCounts(questions(), session.answers);
+    var heading = el("h1", { id: "screen-title", text: t("Ready to send?") });
+    var summary = el("p", { text: t("You answered {answered} of {total} questions.", { answered: counts.answered, total: counts.total }) });
+    var parts = function () { return [[heading, heading.textContent], [summary, summary.textContent]]; };
     show(el("section", { "class": "screen review", "aria-labelledby": "screen-title" }, [
-      el("h1", { id: "screen-title", text: t("Ready to send?") }),
-      el("p", { text: t("You answered {answered} of {total} questions.", { answered: counts.answered, total: counts.total }) }),
-      el("div", { "class": "actions" }, [
+      el("div", { "class": "topbar" }, [el("span"), stopButton()]),
+      heading,
+      repeatButton(parts),
+      summary,
+      el("div", { "class": "actions bar" }, [
         button(t("Back"), linkage, { "class": "big" }),
         button(t("Send my answers"), send, { "class": "big primary", id: "send" }),
       ]),
     ]));
+    readParts(parts());
   }
 
   function send() {
     if (PREVIEW) {
       show(el("section", { "class": "screen", "aria-labelledby": "screen-title" }, [
-        el("h1", { id: "screen-title", text: "Preview: nothing was sent." }),
-        button("Start the preview again", reset, { "class": "big primary" }),
+        el("h1", { id: "screen-title", text: t("Preview: nothing was sent.") }),
+        button(t("Start the preview again"), reset, { "class": "big primary" }),
       ]));
       return;
     }
     outbox.add(Answers.submission(window.crypto.randomUUID(), kiosk.survey_version, session.language,
       Navigation.shownAnswers(questions(), session.answers, questions().length), session.linkage));
     var language = session.language;
-    session = null;
+    var readAloud = session.readAloud;
     stopIdle();
-    thanks(language);
+    thanks(language, readAloud);
     flush().then(function (sent) {
       var status = document.querySelector(".thanks .status");
-      if (status && sent) status.textContent = (kiosk.ui[language] || {})["Your answers were sent."];
+      if (status && sent) status.textContent = tIn(language, "Your answers were sent.");
     });
   }
 
-  function thanks(language) {
-    session = { language: language, readAloud: false, answers: {} };
-    var seconds = THANKS_S;
-    var countdown = el("p", { "class": "countdown", text: t("Starting over in {seconds} seconds.", { seconds: seconds }) });
-    var resources = kiosk.resources ? [el("h2", { text: t("Here for you") }), el("p", { "class": "resources", text: kiosk.resources })] : [];
+  /* The thank-you stays until someone touches it (the resources are there to read); after a touch, a
+     minute without one starts over. Only the language and the read-aloud switch are kept for it. */
+  function thanks(language, readAloud) {
+    session = { language: language, readAloud: readAloud, answers: {} };
+    phase = "thanks";
+    var resourcesText = (kiosk.resources_by_language && kiosk.resources_by_language[language]) || kiosk.resources;
+    var heading = el("h1", { id: "screen-title", text: t("Thank you") });
+    var status = el("p", { "class": "status", role: "status",
+      text: t("Your answers are saved on this tablet and will be sent when the connection comes back.") });
+    var resources = resourcesText ? [el("h2", { text: t("Here for you") }), el("p", { "class": "resources", text: resourcesText })] : [];
+    var parts = function () {
+      return [[heading, heading.textContent], [status, status.textContent]].concat(resources.map(function (node) {
+        return [node, node.textContent];
+      }));
+    };
     show(el("section", { "class": "screen thanks", "aria-labelledby": "screen-title" }, [
-      el("h1", { id: "screen-title", text: t("Thank you") }),
-      el("p", { "class": "status", role: "status",
-        text: t("Your answers are saved on this tablet and will be sent when the connection comes back.") }),
-    ].concat(resources, [countdown, button(t("Start over now"), reset, { "class": "big primary" })])));
-    session = null;
-    window.setInterval(function () {
-      seconds -= 1;
-      countdown.textContent = (kiosk.ui[language] || {})["Starting over in {seconds} seconds."].split("{seconds}").join(seconds);
-      if (seconds <= 0) reset();
-    }, 1000);
+      heading, status, repeatButton(parts),
+    ].concat(resources, [el("div", { "class": "actions" }, [button(t("Start over now"), reset, { "class": "big primary" })])])));
+    readParts(parts());
   }
 
   // ---- start -------------------------------------------------------------------------------------
@@ -349,11 +555,13 @@
     window.KioskOutbox.keepSending(outbox, window);
     if ("serviceWorker" in navigator) navigator.serviceWorker.register("/kiosk-sw.js", { scope: "/kiosk" }).catch(function () {});
   }
+  // The browser loads its voices in the background; asking once starts it, so the welcome knows them.
+  if (synth) synth.getVoices();
 
   function previewAt(language, key) {
     begin(language, false);
     var index = Navigation.indexOfKey(questions(), key);
-    if (index === -1) { welcome(); return; }
+    if (index === -1) { phase = null; session = null; welcome(); return; }
     session.position = index;
     question(index);
   }
