@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from playwright.async_api import Dialog, Page, expect
+from playwright.async_api import Dialog, Page, ViewportSize, expect
 
 from survey import db, demo, kiosks
 from tests.browser.support import axe_violations
@@ -13,8 +13,8 @@ from tests.support import PASSWORD, LiveServer, make_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+LAPTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 async def _both_sizes(page: Page, name: str, problems: dict[str, list[str]]) -> None:

@@ -89,7 +89,9 @@ async def test_adding_spanish_takes_the_banks_translations_and_marks_the_rest(
     assert new.text["es"] == "How was the wait?"
     assert new.untranslated == ["es"]
     page = BeautifulSoup(added.text, "html.parser")
-    assert "1 text waiting" in page.select_one(f"li[data-survey='{survey_id}'] .to-translate").get_text()
+    waiting = page.select_one(f"li[data-survey='{survey_id}'] .to-translate")
+    assert waiting is not None
+    assert "1 text waiting" in waiting.get_text()
 
 
 async def test_retiring_a_language_and_never_the_first(admin: Client, conn: Connection) -> None:

@@ -74,7 +74,9 @@ async def test_a_site_without_a_survey_never_serves_another(admin: Client, conn:
     site_id = await conn.fetchval("SELECT id FROM site WHERE name = 'Harbour drop-in'")
     item = BeautifulSoup(made.text, "html.parser").select_one(f"li[data-site='{site_id}']")
     assert item is not None
-    assert item.select_one(".site-survey").get_text() == "no survey yet"
+    status = item.select_one(".site-survey")
+    assert status is not None
+    assert status.get_text() == "no survey yet"
     selected = item.select_one(f"#site-survey-{site_id} option[selected]")
     assert selected is not None
     assert selected["value"] == ""
@@ -170,6 +172,7 @@ async def test_renaming_a_site_and_its_main_language_keeps_each_text_in_its_lang
     )
     assert renamed.status_code == 200
     site = await conn.fetchrow("SELECT name, default_language, resources FROM site WHERE id = $1", site_id)
+    assert site is not None
     assert tuple(site) == ("Riverside", "es", "Texto")
     others = await conn.fetch("SELECT language, body FROM site_resource WHERE site_id = $1", site_id)
     assert [tuple(row) for row in others] == [("en", "English text")]
