@@ -53,7 +53,8 @@ def inside(a: dict[str, float], viewport: dict[str, float]) -> bool:
 
 
 async def boxes(page: Page) -> dict[str, Any]:
-    return await page.evaluate(BOXES)
+    found: dict[str, Any] = await page.evaluate(BOXES)
+    return found
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
