@@ -11,27 +11,35 @@ from litestar.exceptions import NotFoundException
 from litestar.params import QueryParameter
 from litestar.response import Redirect
 
-from questions import comment_queries, language_check, membership_queries, proposal_queries, queries
+from questions import (
+    comment_queries,
+    membership_queries,
+    next_steps,
+    proposal_queries,
+    queries,
+    revision_queries,
+    translations,
+)
 from questions.changes import (
     KIND_NAMES,
-    AddQuestion,
-    Change,
     MoveQuestion,
-    OptionsChange,
     PublishDraft,
+    ShowIfChange,
     WordingChange,
-    apply,
 )
-from questions.diff import changes_since, question_diff
-from questions.quorum import Tally
-from survey import i18n
-from survey.auth import StaffController, requires_role
+from questions.diff import changes_since
+from questions.plain_words import shown_when
+from questions.proposal_views import language_names, preview_sides, proposal_diff, side_definition, summary
+from survey import json_body
+from survey.auth import StaffController, current, requires_role
 
 if TYPE_CHECKING:
-    from questions.diff import FieldDiff, QuestionChange
+    from litestar import Request
+
+    from questions.diff import QuestionChange
     from questions.membership_queries import BoardProposal
     from questions.proposal_queries import Proposal
-    from questions.schemas import Question, SurveyDefinition
+    from questions.quorum import Tally
     from survey.db import Connection
 
 DONE_MESSAGES: Final[dict[str, str]] = {
@@ -41,6 +49,7 @@ DONE_MESSAGES: Final[dict[str, str]] = {
     "commented": "Your comment is added. You can take it back while the proposal is open.",
     "uncommented": "Your comment is taken back; the board sees that it was.",
     "withdrawn": "Your proposal is taken back.",
+    "revised": "Your proposal is revised. The votes start again: nobody has approved the new version yet.",
     "word": "The word is added to the list. The language check uses it from now on. You can remove it.",
     "unword": "The word is removed from the list.",
 }
@@ -59,11 +68,24 @@ STATUS_NAMES: Final[dict[str, str]] = {
 }
 
 
+async def count_waiting(request: Request[Any, Any, Any]) -> None:
+    """Before each board page: the proposals waiting for the member's vote, which every page's menu shows.
+
+    It replaces the app's ``before_request`` at this layer, so it runs that hook first (strict JSON).
+    """
+    await json_body.refuse_loose_json(request)
+    principal = current(request)
+    if request.method == "GET" and principal is not None:
+        async with request.app.state.pool.acquire() as conn:
+            request.state.board_waiting = await revision_queries.waiting(conn, principal.account_id)
+
+
 class BoardPages(StaffController):
     """The base of the ``/board`` controllers: every route needs the board role."""
 
     guards = [requires_role("board")]
     tags = ["board"]
+    before_request = staticmethod(count_waiting)
 
 
 Query = Annotated[str, QueryParameter(required=False, max_length=64)]
@@ -94,77 +116,6 @@ async def find_any(conn: Connection, proposal_id: int) -> Proposal | BoardPropos
     return about_board
 
 
-def language_names(languages: list[str]) -> dict[str, str]:
-    """Each language code with its name in English, for labels."""
-    return {language: i18n.describe(language).name for language in languages}
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _quoted(definition: SurveyDefinition, key: str) -> str:
-    """A question as people know it: its words in the first language, shortened."""
-    question = definition.question(key)
-    return f"“{_short(question.text.get(definition.languages[0], key))}”" if question else f"question {key}"
-
-
-def summary(change: Change, before: SurveyDefinition) -> str:
-    """One plain sentence saying what a proposal does."""
-    match change:
-        case WordingChange():
-            name = language_names([change.language])[change.language]
-            if change.language == before.languages[0]:
-                return f"Change the wording of {_quoted(before, change.question)} ({name})."
-            return f"Add, correct or review the {name} translation of {_quoted(before, change.question)}."
-        case OptionsChange():
-            return f"Change the answers of {_quoted(before, change.question)}."
-        case AddQuestion():
-            words = change.question.text.get(before.languages[0], change.question.key)
-            return f"Add a new question: “{_short(words)}”."
-        case MoveQuestion():
-            return f"Move {_quoted(before, change.question)} to place {change.position}."
-        case PublishDraft():
-            return "Publish the draft as a new version for the kiosks."
-    return f"Retire {_quoted(before, change.question)}; earlier versions keep it."
-
-
-def proposal_diff(found: Proposal) -> list[FieldDiff]:
-    """The side-by-side diff of the question a proposal touches (empty for moves and publishing)."""
-    before = found.draft_before
-    change = found.change
-    if isinstance(change, PublishDraft | MoveQuestion):
-        return []
-    after = apply(before, change)
-    key = change.question.key if isinstance(change, AddQuestion) else change.question
-    languages = [change.language] if isinstance(change, WordingChange) else before.languages
-    return changed_fields(question_diff(before.question(key), after.question(key), languages))
-
-
-def changed_fields(diffs: list[FieldDiff]) -> list[FieldDiff]:
-    """Only the fields that change, so a one-word edit is not lost among answers that stay the same."""
-    return [diff for diff in diffs if diff.changed]
-
-
-def preview_sides(found: Proposal) -> list[str]:
-    """Which sides of a proposal have its question to preview on the kiosk screen."""
-    change = found.change
-    if isinstance(change, PublishDraft):
-        return ["after"]
-    if isinstance(change, AddQuestion):
-        return ["after"]
-    if isinstance(change, MoveQuestion):
-        return ["before", "after"]
-    if isinstance(change, WordingChange | OptionsChange):
-        return ["before", "after"]
-    return ["before"]
-
-
-def side_definition(found: Proposal, side: str) -> SurveyDefinition:
-    """The survey before or after a proposal's change."""
-    return found.draft_before if side == "before" else apply(found.draft_before, found.change)
-
-
 async def published_changes(conn: Connection, found: Proposal) -> tuple[int | None, list[QuestionChange]]:
     """For a publish proposal: the version it follows and what changed since."""
     assert isinstance(found.change, PublishDraft)  # noqa: S101 (callers check the kind)
@@ -177,41 +128,6 @@ async def published_changes(conn: Connection, found: Proposal) -> tuple[int | No
         None if previous is None else previous.number,
         changes_since(None if previous is None else previous.definition, published),
     )
-
-
-def advice_for(
-    question: Question | None, language: str, words: list[language_check.AvoidWord]
-) -> dict[str, Any]:
-    """The language check of a question's texts in one language, by field, as the form first shows it."""
-    if question is None:
-        return {}
-    advice: dict[str, Any] = {
-        "text": language_check.check(question.text.get(language, ""), language, "text", words),
-        "help": language_check.check(question.help.get(language, ""), language, "help", words),
-    }
-    for number, option in enumerate(question.options):
-        advice[f"option{number}"] = language_check.check(
-            option.label.get(language, ""), language, "option", words
-        )
-    return advice
-
-
-def would_decide(counted: Tally, mine: Any, account_id: int, choice: str) -> str:
-    """What the proposal would become if this member voted ``choice`` (the confirmation page says so)."""
-    approvals, objections = counted.approvals, counted.objections
-    if mine is not None and account_id == mine.account_id:
-        approvals -= mine.choice == "approve"
-        objections -= mine.choice == "object"
-    approvals += choice == "approve"
-    objections += choice == "object"
-    after = Tally(
-        approvals=approvals,
-        objections=objections,
-        abstentions=0,
-        needed=counted.needed,
-        members=counted.members,
-    )
-    return after.decision
 
 
 async def draft_context(conn: Connection, survey_id: int) -> dict[str, Any]:
@@ -234,23 +150,34 @@ async def survey_context(conn: Connection, survey_id: int) -> dict[str, Any]:
     tallies = {
         p.id: await proposal_queries.current_tally(conn, p.id) for p in proposals if p.status == "open"
     }
+    context = await draft_context(conn, survey_id)
     return {
-        **await draft_context(conn, survey_id),
+        **context,
+        "gaps": translations.gaps(context["draft"]),
+        "translation_status": translations.status,
+        "translation_names": translations.STATUS_NAMES,
+        "shown_when": shown_when,
         "open_proposals": [p for p in proposals if p.status == "open"],
         "closed_proposals": [p for p in proposals if p.status != "open"],
         "tallies": tallies,
         "versions": await proposal_queries.versions_of_survey(conn, survey_id),
-        "summary": summary,
+        "proposal_name": lambda found: summary(found.change, found.draft_before),
         "status_names": STATUS_NAMES,
     }
 
 
-async def votes_context(conn: Connection, proposal_id: int, account_id: int) -> dict[str, Any]:
-    """The votes and discussion of any proposal, and whether ``account_id`` may vote on it."""
+async def votes_context(
+    conn: Connection, proposal_id: int, account_id: int, revision: int = 1
+) -> dict[str, Any]:
+    """The votes and discussion of any proposal, and whether ``account_id`` may vote on it.
+
+    Only votes on the current ``revision`` stand; earlier ones stay in the history.
+    """
     votes = await proposal_queries.votes(conn, proposal_id)
     standing: dict[int, Any] = {}
     for vote in votes:
-        standing[vote.account_id] = vote
+        if vote.revision == revision:
+            standing[vote.account_id] = vote
     counted: Tally = await proposal_queries.current_tally(conn, proposal_id)
     return {
         "tally": counted,
@@ -263,13 +190,15 @@ async def votes_context(conn: Connection, proposal_id: int, account_id: int) -> 
         "choice_names": CHOICE_NAMES,
         "status_names": STATUS_NAMES,
         "account_id": account_id,
+        "revision": revision,
     }
 
 
 async def proposal_context(conn: Connection, found: Proposal, account_id: int) -> dict[str, Any]:
     """Everything the proposal page shows for a proposal on a survey."""
+    after = side_definition(found, "after")
     context: dict[str, Any] = {
-        **await votes_context(conn, found.id, account_id),
+        **await votes_context(conn, found.id, account_id, found.revision),
         "proposal": found,
         "about_board": False,
         "kind_name": KIND_NAMES[found.kind],
@@ -280,11 +209,25 @@ async def proposal_context(conn: Connection, found: Proposal, account_id: int) -
         "previous_number": None,
         "to_check": [],
         "changes": [],
+        "gaps": translations.gaps(after) if isinstance(found.change, PublishDraft) else [],
+        "translation_names": translations.STATUS_NAMES,
+        "revisions": await revision_queries.revisions(conn, found.id),
+        "next_step": next_steps.after_decision(found, after),
+        "summary": summary,
     }
+    if found.status == "open":
+        counted = context["tally"]
+        context["next_step"] = next_steps.while_open(counted.approvals, counted.needed, counted.objections)
     if isinstance(found.change, WordingChange):
-        after = apply(found.draft_before, found.change).question(found.change.question)
-        flagged = sorted(after.needs_review) if after else []
+        question = after.question(found.change.question)
+        flagged = sorted({*question.needs_review, *question.untranslated}) if question else []
         context["to_check"] = [context["languages"].get(code, code) for code in flagged]
+    if isinstance(found.change, ShowIfChange):
+        old = found.draft_before.question(found.change.question)
+        context["shown"] = (
+            shown_when(old.show_if if old else None, found.draft_before),
+            shown_when(found.change.show_if, after),
+        )
     if isinstance(found.change, MoveQuestion):
         keys = [question.key for question in found.draft_before.questions]
         context["moved_from"] = keys.index(found.change.question) + 1

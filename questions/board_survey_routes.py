@@ -5,20 +5,32 @@ Like the rest of ``/board``, it reads questions, proposals and versions only, ne
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 from litestar import get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from questions import board_pages, proposal_queries, proposals, queries
+from questions import board_pages, proposal_queries, proposal_views, proposals, queries, translations
 from questions.board_pages import BoardPages, Query, back_to
-from questions.changes import KIND_NAMES, affected_key, apply
+from questions.changes import KIND_NAMES, PublishDraft, affected_key, apply
 from questions.diff import changes_since, question_diff
 from questions.drafting import ProposalForm, change_from
-from questions.forms import AddForm, MoveForm, OptionsForm, PublishForm, RetireForm, WordingForm, as_list
+from questions.forms import (
+    AddForm,
+    MoveForm,
+    OptionsForm,
+    PublishForm,
+    RetireForm,
+    ShowIfForm,
+    WordingForm,
+    as_list,
+)
+from questions.plain_words import picked, shown_when
+from questions.revision_form import revision_values
+from questions.schemas import CHOICE_TYPES
 from questions.validation import DefinitionError
 from survey.auth import PrincipalDependency
 from survey.db import Connection, ConnectionDependency, RowId
@@ -26,7 +38,9 @@ from survey.db import Connection, ConnectionDependency, RowId
 if TYPE_CHECKING:
     from survey.schemas import Principal
 
-Kind = Literal["wording", "options", "add", "retire", "move", "publish"]
+Kind = Literal["wording", "options", "show_if", "add", "retire", "move", "publish"]
+RevisionId = Annotated[int | None, QueryParameter(required=False, ge=1, le=2**63 - 1)]
+"""The open proposal a form revises, when it does."""
 
 
 async def _form_context(
@@ -36,19 +50,29 @@ async def _form_context(
     context = await board_pages.draft_context(conn, survey_id)
     draft = context["draft"]
     target = draft.question(question) if question else None
-    if kind in {"wording", "options", "retire", "move"} and target is None:
+    if kind in {"wording", "options", "show_if", "retire", "move"} and target is None:
         raise NotFoundException("There is no such question in the draft.")
     if kind == "wording" and language not in draft.languages:
         raise NotFoundException("The survey is not offered in that language.")
     language = language if language in draft.languages else draft.languages[0]
     words = await proposal_queries.board_words(conn, language)
+    # "Show only if" picks from the choice questions before this one (before the place chosen, for a new one).
+    before = draft.questions[: draft.questions.index(target)] if target else draft.questions
+    show_if_question, show_if_answers = picked(target.show_if if target else None)
     return {
         **context,
+        "earlier": [q for q in before if q.type in CHOICE_TYPES],
+        "shown_when": shown_when,
+        "show_if_picked": {"show_if_question": show_if_question, "show_if_answer": show_if_answers},
+        "untranslated": target is not None and language in target.untranslated,
+        "gaps": translations.gaps(draft) if kind == "publish" else [],
+        "translation_names": translations.STATUS_NAMES,
+        "revises": None,
         "kind": kind,
         "kind_name": KIND_NAMES[kind],
         "question": target,
         "language": language,
-        "advice": board_pages.advice_for(target, language, words),
+        "advice": proposal_views.advice_for(target, language, words),
         "values": {},
         "checked": None,
         "error": None,
@@ -63,11 +87,23 @@ async def _check_or_send(
     context = await _form_context(conn, survey_id, kind, question, str(getattr(form, "language", "")))
     draft = context["draft"]
     values = msgspec.to_builtins(form)
-    repeated = ("text", "help", "options") if isinstance(form, AddForm | OptionsForm) else ("option_label",)
+    repeated = ("text", "help", "options", "option_label", "show_if_answer")
     context["values"] = values | {name: as_list(values[name]) for name in repeated if name in values}
+    context["revises"] = form.revises
     try:
         change = change_from(form, draft)
-        after = apply(draft, change)
+        # Checking a publish proposal lists the texts still to translate; sending it needs them confirmed.
+        trial = (
+            msgspec.structs.replace(change, translations_confirmed=True)
+            if isinstance(change, PublishDraft) and not form.confirmed
+            else change
+        )
+        after = apply(draft, trial)
+        if form.confirmed and form.revises is not None:
+            await proposals.revise(
+                conn, form.revises, change, reason=form.reason, actor_id=principal.account_id
+            )
+            return back_to(f"/board/proposals/{form.revises}", "revised")
         if form.confirmed:
             proposal_id = await proposals.propose(
                 conn, survey_id, change, reason=form.reason, actor_id=principal.account_id
@@ -78,13 +114,21 @@ async def _check_or_send(
         context["error"] = "; ".join(problems)
         return Template("board/propose.html", context=context, status_code=422)
     key = affected_key(change)
-    if key is None:
+    if kind == "show_if" and key is not None:
+        old, new = draft.question(key), after.question(key)
+        shown = (
+            shown_when(old.show_if if old else None, draft),
+            shown_when(new.show_if if new else None, after),
+        )
+        context["checked"] = []
+        context["shown"] = shown
+    elif key is None:
         latest = await queries.latest_version(conn, survey_id)
         context["checked"] = changes_since(latest.definition if latest else None, draft)
     else:
         languages = [context["language"]] if kind == "wording" else draft.languages
         diffs = question_diff(draft.question(key), after.question(key), languages)
-        context["checked"] = board_pages.changed_fields(diffs)
+        context["checked"] = proposal_views.changed_fields(diffs)
     return Template("board/propose.html", context=context)
 
 
@@ -107,9 +151,16 @@ class BoardSurveyController(BoardPages):
         kind: FromPath[Kind],
         question: Query = "",
         language: Query = "",
+        revise: RevisionId = None,
     ) -> Template:
-        """The form for one kind of proposal, filled with the draft as it stands."""
+        """The form for one kind of proposal, filled with the draft as it stands (or the proposal revised)."""
         context = await _form_context(conn, survey_id, kind, question, language)
+        if revise is not None:
+            found = await board_pages.find_proposal(conn, revise)
+            if found.survey_id != survey_id or found.kind != kind or found.status != "open":
+                raise NotFoundException("There is no such open proposal of this kind to revise.")
+            context["values"] = revision_values(found, context["draft"])
+            context["revises"] = revise
         return Template("board/propose.html", context=context)
 
     @post("/{survey_id:int}/proposals/wording", operation_id="board_propose_wording")
@@ -133,6 +184,17 @@ class BoardSurveyController(BoardPages):
     ) -> Template | Redirect:
         """Propose adding, removing or reordering a choice question's answers."""
         return await _check_or_send(conn, principal, survey_id, "options", data)
+
+    @post("/{survey_id:int}/proposals/show_if", operation_id="board_propose_show_if")
+    async def propose_show_if(
+        self,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[ShowIfForm],
+    ) -> Template | Redirect:
+        """Propose when a question is shown: always, or only if an earlier question has some answers."""
+        return await _check_or_send(conn, principal, survey_id, "show_if", data)
 
     @post("/{survey_id:int}/proposals/add", operation_id="board_propose_add")
     async def propose_add(

@@ -7,6 +7,8 @@ from typing import Final, TypeAlias
 import msgspec
 
 from questions.schemas import Language, Option, Question, QuestionKey, SurveyDefinition
+from questions.skip_logic import Expression
+from questions.translations import gaps, placeholders
 from questions.validation import DefinitionError, validate
 
 
@@ -33,6 +35,15 @@ class OptionsChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag
 
     question: QuestionKey
     options: list[Option]
+    to_check: list[Language] = []
+    """Languages whose answers the proposer left in the first language's words, for others to translate."""
+
+
+class ShowIfChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="show_if", tag_field="kind"):
+    """When a question is shown: only if an earlier answer is one of some answers (``None``: always)."""
+
+    question: QuestionKey
+    show_if: Expression | None
 
 
 class AddQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="add", tag_field="kind"):
@@ -59,9 +70,13 @@ class PublishDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag=
     """Publish the draft, exactly as it stood when proposed, as the survey's next version."""
 
     definition: SurveyDefinition
+    translations_confirmed: bool = False
+    """The proposer confirmed publishing the texts still untranslated or older than their source."""
 
 
-Change: TypeAlias = WordingChange | OptionsChange | AddQuestion | RetireQuestion | MoveQuestion | PublishDraft
+Change: TypeAlias = (
+    WordingChange | OptionsChange | ShowIfChange | AddQuestion | RetireQuestion | MoveQuestion | PublishDraft
+)
 """A change to a survey's draft (or publishing it)."""
 
 
@@ -98,6 +113,7 @@ BOARD_KINDS: Final = frozenset({"welcome", "step_down", "quorum"})
 KIND_NAMES: Final[dict[str, str]] = {
     "wording": "Change the wording",
     "options": "Change the answers",
+    "show_if": "Change when it is shown",
     "add": "Add a question",
     "retire": "Retire a question",
     "move": "Move a question",
@@ -144,12 +160,22 @@ def _reworded(question: Question, change: WordingChange, first_language: str) ->
         or any(new.label != old.label for new, old in zip(options, question.options, strict=True))
     )
     review = [code for code in question.needs_review if code != language]
-    # New wording in the first language leaves every translation of it to be checked again.
-    if changed and language == first_language:
-        review = sorted({*review, *(code for code in question.text if code != language)})
-    return msgspec.structs.replace(
-        question, text={**question.text, language: text}, help=helps, options=options, needs_review=review
+    untranslated = [code for code in question.untranslated if code != language]
+    reworded = msgspec.structs.replace(
+        question,
+        text={**question.text, language: text},
+        help=helps,
+        options=options,
+        needs_review=review,
+        untranslated=untranslated,
     )
+    if not changed or language != first_language:
+        return reworded
+    # New wording in the first language leaves every translation made before to be checked again, and
+    # the languages still untranslated show the new words until someone translates them.
+    made = (code for code in question.text if code != language and code not in untranslated)
+    reworded = msgspec.structs.replace(reworded, needs_review=sorted({*review, *made}))
+    return placeholders(reworded, first_language, untranslated)
 
 
 def _replace(definition: SurveyDefinition, questions: list[Question]) -> SurveyDefinition:
@@ -178,7 +204,15 @@ def apply(definition: SurveyDefinition, change: Change) -> SurveyDefinition:
                 raise ChangeConflictError(
                     f"Question {current.key} keeps its answers: they are scores of an instrument or rating."
                 )
-            questions[keys.index(current.key)] = msgspec.structs.replace(current, options=change.options)
+            review = sorted({*current.needs_review, *change.to_check} - set(current.untranslated))
+            questions[keys.index(current.key)] = msgspec.structs.replace(
+                current, options=change.options, needs_review=review
+            )
+        case ShowIfChange():
+            current = _question(definition, change.question)
+            if current.show_if == change.show_if:
+                raise ChangeConflictError("The question is already shown that way.")
+            questions[keys.index(current.key)] = msgspec.structs.replace(current, show_if=change.show_if)
         case AddQuestion():
             if change.question.key in keys:
                 raise ChangeConflictError(f"The draft already has a question {change.question.key}.")
@@ -198,6 +232,12 @@ def apply(definition: SurveyDefinition, change: Change) -> SurveyDefinition:
         case PublishDraft():
             if change.definition != definition:
                 raise ChangeConflictError("The draft has changed since publishing it was proposed.")
+            missing = gaps(definition)
+            if missing and not change.translations_confirmed:
+                raise ChangeConflictError(
+                    f"{len(missing)} text(s) are not translated, or are older than their source: please"
+                    " read the list and confirm that the board publishes them as they are."
+                )
             return definition
     result = _replace(definition, questions)
     validate(result)

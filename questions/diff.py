@@ -40,6 +40,8 @@ class QuestionChange(msgspec.Struct, frozen=True, kw_only=True):
 
     key: str
     what: Literal["added", "retired", "changed", "moved"]
+    words: str = ""
+    """The question as people know it: its words in the survey's first language."""
     fields: list[FieldDiff] = []
     position: tuple[int, int] | None = None
     """Old and new place (1 is first) of a moved question."""
@@ -106,6 +108,7 @@ _OTHER: Final[dict[str, str]] = {
     "instrument": "instrument",
     "audio": "recorded readings",
     "needs_review": "translations to check",
+    "untranslated": "translations still to make",
 }
 
 
@@ -125,11 +128,13 @@ def changes_between(previous: SurveyDefinition, current: SurveyDefinition) -> li
     new = {question.key: question for question in current.questions}
     languages = list(dict.fromkeys([*current.languages, *previous.languages]))
     moved = _moved([key for key in old if key in new], [key for key in new if key in old])
+    first = languages[0] if languages else ""
     found: list[QuestionChange] = []
     for key, question in new.items():
+        words = question.text.get(first, key)
         if key not in old:
             fields = question_diff(None, question, languages)
-            found.append(QuestionChange(key=key, what="added", fields=fields))
+            found.append(QuestionChange(key=key, what="added", words=words, fields=fields))
             continue
         if question != old[key]:
             fields = [diff for diff in question_diff(old[key], question, languages) if diff.changed]
@@ -138,9 +143,13 @@ def changes_between(previous: SurveyDefinition, current: SurveyDefinition) -> li
                 for attribute, name in _OTHER.items()
                 if _attribute(question, attribute) != _attribute(old[key], attribute)
             ]
-            found.append(QuestionChange(key=key, what="changed", fields=fields, other=other))
+            found.append(QuestionChange(key=key, what="changed", words=words, fields=fields, other=other))
         if key in moved:
             where = (list(old).index(key) + 1, list(new).index(key) + 1)
-            found.append(QuestionChange(key=key, what="moved", position=where))
-    found += [QuestionChange(key=key, what="retired") for key in old if key not in new]
+            found.append(QuestionChange(key=key, what="moved", words=words, position=where))
+    found += [
+        QuestionChange(key=key, what="retired", words=question.text.get(first, key))
+        for key, question in old.items()
+        if key not in new
+    ]
     return found

@@ -14,16 +14,31 @@ from questions.changes import (
     OptionsChange,
     PublishDraft,
     RetireQuestion,
+    ShowIfChange,
     WordingChange,
 )
-from questions.forms import AddForm, MoveForm, OptionsForm, PublishForm, RetireForm, WordingForm, as_list
+from questions.forms import (
+    AddForm,
+    MoveForm,
+    OptionsForm,
+    PublishForm,
+    RetireForm,
+    ShowIfFields,
+    ShowIfForm,
+    WordingForm,
+    as_list,
+)
 from questions.proposals import ProposalError
-from questions.schemas import Option, Question
+from questions.schemas import CHOICE_TYPES, Option, Question
+from questions.skip_logic import Equals, OneOf
+from questions.translations import placeholders
+from survey import i18n
 
 if TYPE_CHECKING:
     from questions.schemas import SurveyDefinition
+    from questions.skip_logic import Expression
 
-ProposalForm = WordingForm | OptionsForm | AddForm | RetireForm | MoveForm | PublishForm
+ProposalForm = WordingForm | OptionsForm | ShowIfForm | AddForm | RetireForm | MoveForm | PublishForm
 
 
 def slug(text: str, *, fallback: str, limit: int = 40) -> str:
@@ -59,56 +74,93 @@ def _number(raw: str, what: str) -> float | None:
     return number
 
 
-def _options(written_options: list[str] | str, languages: list[str], kept: list[Option]) -> list[Option]:
-    """Answers typed one per line per language, as options.
+def _options(
+    written_options: list[str] | str, languages: list[str], kept: list[Option]
+) -> tuple[list[Option], list[str]]:
+    """Answers typed one per line per language, as options, and the languages left to translate.
 
     An answer whose first-language label is unchanged keeps its code (so earlier answers still match); a
-    new one gets a code made from its words.
+    new one gets a code made from its words. A language left empty takes the first language's lines, for
+    a member who reads it to translate.
     """
     written = as_list(written_options) + [""] * len(languages)
     per_language = [_lines(text) for text in written[: len(languages)]]
     count = len(per_language[0])
     if count < 2:
         raise ProposalError("Please write at least two answers, one per line.")
-    for language, lines in zip(languages[1:], per_language[1:], strict=True):
-        if len(lines) != count:
-            raise ProposalError(f"Please write the same {count} answers in {language}, one per line.")
+    left = [language for language, lines in zip(languages[1:], per_language[1:], strict=True) if not lines]
+    for number, (language, lines) in enumerate(zip(languages[1:], per_language[1:], strict=True), start=1):
+        if not lines:
+            per_language[number] = per_language[0]
+        elif len(lines) != count:
+            raise ProposalError(
+                f"Please write the same {count} answers in {i18n.describe(language).name}, one per line,"
+                " or leave them empty"
+                " for someone to translate."
+            )
     codes = {option.label.get(languages[0], ""): option.code for option in kept}
     taken: set[str] = {"prefer_not_to_say", *(str(option.code) for option in kept)}
-    return [
+    options = [
         Option(
             codes[label] if label in codes else _unique(slug(label, fallback="answer", limit=30), taken),
             {language: lines[number] for language, lines in zip(languages, per_language, strict=True)},
         )
         for number, label in enumerate(per_language[0])
     ]
+    return options, left
+
+
+def show_if(form: ShowIfFields, definition: SurveyDefinition) -> Expression | None:
+    """The "show only if" of a form: an earlier choice question and the answers that show this one.
+
+    Raises:
+        ProposalError: no such question, one without answers to pick, or no answer picked.
+    """
+    if not form.show_if_question:
+        return None
+    target = definition.question(form.show_if_question)
+    if target is None or target.type not in CHOICE_TYPES:
+        raise ProposalError("Please pick an earlier question that has answers to choose from.")
+    # Each tick is "question:answer", so an answer ticked under another question does not count.
+    by_text = {f"{target.key}:{code}": code for code in target.option_codes}
+    picked = [by_text[answer] for answer in as_list(form.show_if_answer) if answer in by_text]
+    if not picked:
+        raise ProposalError("Please pick at least one answer that shows this question.")
+    if len(picked) == 1:
+        return Equals(q=target.key, value=picked[0])
+    return OneOf(q=target.key, values=picked)
 
 
 def _added(form: AddForm, definition: SurveyDefinition) -> AddQuestion:
     languages = definition.languages
-    written = as_list(form.text)
-    if len(written) != len(languages):
-        raise ProposalError("Please write the question in every language of the survey.")
-    texts = {language: text.strip() for language, text in zip(languages, written, strict=True)}
+    first = languages[0]
+    written = [*as_list(form.text), *[""] * len(languages)][: len(languages)]
+    texts = {code: text.strip() for code, text in zip(languages, written, strict=True) if text.strip()}
+    if first not in texts:
+        name = i18n.describe(first).name
+        raise ProposalError(f"Please write the question in {name}; other languages can be translated later.")
     helps = {
         language: text.strip()
         for language, text in zip(languages, as_list(form.help), strict=False)
         if text.strip()
     }
     taken = {question.key for question in definition.questions}
-    key = _unique(slug(texts[languages[0]], fallback="question"), taken)
+    key = _unique(slug(texts[first], fallback="question"), taken)
+    options, _left = (
+        _options(form.options, languages, []) if form.type in {"single_choice", "multi_choice"} else ([], [])
+    )
     question = Question(
         key=key,
         type=form.type,
         text=texts,
-        help=helps,
-        options=_options(form.options, languages, [])
-        if form.type in {"single_choice", "multi_choice"}
-        else [],
+        help={code: value for code, value in helps.items() if code in texts},
+        options=options,
         minimum=_number(form.minimum, "smallest number"),
         maximum=_number(form.maximum, "largest number"),
-        needs_review=[],
+        show_if=show_if(form, definition),
     )
+    # A language the proposer did not write in waits for a member who reads it to translate.
+    question = placeholders(question, first, [code for code in languages if code not in texts])
     return AddQuestion(question=question, after=form.after or None)
 
 
@@ -130,9 +182,10 @@ def change_from(form: ProposalForm, definition: SurveyDefinition) -> Change:
         case OptionsForm():
             current = definition.question(form.question)
             kept = current.options if current else []
-            return OptionsChange(
-                question=form.question, options=_options(form.options, definition.languages, kept)
-            )
+            options, left = _options(form.options, definition.languages, kept)
+            return OptionsChange(question=form.question, options=options, to_check=left)
+        case ShowIfForm():
+            return ShowIfChange(question=form.question, show_if=show_if(form, definition))
         case AddForm():
             return _added(form, definition)
         case RetireForm():
@@ -140,4 +193,4 @@ def change_from(form: ProposalForm, definition: SurveyDefinition) -> Change:
         case MoveForm():
             return MoveQuestion(question=form.question, position=form.position)
         case PublishForm():
-            return PublishDraft(definition=definition)
+            return PublishDraft(definition=definition, translations_confirmed=form.translations_confirmed)

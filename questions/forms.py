@@ -22,9 +22,18 @@ class ProposalFormBase(Form, kw_only=True):
 
     reason: Reason = ""
     confirmed: bool = False
+    revises: Annotated[int, Meta(ge=1, le=2**63 - 1)] | None = None
+    """The open proposal this one revises (its proposer only), instead of a new proposal."""
 
 
-class WordingForm(ProposalFormBase):
+class ShowIfFields(ProposalFormBase):
+    """The "show only if" fields: an earlier question (empty: always) and the answers that show it."""
+
+    show_if_question: Annotated[str, Meta(max_length=64)] = ""
+    show_if_answer: list[Annotated[str, Meta(max_length=130)]] | Annotated[str, Meta(max_length=130)] = []
+
+
+class WordingForm(ProposalFormBase, kw_only=True):
     """New wording of one question in one language (also adds, corrects or reviews a translation)."""
 
     question: QuestionKey
@@ -41,7 +50,7 @@ class OptionsForm(ProposalFormBase):
     options: list[Lines] | Lines
 
 
-class AddForm(ProposalFormBase):
+class AddForm(ShowIfFields, kw_only=True):
     """A new question: its texts per language in the survey's order, and its answers one per line."""
 
     type: Literal["single_choice", "multi_choice", "number", "text", "info"]
@@ -71,8 +80,16 @@ class MoveForm(ProposalFormBase):
     position: Annotated[int, Meta(ge=1, le=500)]
 
 
+class ShowIfForm(ShowIfFields, kw_only=True):
+    """When a question is shown: always, or only if an earlier question has one of some answers."""
+
+    question: QuestionKey
+
+
 class PublishForm(ProposalFormBase):
-    """Publish the draft as it stands."""
+    """Publish the draft as it stands; untranslated or outdated texts need ``translations_confirmed``."""
+
+    translations_confirmed: bool = False
 
 
 class VoteForm(Form):

@@ -56,6 +56,19 @@ class Reading(msgspec.Struct, frozen=True, kw_only=True):
     formula: str
     grade: float
     hard: bool
+    words: str = ""
+    """The estimate in plain words, as the board's pages show it (the number stays in the data)."""
+
+
+def reading_words(grade: float) -> str:
+    """A reading grade in words: grade 6 to 8 is the aim (CDC Clear Communication Index), above it is hard."""
+    if grade <= READING_GRADE_AIM - 2:
+        return "Easy to read"
+    if grade <= READING_GRADE_AIM:
+        return "Fairly easy to read"
+    if grade <= READING_GRADE_AIM + 2:
+        return "Fairly hard: try shorter sentences"
+    return "Hard: try shorter sentences and everyday words"
 
 
 class Length(msgspec.Struct, frozen=True, kw_only=True):
@@ -149,7 +162,7 @@ def reading_level(text: str, language: str) -> Reading | None:
         grade = float(_statistics("es").crawford(text))
         formula = "Crawford (years of school, Spanish)"
     grade = max(0.0, round(grade, 1))
-    return Reading(formula=formula, grade=grade, hard=grade > READING_GRADE_AIM)
+    return Reading(formula=formula, grade=grade, hard=grade > READING_GRADE_AIM, words=reading_words(grade))
 
 
 def check(text: str, language: str, field: Field, board_words: list[AvoidWord]) -> Advice:

@@ -91,7 +91,7 @@ async def members_context(conn: Connection, account_id: int) -> dict[str, Any]:
         "open_proposals": open_ones,
         "closed_proposals": [p for p in proposals if p.status != "open"],
         "tallies": {p.id: await proposal_queries.current_tally(conn, p.id) for p in open_ones},
-        "describe": describe,
+        "proposal_name": lambda found: describe(found.change, found.about),
         "status_names": STATUS_NAMES,
         "done": None,
         "error": None,
@@ -110,4 +110,15 @@ async def board_proposal_context(conn: Connection, found: BoardProposal, account
         "explanation": explain(found.change, found.about),
         "warning": warning(found.change, state) if found.status == "open" else "",
         "status_names": STATUS_NAMES,
+        "next_step": next_step(found),
+        "revisions": [],
     }
+
+
+def next_step(found: BoardProposal) -> str:
+    """What follows a proposal about the board once it is decided ("" while it is open)."""
+    if found.status == "accepted":
+        return "The board has changed: the Members page shows it, and new proposals count by it."
+    if found.status == "open":
+        return ""
+    return "Nothing changed. Any member can make a new proposal on the Members page."

@@ -27,7 +27,8 @@ VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
 """
 _PROPOSAL_COLUMNS: Final = """
 SELECT p.id, p.survey_id, s.name AS survey_name, p.kind, p.change, p.draft_before, p.reason, p.status,
-       p.outcome, p.published_version, p.proposed_by, a.display_name AS proposer, p.proposed_at, p.closed_at
+       p.outcome, p.published_version, p.proposed_by, a.display_name AS proposer, p.proposed_at, p.closed_at,
+       p.revision
 FROM proposal p JOIN survey s ON s.id = p.survey_id JOIN account a ON a.id = p.proposed_by
 """
 PROPOSAL_SURVEY: Final = "SELECT survey_id FROM proposal WHERE id = $1"
@@ -41,16 +42,19 @@ CLOSE_PROPOSAL: Final = """
 UPDATE proposal SET status = $2, outcome = $3, published_version = $4, closed_at = now()
 WHERE id = $1 AND status = 'open'
 """
-INSERT_VOTE: Final = (
-    "INSERT INTO proposal_vote (proposal_id, account_id, choice, reason) VALUES ($1, $2, $3, $4)"
-)
+# A vote belongs to the proposal's revision as it stands; a revision starts the votes again.
+INSERT_VOTE: Final = """
+INSERT INTO proposal_vote (proposal_id, account_id, choice, reason, revision)
+SELECT id, $2, $3, $4, revision FROM proposal WHERE id = $1
+"""
 VOTES: Final = """
-SELECT v.account_id, a.display_name AS voter, v.choice, v.reason, v.cast_at
+SELECT v.account_id, a.display_name AS voter, v.choice, v.reason, v.cast_at, v.revision
 FROM proposal_vote v JOIN account a ON a.id = v.account_id WHERE v.proposal_id = $1 ORDER BY v.id
 """
 STANDING_VOTES: Final = """
-SELECT DISTINCT ON (account_id) account_id, choice FROM proposal_vote
-WHERE proposal_id = $1 ORDER BY account_id, id DESC
+SELECT DISTINCT ON (v.account_id) v.account_id, v.choice
+FROM proposal_vote v JOIN proposal p ON p.id = v.proposal_id AND p.revision = v.revision
+WHERE v.proposal_id = $1 ORDER BY v.account_id, v.id DESC
 """
 QUORUM_SETTING: Final = "SELECT approvals FROM board_quorum"
 SET_QUORUM: Final = """
@@ -106,6 +110,7 @@ class Proposal(msgspec.Struct, frozen=True, kw_only=True):
     proposer: str
     proposed_at: datetime
     closed_at: datetime | None
+    revision: int = 1
 
 
 class Vote(msgspec.Struct, frozen=True, kw_only=True):
@@ -116,6 +121,7 @@ class Vote(msgspec.Struct, frozen=True, kw_only=True):
     choice: str
     reason: str
     cast_at: datetime
+    revision: int = 1
 
 
 class VersionSummary(msgspec.Struct, frozen=True, kw_only=True):

@@ -11,7 +11,7 @@ from litestar import get, post
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from questions import board_pages, member_pages, proposal_queries, proposals
+from questions import board_pages, member_pages, proposal_queries, proposal_views, proposals
 from questions.board_pages import BoardPages, Query, back_to, find_any, find_proposal
 from questions.changes import affected_key
 from questions.forms import CommentForm, ConfirmForm, VoteForm
@@ -122,7 +122,7 @@ class ProposalController(BoardPages):
         actor = principal.account_id
         if not data.confirmed or (data.choice == "object" and not data.reason.strip()):
             context = await _context(conn, found, actor)
-            would = board_pages.would_decide(context["tally"], context["my_vote"], actor, data.choice)
+            would = proposal_views.would_decide(context["tally"], context["my_vote"], actor, data.choice)
             return Template(
                 "board/confirm_vote.html",
                 context={**context, "form": data, "would": would},
@@ -144,7 +144,7 @@ class ProposalController(BoardPages):
         actor = principal.account_id
         if not data.confirmed:
             context = await _context(conn, found, actor)
-            would = board_pages.would_decide(context["tally"], context["my_vote"], actor, "withdrawn")
+            would = proposal_views.would_decide(context["tally"], context["my_vote"], actor, "withdrawn")
             return _confirm(context, "unvote", "/unvote", would)
         action = proposals.vote(conn, proposal_id, None, actor_id=actor)
         return await _act(conn, found, principal, "unvoted", action)
@@ -201,7 +201,7 @@ class ProposalController(BoardPages):
     ) -> Template:
         """The proposal's question on the kiosk's own screen, run by the kiosk's own code."""
         found = await find_proposal(conn, proposal_id)
-        definition = board_pages.side_definition(found, side)
+        definition = proposal_views.side_definition(found, side)
         language = language if language in definition.languages else definition.languages[0]
         key = affected_key(found.change) or ""
         return Template(
@@ -215,5 +215,5 @@ class ProposalController(BoardPages):
     ) -> KioskSurvey:
         """The survey before or after the proposal, shaped as the kiosk loads it."""
         found = await find_proposal(conn, proposal_id)
-        definition = board_pages.side_definition(found, side)
+        definition = proposal_views.side_definition(found, side)
         return kiosk_survey(definition, 0, site="Preview", resources="")

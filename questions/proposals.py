@@ -11,9 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from questions import comment_queries, membership, membership_queries, proposal_queries, queries, versions
-from questions.changes import BoardChange, Change, PublishDraft, apply, conflict
-from questions.language_check import language_root
+from questions import (
+    comment_queries,
+    membership,
+    membership_queries,
+    proposal_queries,
+    queries,
+    revision_queries,
+    versions,
+)
+from questions.changes import AddQuestion, BoardChange, Change, PublishDraft, affected_key, apply, conflict
 from questions.membership_queries import BoardProposal
 from questions.quorum import MAXIMUM_APPROVALS, MINIMUM_APPROVALS, Choice, Tally
 from survey.audit_queries import audit
@@ -186,6 +193,39 @@ async def count_again(conn: Connection, proposal_id: int) -> Proposal | BoardPro
         return await _reload(conn, found)
 
 
+async def revise(conn: Connection, proposal_id: int, change: Change, *, reason: str, actor_id: int) -> int:
+    """The proposer revises an open proposal after the board's comments; the votes start again.
+
+    The earlier revision stays in the proposal's history. A revision is the same kind of change to the same
+    question (for a translation, in the same language); anything else is a new proposal.
+
+    Returns:
+        The new revision's number.
+
+    Raises:
+        ProposalError: not the proposer, a closed proposal or one about the board, another kind of change,
+            nothing changed, or a change that no longer fits the draft.
+    """
+    async with conn.transaction():
+        found = await _open(conn, proposal_id)
+        if isinstance(found, BoardProposal) or isinstance(found.change, PublishDraft):
+            raise ProposalError("This kind of proposal is not revised: take it back and propose again.")
+        if found.proposed_by != actor_id:
+            raise ProposalError("Only the person who made a proposal can revise it.")
+        await _require_member(conn, actor_id)
+        same_language = getattr(change, "language", None) == getattr(found.change, "language", None)
+        same_question = isinstance(change, AddQuestion) or affected_key(change) == affected_key(found.change)
+        if type(change) is not type(found.change) or not (same_language and same_question):
+            raise ProposalError("A revision changes the same question in the same way; make a new proposal.")
+        if change == found.change and reason.strip() == found.reason:
+            raise ProposalError("The revision is the same as the proposal: nothing to change.")
+        draft = await queries.draft(conn, found.survey_id)
+        problem = None if draft is None else conflict(found.draft_before, draft, change)
+        if draft is None or problem is not None:
+            raise ProposalError(problem or "This survey has no draft to change.")
+        return await revision_queries.revise(conn, proposal_id, change, reason.strip())
+
+
 async def withdraw_proposal(conn: Connection, proposal_id: int, *, actor_id: int) -> None:
     """The proposer takes back an open proposal."""
     async with conn.transaction():
@@ -274,23 +314,3 @@ async def set_quorum(conn: Connection, approvals: int | None, *, actor_id: int |
         before = await proposal_queries.quorum_setting(conn)
         await proposal_queries.set_quorum(conn, approvals, actor_id)
         await audit(conn, "board_quorum_set", account_id=actor_id, detail={"from": before, "to": approvals})
-
-
-async def add_word(
-    conn: Connection, *, language: str, phrase: str, suggestion: str, note: str, actor_id: int
-) -> None:
-    """Add a word to avoid for one language.
-
-    Raises:
-        ProposalError: the board already has that word for the language.
-    """
-    added = await proposal_queries.insert_board_word(
-        conn,
-        language=language_root(language),
-        phrase=phrase.strip(),
-        suggestion=suggestion.strip(),
-        note=note.strip(),
-        added_by=actor_id,
-    )
-    if not added:
-        raise ProposalError(f"{phrase.strip()!r} is already on the board's list for this language.")

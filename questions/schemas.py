@@ -59,7 +59,9 @@ class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     show_if: Expression | None = None
     """Skip logic: the question is shown only when this holds for earlier answers."""
     needs_review: list[Language] = []
-    """Languages whose texts are new translations the board has not reviewed yet."""
+    """Languages whose translation is older than its source (the first language's wording changed since)."""
+    untranslated: list[Language] = []
+    """Languages with no translation yet: their texts hold the first language's words until one is made."""
 
     @property
     def option_codes(self) -> list[int | str]:

@@ -9,7 +9,7 @@ from litestar import get
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
-from questions import board_pages, proposal_queries, queries
+from questions import board_pages, proposal_queries, proposal_views, queries
 from questions.board_pages import BoardPages
 from questions.diff import changes_between
 from survey.db import ConnectionDependency, RowId
@@ -41,6 +41,6 @@ class VersionController(BoardPages):
             "decided": decided,
             "votes": votes,
             "choice_names": board_pages.CHOICE_NAMES,
-            "languages": board_pages.language_names(found.definition.languages),
+            "languages": proposal_views.language_names(found.definition.languages),
         }
         return Template("board/version.html", context=context)

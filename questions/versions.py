@@ -10,6 +10,7 @@ import msgspec
 from questions import membership_queries, proposal_queries, queries
 from questions.changes import PublishDraft
 from questions.demo import DEMO_SURVEY_NAME
+from questions.translations import gaps
 from questions.validation import validate
 from survey.audit_queries import audit
 from survey.problems import SetupProblem
@@ -75,6 +76,11 @@ async def _check_approval(
         raise PublishRefusedError(f"{refused}; the draft has changed since proposal {decided.id} was made.")
     if latest is not None and latest.definition == definition:
         raise PublishRefusedError(f"The draft is already published as version {latest.number}.")
+    if gaps(definition) and not decided.change.translations_confirmed:
+        raise PublishRefusedError(
+            f"{refused}; proposal {decided.id} did not confirm publishing the texts still untranslated"
+            " or older than their source."
+        )
     return f"{counted.approvals} board members approved."
 
 

@@ -12,9 +12,10 @@ from litestar.exceptions import NotFoundException
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
-from questions import board_pages, language_check, proposal_queries, proposals
+from questions import board_pages, language_check, proposal_queries, proposal_views
 from questions.board_pages import BoardPages, Query, back_to
 from questions.forms import ConfirmForm, WordForm
+from questions.language_check import language_root
 from survey.auth import PrincipalDependency
 from survey.db import Connection, ConnectionDependency, RowId
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 async def _words_context(conn: Connection, principal: Principal, **extra: Any) -> dict[str, Any]:
     """The words page: every language's list, and what a message or removal adds to it."""
     added_in = await proposal_queries.word_languages(conn)
-    languages = board_pages.language_names(sorted({"en", "es", *added_in}))
+    languages = proposal_views.language_names(sorted({"en", "es", *added_in}))
     return {
         "languages": languages,
         "lists": {
@@ -59,17 +60,17 @@ class WordListController(BoardPages):
         data: URLEncodedBody[WordForm],
     ) -> Template | Redirect:
         """Add a word to avoid, with its suggested replacement."""
-        try:
-            await proposals.add_word(
-                conn,
-                language=data.language,
-                phrase=data.phrase,
-                suggestion=data.suggestion,
-                note=data.note,
-                actor_id=principal.account_id,
-            )
-        except proposals.ProposalError as refused:
-            context = await _words_context(conn, principal, error=str(refused))
+        added = await proposal_queries.insert_board_word(
+            conn,
+            language=language_root(data.language),
+            phrase=data.phrase.strip(),
+            suggestion=data.suggestion.strip(),
+            note=data.note.strip(),
+            added_by=principal.account_id,
+        )
+        if not added:
+            refused = f"{data.phrase.strip()!r} is already on the board's list for this language."
+            context = await _words_context(conn, principal, error=refused)
             return Template("board/words.html", context=context, status_code=422)
         return back_to("/board/words", "word")
 

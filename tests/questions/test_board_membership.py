@@ -87,7 +87,7 @@ async def open_proposals_by_the_board(database_url: str) -> tuple[int, int]:
         draft = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
         await versions.save_draft(conn, 1, draft, actor_id=None)  # a draft that differs from version 1
         publishing = await proposals.propose(
-            conn, 1, PublishDraft(definition=draft), reason="", actor_id=board2
+            conn, 1, PublishDraft(definition=draft, translations_confirmed=True), reason="", actor_id=board2
         )
     finally:
         await conn.close()

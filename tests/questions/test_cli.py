@@ -94,7 +94,11 @@ async def test_publish_from_the_command_line_needs_the_boards_quorum(
         reworded = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
         await conn.execute("UPDATE survey_draft SET definition = $1 WHERE survey_id = 1", reworded)
         publishing = await proposals.propose(
-            conn, 1, PublishDraft(definition=reworded), reason="", actor_id=members[0]
+            conn,
+            1,
+            PublishDraft(definition=reworded, translations_confirmed=True),
+            reason="",
+            actor_id=members[0],
         )
         await proposals.vote(conn, publishing, "approve", actor_id=members[0])
         await proposals.vote(conn, publishing, "approve", actor_id=members[1])  # 2 of 3 (board of 4)
@@ -169,7 +173,11 @@ async def test_an_admin_at_the_command_line_makes_no_voter_and_publishes_nothing
         reworded = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
         await conn.execute("UPDATE survey_draft SET definition = $1 WHERE survey_id = 1", reworded)
         publishing = await proposals.propose(
-            conn, 1, PublishDraft(definition=reworded), reason="", actor_id=names["board"]
+            conn,
+            1,
+            PublishDraft(definition=reworded, translations_confirmed=True),
+            reason="",
+            actor_id=names["board"],
         )
         for outsider in (names["puppet1"], names["admin"]):
             with pytest.raises(proposals.ProposalError, match="Only members of the board"):

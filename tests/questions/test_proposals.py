@@ -127,7 +127,11 @@ async def test_an_accepted_change_outdates_open_proposals_on_the_same_question(
     second = await proposals.propose(conn, survey_id, reword("Two"), reason="", actor_id=members[1])
     draft = await current_draft(conn, survey_id)
     publishing = await proposals.propose(
-        conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0]
+        conn,
+        survey_id,
+        PublishDraft(definition=draft, translations_confirmed=True),
+        reason="",
+        actor_id=members[0],
     )
     for member in members:
         await proposals.vote(conn, first, "approve", actor_id=member)
@@ -171,7 +175,11 @@ async def test_publishing_through_an_accepted_proposal(conn: Connection, databas
     await accepted(conn, survey_id, reword("How have you been?"), members)
     draft = await current_draft(conn, survey_id)
     publishing = await proposals.propose(
-        conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[1]
+        conn,
+        survey_id,
+        PublishDraft(definition=draft, translations_confirmed=True),
+        reason="",
+        actor_id=members[1],
     )
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])
     done = await proposals.vote(conn, publishing, "approve", actor_id=members[1])
@@ -196,7 +204,11 @@ async def test_the_gate_refuses_every_approval_the_board_has_not_given(
     reworded = await accepted(conn, survey_id, reword("Changed"), members[:2])
     draft = await current_draft(conn, survey_id)
     publishing = await proposals.propose(
-        conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0]
+        conn,
+        survey_id,
+        PublishDraft(definition=draft, translations_confirmed=True),
+        reason="",
+        actor_id=members[0],
     )
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])  # one of the two it needs
 
@@ -256,7 +268,13 @@ async def test_two_publish_proposals_of_one_draft_publish_it_once(
     await accepted(conn, survey_id, reword("New words"), members)
     draft = await current_draft(conn, survey_id)
     first, second = [
-        await proposals.propose(conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=member)
+        await proposals.propose(
+            conn,
+            survey_id,
+            PublishDraft(definition=draft, translations_confirmed=True),
+            reason="",
+            actor_id=member,
+        )
         for member in members
     ]
     for member in members:
@@ -307,7 +325,11 @@ async def test_a_publish_the_gate_refuses_at_the_deciding_vote_closes_as_outdate
     reworded = await accepted(conn, survey_id, reword("Once more"), members)
     draft = await current_draft(conn, survey_id)
     publishing = await proposals.propose(
-        conn, survey_id, PublishDraft(definition=draft), reason="", actor_id=members[0]
+        conn,
+        survey_id,
+        PublishDraft(definition=draft, translations_confirmed=True),
+        reason="",
+        actor_id=members[0],
     )
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])
     # The same draft reaches a version some other way meanwhile (here, straight into the table).

@@ -94,10 +94,12 @@ def test_a_measure_needs_its_items_in_the_survey() -> None:
     assert who5.measures[0].items[2] == "who5_3"
 
 
-def test_the_shipped_bank_is_bilingual_and_spanish_awaits_review() -> None:
+def test_the_shipped_bank_is_bilingual_and_nothing_waits_for_a_translation() -> None:
+    # The shipped Spanish is the bank's translation (the instruments' published ones): a board sees
+    # "translation to check" only once its own first-language wording has moved on (docs/board.md).
     questions = [*shipped_instruments()["who5"].items, *shipped_instruments()["k6"].items, *program_items()]
     assert all(set(q.text) == {"en", "es"} for q in questions)
-    assert all(q.needs_review == ["es"] for q in questions)
+    assert [q.key for q in questions if q.needs_review or q.untranslated] == []
 
 
 def test_licensed_instruments_ship_rules_without_items() -> None:
