@@ -87,7 +87,9 @@ async def _check_or_send(
     context = await _form_context(conn, survey_id, kind, question, str(getattr(form, "language", "")))
     draft = context["draft"]
     values = msgspec.to_builtins(form)
-    repeated = ("text", "help", "options", "option_label", "show_if_answer")
+    # Fields a form repeats (one per language or per answer) stay lists; the rest stay single values.
+    many = ("text", "help", "options") if isinstance(form, AddForm | OptionsForm) else ("option_label",)
+    repeated = (*many, "show_if_answer")
     context["values"] = values | {name: as_list(values[name]) for name in repeated if name in values}
     context["revises"] = form.revises
     try:

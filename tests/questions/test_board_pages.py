@@ -80,6 +80,7 @@ async def propose_wording(client: AsyncTestClient[Litestar], survey_id: int, tex
     checked = await post_form(client, f"/board/surveys/{survey_id}/proposals/wording", fields)
     assert checked.status_code == 200
     assert soup(checked).select("section.check ins"), "the check step shows the words added"
+    assert text_of(soup(checked), "textarea#text") == text  # the form keeps the words as typed, to send
     sent = await post_form(
         client, f"/board/surveys/{survey_id}/proposals/wording", {**fields, "confirmed": "true"}
     )
