@@ -24,6 +24,7 @@ with what is shown gives the cell that same mean, whatever its count).
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from typing import TYPE_CHECKING, Final, Literal
@@ -68,7 +69,8 @@ class TableSet(msgspec.Struct, frozen=True):
     scores: Scores | None = None
     cells_published: bool = True
     """False when the finest cells are never shown (a site x language x month count no view publishes):
-    they are then always hidden, carry no label, and a small one is audited like any hidden figure."""
+    they are then always hidden and carry no label. The audit bounds the published figures; a small
+    unpublished cell is checked by ``determined_cells`` (no combination of shown figures gives it)."""
 
     def unpublished(self) -> frozenset[int]:
         """The figures no publication ever shows: the finest cells when they are not published."""
@@ -170,6 +172,7 @@ class Attacker:
                     row[i], row[cells + i] = on_x, on_t
                     self.rows.append((row, -math.inf, 0.0))
         self.integer_sums = table.scores is not None and table.scores.step is not None
+        self._program: tuple[Matrix, Matrix, Matrix, Matrix, Matrix, npt.NDArray[np.int64]] | None = None
         self.strict: list[int] = []
         for f in range(len(figures)):
             value = float(self.values[f])
@@ -210,6 +213,16 @@ class Attacker:
         self, extra: Sequence[tuple[Matrix, float, float]] = (), columns: int = 0
     ) -> tuple[Matrix, Matrix, Matrix, Matrix, Matrix, npt.NDArray[np.int64]]:
         """Constraint matrix, its bounds, variable bounds and integrality, with ``columns`` more binaries."""
+        if not extra and not columns and self._program is not None:
+            return self._program
+        built = self._build(extra, columns)
+        if not extra and not columns:
+            self._program = built
+        return built
+
+    def _build(
+        self, extra: Sequence[tuple[Matrix, float, float]], columns: int
+    ) -> tuple[Matrix, Matrix, Matrix, Matrix, Matrix, npt.NDArray[np.int64]]:
         strict = len(self.strict)
         width = self.width + strict + columns
         rows: list[tuple[Matrix, float, float]] = [
@@ -267,6 +280,7 @@ class Attacker:
         return float(objective @ solution[: len(objective)])
 
 
+@functools.lru_cache(maxsize=65536)
 def _needed(table: TableSet, k: int, f: int) -> tuple[int, int]:
     """The range the "fewer than k" labels alone leave figure ``f``, capped at 1..k-1."""
     labels_only = Attacker(table, k, (), labels_only=True)
@@ -276,7 +290,38 @@ def _needed(table: TableSet, k: int, f: int) -> tuple[int, int]:
     return max(1, round(low)), min(k - 1, round(high))
 
 
-def audit(table: TableSet, k: int, hidden: Collection[str], *, strict_labels: bool = False) -> AuditReport:
+def determined_cells(table: TableSet, k: int, hidden: Collection[str]) -> list[str]:
+    """Small unpublished cells that a linear combination of the shown figures gives exactly.
+
+    A cell's count (and its sum of scores, which the same combination gives) is determined exactly when
+    its indicator lies in the span of the shown figures' indicators: a rank test, no integer program.
+    """
+    figures = table.figures()
+    hidden_set = set(hidden)
+    shown = [members for name, members in figures[len(table.names) :] if name not in hidden_set]
+    basis = np.zeros((len(shown), len(table.names)))
+    for row, members in enumerate(shown):
+        basis[row, list(members)] = 1.0
+    rank = np.linalg.matrix_rank(basis) if shown else 0
+    found = []
+    for i, (name, n) in enumerate(zip(table.names, table.counts, strict=True)):
+        if table.cells_published or not 1 <= n < k:
+            continue
+        target = np.zeros((1, len(table.names)))
+        target[0, i] = 1.0
+        if np.linalg.matrix_rank(np.vstack([basis, target])) == rank:
+            found.append(name)
+    return found
+
+
+def audit(
+    table: TableSet,
+    k: int,
+    hidden: Collection[str],
+    *,
+    strict_labels: bool = False,
+    first_failure: bool = False,
+) -> AuditReport:
     """Bound every hidden small figure's count (and mean) over all tables consistent with what is shown.
 
     Args:
@@ -284,6 +329,7 @@ def audit(table: TableSet, k: int, hidden: Collection[str], *, strict_labels: bo
         k: the smallest group shown.
         hidden: names of the hidden figures (cells or aggregates); every other figure is shown.
         strict_labels: the attacker reads "hidden to protect a smaller group" as "not 1..k-1".
+        first_failure: stop at the first failure (to learn only whether the publication passes).
 
     Returns:
         How much was published and checked, every failure with the attacker's range, and the time.
@@ -303,9 +349,11 @@ def audit(table: TableSet, k: int, hidden: Collection[str], *, strict_labels: bo
         if attacker.small(f):
             n = int(attacker.values[f])
             failures.append(Failure(names[f], "shown", n, n, n, 1, k - 1))
-    checked = [f for f in sorted(attacker.hidden) if attacker.small(f)]
+    checked = [f for f in sorted(attacker.hidden - table.unpublished()) if attacker.small(f)]
     solves = 0
     for f in checked:
+        if failures and first_failure:
+            break
         n = int(attacker.values[f])
         count = attacker.objective(f, "count")
         low, high = attacker.extreme(count, largest=False), attacker.extreme(count, largest=True)

@@ -22,13 +22,23 @@ from typing import TYPE_CHECKING, Final, Literal
 import msgspec
 import numpy as np
 
-from analysis.disclosure_audit import FEWER_THAN_K, PROTECTS, Attacker, AuditReport, TableSet, audit
+from analysis.disclosure_audit import (
+    FEWER_THAN_K,
+    PROTECTS,
+    Attacker,
+    AuditReport,
+    TableSet,
+    audit,
+    determined_cells,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Collection, Mapping, Sequence
 
     from analysis.disclosure_audit import Matrix
 
+EXCHANGES: Final = 3
+"""How many of the costliest complementary figures ``exchange`` tries to swap (each try is a search)."""
 AGGREGATE_FACTOR: Final = 2
 """An aggregate costs twice its count to hide: a total is what a small program reads first."""
 
@@ -58,6 +68,7 @@ def _fix(
     strict_labels: bool,
     zeros: bool = False,
     keep: frozenset[int] = frozenset(),
+    weights: Sequence[float] | None = None,
 ) -> set[int] | None:
     """The cheapest shown figures to hide so that the attacker can reach ``target``; None if none can."""
     figures = table.figures()
@@ -88,7 +99,8 @@ def _fix(
     extra.append((goal, level, math.inf) if direction == "up" else (goal, -math.inf, level))
     objective = np.zeros(width)
     for j, g in enumerate(candidates):
-        objective[base + j] = hiding_cost(float(attacker.values[g]), len(figures[g][1]))
+        weight = 1.0 if weights is None else weights[g]
+        objective[base + j] = hiding_cost(float(attacker.values[g]), len(figures[g][1])) * weight
     solution = attacker.minimize(objective, extra, columns=len(candidates))
     if solution is None:
         return None
@@ -114,6 +126,112 @@ def _targets(
     return found
 
 
+class _Search:
+    """The state of one ``protect``: figures, their costs, and the steps that choose what to hide."""
+
+    def __init__(
+        self,
+        table: TableSet,
+        k: int,
+        *,
+        strict_labels: bool,
+        keep_shown: Collection[str],
+        importance: Mapping[str, float] | None,
+    ) -> None:
+        self.table, self.k, self.strict_labels = table, k, strict_labels
+        self.figures = table.figures()
+        self.names = [name for name, _ in self.figures]
+        self.index = {name: f for f, name in enumerate(self.names)}
+        self.keep = frozenset(self.index[name] for name in keep_shown)
+        self.weights = [1.0 if importance is None else importance.get(name, 1.0) for name in self.names]
+        self.values = Attacker(table, k, ()).values
+        self.never = table.unpublished()
+        self.primary = {
+            f for f in range(len(self.figures)) if 1 <= self.values[f] < k and f not in self.never
+        }
+        self.rounds = 0
+
+    def cost(self, g: int) -> float:
+        """What hiding figure ``g`` loses, weighted by its importance."""
+        return hiding_cost(float(self.values[g]), len(self.figures[g][1])) * self.weights[g]
+
+    def audit(self, hidden: set[int], *, first_failure: bool = False) -> AuditReport:
+        """The audit of a publication hiding ``hidden`` (up to its first failure, if asked)."""
+        return audit(
+            self.table,
+            self.k,
+            [self.names[f] for f in hidden],
+            strict_labels=self.strict_labels,
+            first_failure=first_failure,
+        )
+
+    def complete(self, hidden: set[int], keep: frozenset[int]) -> tuple[set[int], AuditReport]:
+        """Hide more (never a figure in ``keep``) until the audit passes."""
+        hidden = set(hidden)
+        rounds = 0
+        while True:
+            rounds += 1
+            self.rounds += 1
+            report = self.audit(hidden)
+            if report.passed:
+                return hidden, report
+            if rounds > len(self.figures):
+                raise RuntimeError("suppression did not converge")
+            for f, options in _targets(self.table, report, self.index):
+                choices = []
+                for target in options:
+                    for zeros in (False, True):
+                        found = _fix(
+                            self.table,
+                            self.k,
+                            hidden,
+                            f,
+                            target,
+                            strict_labels=self.strict_labels,
+                            zeros=zeros,
+                            keep=keep,
+                            weights=self.weights,
+                        )
+                        if found is not None:
+                            choices.append(found)
+                            break
+                if not choices:
+                    raise RuntimeError(f"no suppression protects {self.names[f]}")
+                hidden |= min(choices, key=lambda c: sum(self.cost(g) for g in c))
+
+    def prune(self, hidden: set[int], report: AuditReport) -> tuple[set[int], AuditReport]:
+        """Show again each complementary figure, costliest first, wherever the audit passes without it."""
+        hidden = set(hidden)
+        for g in sorted(hidden - self.primary, key=lambda g: (self.cost(g), g), reverse=True):
+            trial = self.audit(hidden - {g}, first_failure=True)
+            if trial.passed:
+                hidden.discard(g)
+                report = trial
+        return hidden, report
+
+    def exchange(self, hidden: set[int], report: AuditReport) -> tuple[set[int], AuditReport]:
+        """Swap each costly complementary figure for cheaper ones wherever that still passes.
+
+        The greedy choice protects one exposure at a time, so an early choice (a large site's whole-survey
+        figure) can be dearer than a later alternative (a smaller site's). For each complementary
+        figure, costliest first: show it, protect again without it, and keep the result if it costs less.
+        """
+        costly = sorted(hidden - self.primary, key=lambda g: (self.cost(g), g), reverse=True)
+        for g in costly[:EXCHANGES]:
+            if g not in hidden:
+                continue
+            try:
+                trial, trial_report = self.complete(hidden - {g}, self.keep | {g})
+            except RuntimeError:
+                continue
+            trial, trial_report = self.prune(trial, trial_report)
+            if sum(self.cost(f) for f in trial - self.primary) < sum(
+                self.cost(f) for f in hidden - self.primary
+            ):
+                hidden, report = trial, trial_report
+        return hidden, report
+
+
 def protect(
     table: TableSet,
     k: int,
@@ -121,6 +239,8 @@ def protect(
     strict_labels: bool = False,
     prune: bool = True,
     keep_shown: Collection[str] = (),
+    importance: Mapping[str, float] | None = None,
+    exchange: bool = True,
 ) -> Protection:
     """Primary and complementary suppression of a table set, audited until nothing is exposed.
 
@@ -130,55 +250,26 @@ def protect(
         strict_labels: audit as if the attacker reads a complementary label as "not 1..k-1".
         prune: show again each complementary figure the audit does not need.
         keep_shown: figures another set already publishes: never chosen to protect (unless small).
+        importance: a multiplier of each figure's hiding cost (default 1): a headline figure that readers
+            need more than a month's costs more to hide.
+        exchange: after pruning, try swapping the costliest complementary figures for cheaper ones.
 
     Returns:
         The shown figures with their counts, the hidden ones with their labels, and the final audit.
     """
-    figures = table.figures()
-    names = [name for name, _ in figures]
-    index = {name: f for f, name in enumerate(names)}
-    keep = frozenset(index[name] for name in keep_shown)
-    values = Attacker(table, k, ()).values
-    never = table.unpublished()
-    primary = {f for f in range(len(figures)) if 1 <= values[f] < k and f not in never}
-    hidden = set(primary)
-    rounds = 0
-    while True:
-        rounds += 1
-        report = audit(table, k, [names[f] for f in hidden], strict_labels=strict_labels)
-        if report.passed:
-            break
-        if rounds > len(figures):
-            raise RuntimeError("suppression did not converge")
-        for f, options in _targets(table, report, index):
-            choices = []
-            for target in options:
-                found = _fix(table, k, hidden, f, target, strict_labels=strict_labels, keep=keep)
-                if found is None:
-                    found = _fix(
-                        table, k, hidden, f, target, strict_labels=strict_labels, zeros=True, keep=keep
-                    )
-                if found is not None:
-                    choices.append(found)
-            if not choices:
-                raise RuntimeError(f"no suppression protects {names[f]}")
-            hidden |= min(
-                choices, key=lambda c: sum(hiding_cost(float(values[g]), len(figures[g][1])) for g in c)
-            )
+    search = _Search(table, k, strict_labels=strict_labels, keep_shown=keep_shown, importance=importance)
+    hidden, report = search.complete(set(search.primary), search.keep)
     if prune:
-        extra = sorted(
-            hidden - primary,
-            key=lambda g: (hiding_cost(float(values[g]), len(figures[g][1])), g),
-            reverse=True,
-        )
-        for g in extra:
-            trial = audit(table, k, [names[f] for f in hidden - {g}], strict_labels=strict_labels)
-            if trial.passed:
-                hidden.discard(g)
-                report = trial
+        hidden, report = search.prune(hidden, report)
+        if exchange:
+            hidden, report = search.exchange(hidden, report)
+    names, values, never = search.names, search.values, search.never
+    determined = determined_cells(table, k, [names[f] for f in hidden])
+    if determined:
+        raise RuntimeError(f"unpublished small cells are given exactly by the shown figures: {determined}")
     return Protection(
-        shown={names[f]: int(values[f]) for f in range(len(figures)) if f not in hidden | never},
-        hidden={names[f]: FEWER_THAN_K if f in primary else PROTECTS for f in sorted(hidden - never)},
+        shown={names[f]: int(values[f]) for f in range(len(names)) if f not in hidden | never},
+        hidden={names[f]: FEWER_THAN_K if f in search.primary else PROTECTS for f in sorted(hidden - never)},
         report=report,
-        rounds=rounds,
+        rounds=search.rounds,
     )

@@ -23,7 +23,7 @@ from analysis.disclosure_protect import protect
 from analysis.histogram_stats import Histogram, histogram
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from questions.scoring_rules import ScoringRule
 
@@ -42,6 +42,28 @@ class CellHistogram(msgspec.Struct, frozen=True):
     period: str
     value: float
     n: int
+
+
+class AnswerCell(msgspec.Struct, frozen=True):
+    """How many chose one option of one choice question in one finest cell (one GROUP BY row)."""
+
+    question_key: str
+    option: str
+    site: str
+    language: str
+    version: int
+    period: str
+    n: int
+
+
+class ItemFigure(msgspec.Struct, frozen=True, kw_only=True):
+    """How many chose one option of one question in one reporting period (all sites), or why hidden."""
+
+    question: str
+    option: str
+    period: str
+    count: int | None
+    hidden: str | None = None
 
 
 class Figure(msgspec.Struct, frozen=True, kw_only=True):
@@ -98,6 +120,12 @@ class ProtectedSet(msgspec.Struct, frozen=True):
     periods: list[str]
     """The stored periods (months or ISO weeks) that have scores, in order."""
     measures: list[MeasureSet]
+    items: list[ItemFigure] = []
+    """Answer counts of the choice questions, protected per question."""
+
+    def item_figures(self, question: str, period: str) -> dict[str, ItemFigure]:
+        """The answer counts of one question in one reporting period, by option code."""
+        return {f.option: f for f in self.items if f.question == question and f.period == period}
 
     def figure(self, measure: str, dimension: str, group: str | None, period: str) -> Figure | None:
         """The figure of a measure in one group and period, if any response could be in it."""
@@ -178,11 +206,56 @@ def _aggregates(cells: _Cells) -> tuple[list[tuple[str, str | None, str]], list[
     return labels, [tuple(members[label]) for label in labels]
 
 
+LEVEL_IMPORTANCE: Final = {"all": 8.0, "year": 4.0, "quarter": 2.0, "month": 1.0, "week": 0.5}
+"""How much more a figure of a longer reporting period costs to hide: the whole survey and the year are
+what a funder report and a small program read first; a month can go before them."""
+TOTAL_IMPORTANCE: Final = 2.0
+"""All sites together cost twice as much to hide as one site, language or version."""
+
+
+NOT_BROKEN_DOWN: Final = "too few responses to break down this way"
+SMALL_SHARE_LIMIT: Final = 0.2
+"""A split (site by month, language by quarter...) is published only when its figures below k hold at
+most this share of its responses. Where they hold more, the split would mostly say "fewer than k" and
+force hiding larger figures around each; its coarser levels say what can be said."""
+
+
+def _split(label: tuple[str, str | None, str]) -> tuple[str, str]:
+    return (label[0], periods.level_of(label[2]) or "all")
+
+
+def broken_down(
+    labels: Sequence[tuple[str, str | None, str]], sizes: Sequence[int], k: int
+) -> set[tuple[str, str]]:
+    """The splits (dimension, level) to publish: those whose small figures hold few of its responses.
+
+    All sites over the whole survey is always published (hidden only if it is itself below k).
+    """
+    in_small: dict[tuple[str, str], list[int]] = {}
+    for label, n in zip(labels, sizes, strict=True):
+        tally = in_small.setdefault(_split(label), [0, 0])
+        tally[0] += n if n < k else 0
+        tally[1] += n
+    chosen = {split for split, (small, total) in in_small.items() if small <= SMALL_SHARE_LIMIT * total}
+    return chosen | {("all", "all")}
+
+
+def _importance(label: tuple[str, str | None, str]) -> float:
+    dimension, _, period = label
+    level = periods.level_of(period) or "all"
+    return LEVEL_IMPORTANCE[level] * (TOTAL_IMPORTANCE if dimension == "all" else 1.0)
+
+
 def _decide(
-    table: TableSet, k: int, fixed_shown: frozenset[str] = frozenset()
+    table: TableSet,
+    k: int,
+    fixed_shown: frozenset[str] = frozenset(),
+    importance: dict[str, float] | None = None,
 ) -> tuple[dict[str, str], AuditReport]:
     try:
-        protection = protect(table, k, keep_shown=fixed_shown)
+        protection = protect(
+            table, k, keep_shown=fixed_shown, importance=importance, exchange=importance is not None
+        )
     except RuntimeError as failed:  # no choice of complementary figures passed: hide every figure
         LOG.warning("protection failed (%s): every figure of this set is hidden", failed)
         names = [name for name, _ in table.figures()][len(table.names) :]
@@ -196,11 +269,13 @@ def build_measure(rule: ScoringRule, rows: list[CellHistogram], k: int) -> Measu
     """Protect one measure's figures and band counts from its cell histograms."""
     cells = _collect(rows)
     labels, groups = _aggregates(cells)
+    counts = tuple(sum(h.values()) for h in cells.histograms)
+    published = broken_down(labels, [sum(counts[i] for i in members) for members in groups], k)
     # Figures with exactly the same cells are one figure (one language: "all" = that language).
     canonical: dict[tuple[int, ...], str] = {}
     for label, members in zip(labels, groups, strict=True):
-        canonical.setdefault(members, _name(*label))
-    counts = tuple(sum(h.values()) for h in cells.histograms)
+        if _split(label) in published:
+            canonical.setdefault(members, _name(*label))
     sums = tuple(float(sum(v * c for v, c in h.items())) for h in cells.histograms)
     step = _step(rule, (v for h in cells.histograms for v in h))
     table = TableSet(
@@ -210,10 +285,15 @@ def build_measure(rule: ScoringRule, rows: list[CellHistogram], k: int) -> Measu
         scores=Scores(sums, rule.score_min, rule.score_max, step),
         cells_published=False,
     )
-    hidden, report = _decide(table, k)
+    importance: dict[str, float] = {}
+    for label, members in zip(labels, groups, strict=True):
+        if members in canonical:
+            name = canonical[members]
+            importance[name] = max(importance.get(name, 0.0), _importance(label))
+    hidden, report = _decide(table, k, importance=importance)
     figures = []
     for (dimension, group, period), members in zip(labels, groups, strict=True):
-        reason = hidden.get(canonical[members])
+        reason = hidden.get(canonical[members]) if members in canonical else NOT_BROKEN_DOWN
         merged: dict[float, int] = {}
         for i in members:
             for value, n in cells.histograms[i].items():
@@ -261,6 +341,12 @@ def _bands(
         return sum(n for value, n in h.items() if low - 1e-9 <= value <= high + 1e-9)
 
     counts = tuple(in_band(h, b) for h in cells.histograms for b in range(band_count))
+    band_labels = [(band.key, None, label[2]) for label, _ in totals for band in rule.bands]
+    band_sizes = [
+        sum(counts[i * band_count + b] for i in members) for _, members in totals for b in range(band_count)
+    ]
+    levels = {level for dimension, level in broken_down(band_labels, band_sizes, k) if dimension != "all"}
+    totals = [(label, members) for label, members in totals if _split(label)[1] in levels]
     aggregates = [
         Aggregate(f"total|{i}", tuple(c * band_count + b for c in members for b in range(band_count)))
         for i, members in enumerate(sorted(shown_sets))
@@ -292,13 +378,76 @@ def _bands(
     return found, _summary(report, len(aggregates), len(counts))
 
 
+def build_items(rows: list[AnswerCell], k: int) -> list[ItemFigure]:
+    """Protect the answer counts of each choice question along the period hierarchy (all sites).
+
+    The finest cells (option x site x language x version x stored period) are never published; each
+    option's count is published for every reporting period whose split (month, quarter...) is not mostly
+    small, and ``protect`` hides the fewest further counts (in the same question) so that no small one
+    can be worked out. A multiple-choice question's options overlap, so no total is published.
+    """
+    by_question: dict[str, list[AnswerCell]] = {}
+    for row in rows:
+        by_question.setdefault(row.question_key, []).append(row)
+    found: list[ItemFigure] = []
+    for question in sorted(by_question):
+        keys: dict[tuple[str, str, str, int, str], int] = {}
+        for row in by_question[question]:
+            key = (row.option, row.site, row.language, row.version, row.period)
+            keys[key] = keys.get(key, 0) + row.n
+        cells = list(keys)
+        members: dict[tuple[str, str | None, str], list[int]] = {}
+        for i, (option, _, _, _, period) in enumerate(cells):
+            for reporting in periods.ancestors(period).values():
+                members.setdefault((option, None, reporting), []).append(i)
+        labels = sorted(members, key=lambda f: (f[0], periods.sort_key(f[2])))
+        counts = [keys[cell] for cell in cells]
+        sizes = [sum(counts[i] for i in members[label]) for label in labels]
+        # Whether a level is broken down is decided over all the question's options together.
+        by_level = [("answers", None, label[2]) for label in labels]
+        levels = {level for _, level in broken_down(by_level, sizes, k)} | {"all"}
+        published = [label for label in labels if _split(label)[1] in levels]
+        canonical: dict[tuple[int, ...], str] = {}
+        for label in published:
+            canonical.setdefault(tuple(members[label]), f"{label[0]}|{label[2]}")
+        table = TableSet(
+            names=tuple(f"cell{i}" for i in range(len(cells))),
+            counts=tuple(counts),
+            aggregates=tuple(Aggregate(name, group) for group, name in canonical.items()),
+            cells_published=False,
+        )
+        importance = {
+            name: LEVEL_IMPORTANCE[periods.level_of(name.rsplit("|", 1)[1]) or "all"]
+            for name in canonical.values()
+        }
+        hidden, _ = _decide(table, k, importance=importance)
+        for label, n in zip(labels, sizes, strict=True):
+            group = tuple(members[label])
+            reason = hidden.get(canonical[group]) if label in published else NOT_BROKEN_DOWN
+            found.append(
+                ItemFigure(
+                    question=question,
+                    option=label[0],
+                    period=label[2],
+                    count=None if reason else n,
+                    hidden=reason,
+                )
+            )
+    return found
+
+
 def build(
-    survey_id: int, k: int, revision: int, measures: list[ScoringRule], rows: list[CellHistogram]
+    survey_id: int,
+    k: int,
+    revision: int,
+    measures: list[ScoringRule],
+    rows: list[CellHistogram],
+    answers: list[AnswerCell] | None = None,
 ) -> ProtectedSet:
-    """The protected set of a survey from its cell histograms (one GROUP BY of the stored scores)."""
+    """The protected set of a survey from its cell histograms and answer counts (one GROUP BY each)."""
     by_measure: dict[str, list[CellHistogram]] = {}
     for row in rows:
         by_measure.setdefault(row.measure, []).append(row)
     stored = sorted({row.period for row in rows}, key=periods.sort_key)
     built = [build_measure(rule, by_measure.get(rule.measure, []), k) for rule in measures]
-    return ProtectedSet(survey_id, k, revision, stored, built)
+    return ProtectedSet(survey_id, k, revision, stored, built, build_items(answers or [], k))

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from analysis import protected, queries
+from questions import queries as question_queries
+
+CHOICE_TYPES: Final = frozenset({"single_choice", "multi_choice"})
+"""The questions whose answers are counted per option (their distributions are shown)."""
 
 if TYPE_CHECKING:
     from analysis.protected import ProtectedSet
     from survey.db import Connection
 
 
-async def current(conn: Connection, survey_id: int, k: int) -> ProtectedSet:
+async def current(conn: Connection, survey_id: int, k: int, *, rebuild: bool = False) -> ProtectedSet:
     """The survey's protected set at ``k`` for the responses as they are now.
 
     Built at most once per state (a release, a rescore, a new version): concurrent requests wait on one
-    advisory lock while the first builds, then read what it kept.
+    advisory lock while the first builds, then read what it kept. ``rebuild`` builds and audits it again
+    whatever is kept (``survey analysis audit``).
 
     Raises:
         LookupError: the survey has no published version.
@@ -26,14 +31,28 @@ async def current(conn: Connection, survey_id: int, k: int) -> ProtectedSet:
         raise LookupError(f"survey {survey_id} has no published version")
     async with conn.transaction():
         revision = await queries.revision(conn)
-        kept = await queries.kept_set(conn, survey_id, k, revision, version_id)
+        kept = None if rebuild else await queries.kept_set(conn, survey_id, k, revision, version_id)
         if kept is not None:
             return kept
         await queries.lock_set(conn, survey_id)
-        kept = await queries.kept_set(conn, survey_id, k, revision, version_id)
+        kept = None if rebuild else await queries.kept_set(conn, survey_id, k, revision, version_id)
         if kept is not None:
             return kept
         rows = await queries.cell_histograms(conn, survey_id)
-        built = protected.build(survey_id, k, revision, definition.measures, rows)
+        choices = [q.key for q in definition.questions if q.type in CHOICE_TYPES]
+        answers = await queries.answer_cells(conn, survey_id, choices)
+        built = protected.build(survey_id, k, revision, definition.measures, rows, answers)
         await queries.keep_set(conn, built, version_id)
         return built
+
+
+async def warm(conn: Connection, k: int) -> int:
+    """Build the protected set of every published survey now (after a release, a rescore, new data).
+
+    Returns:
+        How many surveys' sets were built or found current.
+    """
+    published = [survey.id for survey in await question_queries.surveys(conn) if survey.latest_version]
+    for survey_id in published:
+        await current(conn, survey_id, k)
+    return len(published)

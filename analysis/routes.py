@@ -84,11 +84,12 @@ def reporting_period(
         HTTPException: 400 naming ``period``, ``from`` or ``to``.
     """
     if period:
+        extra = "from" if first else "to"
         if first or last:
             raise HTTPException(
                 status_code=400,
-                detail="from and to cannot be given with period",
-                extra={"field": "from" if first else "to"},
+                detail=f"{extra} takes nothing when period is given: use one or the other",
+                extra={"field": extra},
             )
         try:
             return periods.checked(period, granularity)
@@ -107,8 +108,9 @@ def reporting_period(
         raise HTTPException(
             status_code=400,
             detail=(
-                f"from and to must span one reporting period (one {granularity}, a whole quarter or a whole"
-                " year); use period=all, 2026, 2026-Q1 or 2026-11 instead"
+                f"{field} takes a {granularity} such that from and to span one reporting period (one"
+                f" {granularity}, a whole quarter or a whole year); or ask for period=all, 2026, 2026-Q1"
+                " or 2026-11"
             ),
             extra={"field": field},
         ) from None

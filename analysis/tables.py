@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 from analysis import histogram_compare, linkage, periods, protected_store, queries, stats, summary
-from analysis.disclosure_audit import FEWER_THAN_K, PROTECTS
 from analysis.figure_stats import FULL_FROM
-from analysis.suppression import suppress_table
 from questions.scoring_rules import PREFER_NOT_TO_SAY, ScoringRule
 
 if TYPE_CHECKING:
@@ -114,20 +112,6 @@ class Tables(msgspec.Struct, frozen=True):
     items: list[ItemRow]
     offered: list[str] = []
     """Every reporting period with responses, for the period picker."""
-
-
-def _hidden_somewhere(counts: dict[tuple[str, str], int], keys: list[str], k: int) -> set[int]:
-    """Positions in ``keys`` whose count is hidden in at least one period of the range.
-
-    A range's count is the sum of its periods', so two ranges that differ by one period give that
-    period's count by subtraction: an answer count is shown over the range only when it is shown in each.
-    """
-    periods_seen = sorted({period for _, period in counts})
-    if not periods_seen:
-        return set()
-    table = [[counts.get((key, period), 0) for period in periods_seen] for key in keys]
-    suppressed = suppress_table(table, k)
-    return {i for i, line in enumerate(suppressed.cells) if any(cell is None for cell in line)}
 
 
 def _bands(kept: ProtectedSet, period: str, rule: ScoringRule) -> list[BandRow]:
@@ -237,33 +221,26 @@ async def _reliability(
     return ReliabilityRow(rule.measure, result.alpha, result.ci_low, result.ci_high, "")
 
 
-async def _items(
-    conn: Connection, survey_id: int, first: str, last: str, definition: SurveyDefinition, k: int
-) -> list[ItemRow]:
-    questions = [q for q in definition.questions if q.type in {"single_choice", "multi_choice"}]
-    counts: dict[tuple[str, str], int] = {}
-    by_period: dict[str, dict[tuple[str, str], int]] = {}
-    keys = [q.key for q in questions]
-    for row in await queries.answer_counts_by_period(conn, survey_id, first, last, keys):
-        values = row.value if isinstance(row.value, list) else [row.value]
-        for value in values:
-            option = (row.question_key, str(value))
-            counts[option] = counts.get(option, 0) + row.n
-            cells = by_period.setdefault(row.question_key, {})
-            cells[(str(value), row.period)] = cells.get((str(value), row.period), 0) + row.n
+def _items(kept: ProtectedSet, period: str, definition: SurveyDefinition) -> list[ItemRow]:
+    """Each choice question's answer counts in the reporting period, from the protected set.
+
+    "Prefer not to say" is counted as its own answer; a hidden count says why; a skipped question is
+    simply not counted (its count is what the question's responses lack, never shown per option).
+    """
+    language = definition.languages[0]
     result = []
-    for question in questions:
-        language = definition.languages[0]
+    for question in definition.questions:
+        if question.type not in protected_store.CHOICE_TYPES:
+            continue
+        shown = kept.item_figures(question.key, period)
         options = [(str(o.code), o.label.get(language, str(o.code))) for o in question.options]
         options.append((PREFER_NOT_TO_SAY, "Prefer not to say"))
-        codes = [code for code, _ in options]
-        also = {(0, i) for i in _hidden_somewhere(by_period.get(question.key, {}), codes, k)}
-        line = suppress_table([[counts.get((question.key, code), 0) for code in codes]], k, also)
-        for i, (code, label) in enumerate(options):
-            count = line.cells[0][i]
-            true_count = counts.get((question.key, code), 0)
-            reason = None if count is not None else (FEWER_THAN_K if 1 <= true_count < k else PROTECTS)
-            result.append(ItemRow(question.key, code, label, count, reason))
+        for code, label in options:
+            figure = shown.get(code)
+            if figure is None:
+                result.append(ItemRow(question.key, code, label, 0))
+            else:
+                result.append(ItemRow(question.key, code, label, figure.count, figure.hidden))
     return result
 
 
@@ -303,7 +280,7 @@ async def build(conn: Connection, survey_id: int, *, group_by: list[str], period
             )
             continue
         reliability.append(await _reliability(conn, survey_id, *bounds, rule, k))
-    items = await _items(conn, survey_id, *bounds, definition, k)
+    items = _items(kept, period, definition)
     return Tables(
         survey_id,
         k,

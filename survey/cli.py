@@ -11,7 +11,7 @@ import click
 from litestar.cli.main import litestar_group
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from analysis import rescore
+from analysis import protected_store, rescore
 from analysis.queries import response_count
 from questions import membership
 from questions.cli import board_group, questions_group
@@ -150,6 +150,7 @@ def demo_seed(responses: int) -> None:
         if responses:
             _add_synthetic(responses, seed=1)
             click.echo(f"{responses:,} synthetic responses added, so the outcomes dashboard has data.")
+            _warm()
     if not seeded.accounts:
         click.echo("The database already holds sites or accounts: none were added.")
         return
@@ -167,6 +168,7 @@ def demo_responses(count: int, seed: int) -> None:
     """Add synthetic responses to the demo survey (sites, 12 months, a real change, a small site)."""
     made = _add_synthetic(count, seed=seed)
     click.echo(f"{made:,} synthetic responses added.")
+    _warm()
 
 
 def _add_synthetic(count: int, *, seed: int) -> int:
@@ -189,6 +191,44 @@ def analysis_rescore() -> None:
     with progress_bar("Rescoring responses", total) as advance:
         done = with_database(lambda conn: rescore.rescore(conn, progress=advance))
     click.echo(f"{done:,} responses rescored.")
+    _warm()
+
+
+def _warm() -> None:
+    """Decide the protected sets now, so the first dashboard after new data is quick."""
+    k = Settings.from_env().min_cell
+    click.echo("Deciding what the dashboards may show (the disclosure audit)...")
+    surveys = with_database(lambda conn: protected_store.warm(conn, k))
+    click.echo(f"Protected figures ready for {surveys} survey(s) at k = {k}.")
+
+
+@analysis_group.command(name="audit")
+@click.argument("survey_id", type=click.IntRange(1, 2**63 - 1))
+def analysis_audit(survey_id: int) -> None:
+    """Decide and audit the survey's protected figures again, and print what the audit checked."""
+    k = Settings.from_env().min_cell
+    try:
+        kept = with_database(lambda conn: protected_store.current(conn, survey_id, k, rebuild=True))
+    except LookupError as missing:
+        raise click.ClickException(str(missing)) from None
+    click.echo(f"Survey {survey_id}, k = {k}: {len(kept.periods)} stored period(s).")
+    for measure in kept.measures:
+        hidden = [f for f in measure.figures if f.hidden is not None]
+        small = sum(1 for f in hidden if f.hidden == "fewer than k")
+        audited = measure.audit
+        click.echo(
+            f"  {measure.measure}: {audited.figures} figures over {audited.cells} unpublished cells;"
+            f" {audited.published_counts} counts and {audited.published_sums} sums published;"
+            f" {small} hidden as fewer than k, {len(hidden) - small} to protect them;"
+            f" {audited.checked} small groups bounded in {audited.solves} integer programs,"
+            f" {audited.seconds:.2f} s: {'passed' if audited.passed else 'FAILED'}"
+        )
+        if measure.band_audit is not None:
+            bands = measure.band_audit
+            click.echo(
+                f"    bands: {bands.figures} figures, {bands.checked} small counts bounded in"
+                f" {bands.solves} programs, {bands.seconds:.2f} s: {'passed' if bands.passed else 'FAILED'}"
+            )
 
 
 @click.group(name="responses")

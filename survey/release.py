@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 import msgspec
 
+from analysis import protected_store
 from survey import release_queries
 from survey.audit_queries import audit
 
@@ -94,7 +95,9 @@ async def daily_release(app: Litestar) -> AsyncIterator[None]:
             await asyncio.sleep(delay)
             try:
                 async with pool.acquire() as conn:
-                    await release(conn)
+                    outcome = await release(conn)
+                    if outcome.status == "released":  # the first dashboard after it is then quick
+                        await protected_store.warm(conn, app.state.settings.min_cell)
                 delay = seconds_until(RELEASE_AT, datetime.now(UTC))
             except Exception:
                 # The database may be away (the outage handler says so once); try again in a while.

@@ -35,6 +35,10 @@ ENVIRONMENT: Final[dict[str, str]] = {
 _SECRETS_FILE: Final = "secrets.json"
 
 
+DEFAULT_MIN_CELL: Final = 11
+"""k: the smallest group any view shows, unless ``SURVEY_MIN_CELL`` says more (never below 5)."""
+
+
 class SettingsError(SetupProblem, ValueError):
     """A setting has a value the platform refuses, with a message naming the variable."""
 
@@ -56,7 +60,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Idle lifetime of a staff session."""
     signin_attempts: int = 5
     """Failed sign-ins allowed per account name in a 15-minute window."""
-    min_cell: int = 11
+    min_cell: int = DEFAULT_MIN_CELL
     """k: no figure computed from fewer responses is ever shown."""
     kiosk_rate: int = 30
     """Responses accepted per kiosk per minute."""
@@ -90,7 +94,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             cookie_secure=_flag(env, "SURVEY_COOKIE_SECURE", default=False),
             session_hours=_integer(env, "SURVEY_SESSION_HOURS", 12, low=1),
             signin_attempts=_integer(env, "SURVEY_SIGNIN_ATTEMPTS", 5, low=1),
-            min_cell=_integer(env, "SURVEY_MIN_CELL", 11, low=5),
+            min_cell=_integer(env, "SURVEY_MIN_CELL", DEFAULT_MIN_CELL, low=5),
             kiosk_rate=_integer(env, "SURVEY_KIOSK_RATE", 30, low=1),
             period=_period(env),
             forwarded_allow_ips=env.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1"),

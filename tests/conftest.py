@@ -13,9 +13,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from analysis import protected_store
 from survey import db, demo, embedded, migrate, synthetic
 from survey.app import create_app
-from survey.settings import Settings
+from survey.settings import DEFAULT_MIN_CELL, Settings
 from tests.support import LiveServer, start_live_server, with_database
 
 TEMPLATE: Final = "survey_template"
@@ -101,6 +102,8 @@ class DemoTemplates:
                 await demo.seed(conn)
                 if data.responses is not None:
                     await synthetic.generate(conn, data.responses, seed=data.seed, today=data.today)
+                    # As `survey demo responses` does: the protected set is decided once, here.
+                    await protected_store.warm(conn, DEFAULT_MIN_CELL)
             finally:
                 await conn.close()
             self.made[data] = name

@@ -33,13 +33,22 @@ async def test_the_dashboard_shows_cards_charts_and_hides_small_groups(evaluator
     assert len(charts) == 4
     assert all(chart.select_one("title") and chart.select_one("desc") for chart in charts)
     hidden = page.select('#grouped tr[data-suppressed="true"]')
-    assert any(synthetic.SMALL_SITE in row.get_text() for row in hidden)
-    assert all("fewer than 11" in row.get_text() for row in hidden)
+    small = [row for row in hidden if synthetic.SMALL_SITE in row.get_text()]
+    assert small
+    assert all(row.select_one('[data-hidden="small"]') for row in small), "the small site says fewer than k"
+    for row in hidden:
+        label = row.select_one(".hidden-figure")
+        assert label is not None
+        assert label.get_text() in {
+            "fewer than 11",
+            "hidden to protect a smaller group",
+            "too few responses to break down this way",
+        }
 
 
 async def test_filters_swap_only_the_results_by_htmx(evaluator_client: Client) -> None:
     response = await evaluator_client.get(
-        "/evaluate", params={"from": "2026-09", "to": "2026-11"}, headers={"HX-Request": "true"}
+        "/evaluate", params={"period": "2026-Q3"}, headers={"HX-Request": "true"}
     )
     fragment = BeautifulSoup(response.text, "html.parser")
     assert fragment.select_one("html") is None
@@ -48,7 +57,7 @@ async def test_filters_swap_only_the_results_by_htmx(evaluator_client: Client) -
         row.select("th")[0].get_text()
         for row in fragment.select("section[data-measure=who5] table.by-period tbody tr")
     ]
-    assert months == ["2026-09", "2026-10", "2026-11"]
+    assert months == ["July 2026", "August 2026", "September 2026"]
 
 
 async def test_the_zip_export_is_a_valid_data_package(
@@ -103,3 +112,24 @@ async def test_a_hidden_total_hides_band_shares_and_reliability(evaluator_client
     assert all(row["suppressed"] for row in body["overall"]["rows"])
     assert all(band["count"] is None and band["share"] is None for band in body["bands"])
     assert all(row["alpha"] is None for row in body["reliability"])
+
+
+async def test_figures_are_the_same_on_every_load(evaluator_client: Client) -> None:
+    first = (await evaluator_client.get("/evaluate/export", params={"format": "json"})).content
+    again = (await evaluator_client.get("/evaluate/export", params={"format": "json"})).content
+    assert json.loads(first) == json.loads(again)
+
+
+async def test_csv_cells_that_would_run_as_formulas_are_neutralised(
+    evaluator_client: Client, conn: Connection, tmp_path: Path
+) -> None:
+    await conn.execute(
+        "UPDATE site SET name = '=HYPERLINK(\"http://example.org\")' WHERE name = $1",
+        "Eastside Drop-in Centre",
+    )
+    await conn.execute("UPDATE analysis_revision SET revision = revision + 1")
+    response = await evaluator_client.get("/evaluate/export", params={"format": "zip", "group_by": "site"})
+    zipfile.ZipFile(io.BytesIO(response.content)).extractall(tmp_path)
+    cells = [cell for line in (tmp_path / "summary.csv").read_text().splitlines() for cell in line.split(",")]
+    assert not any(cell.lstrip('"').startswith("=") for cell in cells)
+    assert any(cell.lstrip('"').startswith("'=HYPERLINK") for cell in cells)

@@ -1,4 +1,4 @@
-"""An open period range is said in words in every export, never as a placeholder period."""
+"""The reporting period is said in words in every export, never as a placeholder period."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ Client = AsyncTestClient[Litestar]
 pytestmark = pytest.mark.demo_data(responses=300, seed=7, today=date(2026, 11, 21))
 
 
-async def test_an_open_range_reads_the_start_to_now_in_every_export(evaluator_client: Client) -> None:
+async def test_the_period_reads_in_words_in_every_export(evaluator_client: Client) -> None:
     csv_zip = await evaluator_client.get("/evaluate/export", params={"format": "zip"})
     json_export = await evaluator_client.get("/evaluate/export", params={"format": "json"})
     xlsx = await evaluator_client.get("/evaluate/export", params={"format": "xlsx"})
@@ -26,7 +26,9 @@ async def test_an_open_range_reads_the_start_to_now_in_every_export(evaluator_cl
     texts["export.json"] = json_export.text
     readme = load_workbook(io.BytesIO(xlsx.content))["README"]
     texts["README sheet"] = " ".join(str(cell.value) for row in readme.iter_rows() for cell in row)
-    assert "the start to now" in texts["datapackage.json"]
-    assert "the start to now" in texts["README sheet"]
+    assert "the whole survey" in texts["datapackage.json"]
+    assert "the whole survey" in texts["README sheet"]
+    quarter = await evaluator_client.get("/evaluate/export", params={"format": "json", "period": "2026-Q2"})
+    assert quarter.json()["period"] == "2026-Q2"
     placeholders = [name for name, text in texts.items() if "0000" in text or "9999" in text]
     assert placeholders == []

@@ -134,7 +134,7 @@ def test_random_small_programs_pass_the_audit_and_resist_differencing(
 def test_the_same_responses_in_any_order_give_the_same_set() -> None:
     rows = rows_for(REPRODUCTION, seed=3)
     shuffled = list(rows)
-    np.random.default_rng(9).shuffle(shuffled)  # type: ignore[arg-type]
+    np.random.default_rng(9).shuffle(shuffled)
     first, second = build(1, K, 7, [WHO5], rows), build(1, K, 7, [WHO5], shuffled)
     # Everything but the audit's running time.
     assert msgspec.json.encode([(m.figures, m.bands) for m in first.measures]) == msgspec.json.encode(

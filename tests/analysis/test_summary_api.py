@@ -6,11 +6,13 @@ from datetime import date
 from typing import Any
 
 import msgspec
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from analysis import periods
 from survey import synthetic
 from survey.app import create_app
 from survey.db import Connection
@@ -52,24 +54,25 @@ async def test_overall_summary_matches_the_database(
     assert who5["ci_method"] == "bootstrap BCa"
 
 
-async def test_small_groups_and_what_would_reveal_them_carry_no_figures(
+async def test_small_groups_carry_no_figures_only_their_label(
     client: Client, evaluator: dict[str, str]
 ) -> None:
     body = await summary(client, evaluator, group_by="site,period")
     hidden = [row for row in body["rows"] if row["suppressed"]]
     small = [row for row in hidden if row["site"] == synthetic.SMALL_SITE]
     assert small, "the small outreach site's months must be hidden"
-    assert all(set(row) >= {"n", "mean"} and row["n"] is None and row["mean"] is None for row in hidden)
-    for measure in ("who5", "k6"):
-        for period in {row["period"] for row in small}:
-            same_period = [r for r in hidden if r["measure"] == measure and r["period"] == period]
-            assert len(same_period) != 1, "one hidden group in a period could be recovered from the total"
+    assert {row["hidden"] for row in small} == {"fewer than k"}
+    assert all(row["n"] is None and row["mean"] is None and row["sd"] is None for row in hidden)
+    assert {row["hidden"] for row in hidden} <= {"fewer than k", "hidden to protect a smaller group"}
 
 
 async def test_periods_filter_and_group(client: Client, evaluator: dict[str, str]) -> None:
-    body = await summary(client, evaluator, group_by="period", **{"from": "2026-06", "to": "2026-11"})
-    periods = sorted({row["period"] for row in body["rows"]})
-    assert periods == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+    quarter = await summary(client, evaluator, group_by="period", period="2026-Q3")
+    assert sorted({row["period"] for row in quarter["rows"]}) == ["2026-07", "2026-08", "2026-09"]
+    spanned = await summary(client, evaluator, group_by="period", **{"from": "2026-07", "to": "2026-09"})
+    assert spanned == quarter, "from/to spanning a quarter is that quarter"
+    year = await summary(client, evaluator, period="2026")
+    assert {row["period"] for row in year["rows"]} == {"2026"}
 
 
 @pytest.mark.parametrize(
@@ -101,6 +104,12 @@ OUT_OF_RANGE = [
     pytest.param({"survey": "1", "to": "9999-99"}, "to", id="month-99"),
     pytest.param({"survey": "1", "from": "2026-W01"}, "from", id="week-on-a-month-program"),
     pytest.param({"survey": "1", "to": "2026-11-01"}, "to", id="a-day"),
+    pytest.param({"survey": "1", "from": "2026-01", "to": "2026-02"}, "to", id="two-months"),
+    pytest.param({"survey": "1", "from": "2026-03", "to": "2026-01"}, "to", id="reversed"),
+    pytest.param({"survey": "1", "from": "2026-01"}, "to", id="open-end"),
+    pytest.param({"survey": "1", "period": "2026-Q5"}, "period", id="no-such-quarter"),
+    pytest.param({"survey": "1", "period": "2026-W05"}, "period", id="week-period-on-a-month-program"),
+    pytest.param({"survey": "1", "period": "2026", "from": "2026-01"}, "from", id="period-and-from"),
 ]
 
 
@@ -126,18 +135,26 @@ async def test_a_week_program_takes_weeks_and_refuses_months(
 ) -> None:
     weekly = create_app(msgspec.structs.replace(settings, period="week"))
     async with AsyncTestClient(app=weekly) as client:
-        weeks = await client.get(
-            "/api/evaluate/summary", params={"survey": "1", "from": "2026-W01"}, headers=evaluator
+        week = await client.get(
+            "/api/evaluate/summary", params={"survey": "1", "period": "2026-W01"}, headers=evaluator
+        )
+        one_week = await client.get(
+            "/api/evaluate/summary",
+            params={"survey": "1", "from": "2026-W01", "to": "2026-W01"},
+            headers=evaluator,
         )
         month = await client.get(
-            "/api/evaluate/summary", params={"survey": "1", "to": "2026-11"}, headers=evaluator
+            "/api/evaluate/summary",
+            params={"survey": "1", "from": "2026-11", "to": "2026-11"},
+            headers=evaluator,
         )
         no_such_week = await client.get(
-            "/api/evaluate/summary", params={"survey": "1", "to": "2025-W53"}, headers=evaluator
+            "/api/evaluate/summary", params={"survey": "1", "period": "2025-W53"}, headers=evaluator
         )
-    assert weeks.status_code == 200, weeks.text
-    assert (month.status_code, named_fields(month.json())) == (400, {"to"})
-    assert (no_such_week.status_code, named_fields(no_such_week.json())) == (400, {"to"})
+    assert week.status_code == 200, week.text
+    assert one_week.json() == week.json()
+    assert (month.status_code, named_fields(month.json())) == (400, {"from"})
+    assert (no_such_week.status_code, named_fields(no_such_week.json())) == (400, {"period"})
 
 
 @pytest.fixture
@@ -163,32 +180,70 @@ async def test_the_dashboard_report_and_exports_refuse_the_same_and_record_nothi
     assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'export'") == audited
 
 
-async def test_the_dashboard_asks_for_weeks_on_a_week_program(settings: Settings, database_url: str) -> None:
-    await make_account(database_url, "evan", ["evaluator"])
+async def test_the_dashboard_offers_reporting_periods_and_takes_weeks_on_a_week_program(
+    settings: Settings, signed_in_evaluator: Client
+) -> None:
+    page = BeautifulSoup((await signed_in_evaluator.get("/evaluate?period=2026-Q3")).text, "html.parser")
+    offered = [option["value"] for option in page.select("#f-period option")]
+    assert offered[:2] == ["all", "2025"]
+    assert {"2026", "2026-Q3", "2026-09"} <= set(offered)
+    chosen = page.select_one("#f-period option[selected]")
+    assert chosen is not None
+    assert (chosen["value"], chosen.get_text()) == ("2026-Q3", "2026 Q3 (July to September)")
     weekly = create_app(msgspec.structs.replace(settings, period="week"))
     async with AsyncTestClient(app=weekly) as client:
         await sign_in(client, "evan")
-        response = await client.get("/evaluate", params={"from": "2026-W40"})
-    assert response.status_code == 200, response.text
-    field = BeautifulSoup(response.text, "html.parser").select_one("#f-from")
-    assert field is not None
-    assert (field["type"], field["value"]) == ("week", "2026-W40")
+        assert (await client.get("/evaluate", params={"period": "2026-W40"})).status_code == 200
+    assert (await signed_in_evaluator.get("/evaluate", params={"period": "2026-W40"})).status_code == 400
 
 
-async def test_two_ranges_never_reveal_a_hidden_month_by_subtraction(
-    client: Client, evaluator: dict[str, str]
+async def test_no_combination_of_views_recovers_a_small_group(
+    client: Client, evaluator: dict[str, str], conn: Connection
 ) -> None:
-    by_month = await summary(client, evaluator, group_by="site,period")
-    small_months = sorted(
-        {r["period"] for r in by_month["rows"] if r["site"] == synthetic.SMALL_SITE and r["suppressed"]}
-    )
-    assert small_months, "the small site's months are hidden"
-    whole = await summary(client, evaluator, group_by="site")
-    later = await summary(client, evaluator, group_by="site", **{"from": small_months[-1]})
-    for body in (whole, later):
-        small = [r for r in body["rows"] if r["site"] == synthetic.SMALL_SITE]
-        assert small
-        assert all(r["suppressed"] for r in small), "a range holding a hidden month shows nothing"
+    """The issue's attack over every view the API offers.
+
+    Every shown figure of every reporting period and grouping is collected; each hidden small group (and
+    each small finest cell) must stay out of their linear span, so no sum or difference of them gives it.
+    """
+    cells = [
+        (row["site"], row["language"], row["version"], row["period"], row["n"])
+        for row in await conn.fetch(
+            "SELECT s.name AS site, r.language, v.number AS version, r.period, count(*) AS n"
+            " FROM measure_score m JOIN response r ON r.id = m.response_id"
+            " JOIN survey_version v ON v.id = r.survey_version_id JOIN site s ON s.id = r.site_id"
+            " WHERE m.measure = 'who5' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
+        )
+    ]
+    counts = np.array([float(cell[4]) for cell in cells])
+    offered = periods.offered(sorted({cell[3] for cell in cells}))
+    shown: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    position = {"site": 0, "language": 1, "version": 2}
+    for period in offered:
+        for group_by in ("", "site", "language", "version"):
+            body = await summary(client, evaluator, period=period, group_by=group_by)
+            for row in body["rows"]:
+                if row["measure"] != "who5":
+                    continue
+                vector = np.array(
+                    [
+                        float(
+                            periods.contains(period, cell[3])
+                            and (not group_by or str(cell[position[group_by]]) == str(row[group_by]))
+                        )
+                        for cell in cells
+                    ]
+                )
+                if not row["suppressed"]:
+                    assert row["n"] == int(vector @ counts), "every shown n is the true count"
+                    shown.append(vector)
+                elif row["hidden"] == "fewer than k":
+                    targets.append(vector)
+    assert targets, "the small site's groups are among the views"
+    targets += [np.eye(len(cells))[i] for i, n in enumerate(counts) if 1 <= n < 11]
+    basis = np.array(shown)
+    rank = np.linalg.matrix_rank(basis)
+    assert [t for t in targets if np.linalg.matrix_rank(np.vstack([basis, t])) == rank] == []
 
 
 async def test_a_grouping_of_two_dimensions_must_include_the_period(

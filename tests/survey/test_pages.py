@@ -174,4 +174,4 @@ async def test_the_openapi_document_describes_the_scripted_endpoints(client: Cli
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
     assert {"/api/evaluate/summary", "/api/kiosk/responses", "/api/kiosk/survey", "/api/me"} <= set(paths)
     parameters = {p["name"] for p in paths["/api/evaluate/summary"]["get"]["parameters"]}
-    assert parameters >= {"survey", "group_by", "from", "to"}
+    assert parameters >= {"survey", "group_by", "period", "from", "to"}
