@@ -21,7 +21,7 @@ from survey.db import Connection, ConnectionDependency, RowId
 from survey.schemas import KioskSurvey, Principal
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
+    from collections.abc import Awaitable, Callable
 
     from questions.membership_queries import BoardProposal
 
@@ -88,6 +88,34 @@ async def _act(
     return back_to(f"/board/proposals/{found.id}", done)
 
 
+_TAKEN_BACK: Final[dict[str, str]] = {
+    "unvote": "unvoted",
+    "withdraw": "withdrawn",
+    "uncomment": "uncommented",
+}
+
+
+async def _take_back(
+    conn: Connection,
+    principal: Principal,
+    proposal_id: int,
+    data: ConfirmForm,
+    what: str,
+    path: str,
+    action: Callable[[], Awaitable[object]],
+) -> Template | Redirect:
+    """Ask first (saying whether taking a vote back would decide the proposal), then take it back."""
+    found = await find_any(conn, proposal_id)
+    if not data.confirmed:
+        actor = principal.account_id
+        context = await _context(conn, found, actor)
+        would = "open"
+        if what == "unvote":
+            would = proposal_views.would_decide(context["tally"], context["my_vote"], actor, "withdrawn")
+        return _confirm(context, what, path, would)
+    return await _act(conn, found, principal, _TAKEN_BACK[what], action())
+
+
 class ProposalController(BoardPages):
     """One proposal and what the board does with it; every route needs the board role."""
 
@@ -140,14 +168,16 @@ class ProposalController(BoardPages):
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
         """Take one's vote back while the proposal is open, after confirming (it may decide the proposal)."""
-        found = await find_any(conn, proposal_id)
         actor = principal.account_id
-        if not data.confirmed:
-            context = await _context(conn, found, actor)
-            would = proposal_views.would_decide(context["tally"], context["my_vote"], actor, "withdrawn")
-            return _confirm(context, "unvote", "/unvote", would)
-        action = proposals.vote(conn, proposal_id, None, actor_id=actor)
-        return await _act(conn, found, principal, "unvoted", action)
+        return await _take_back(
+            conn,
+            principal,
+            proposal_id,
+            data,
+            "unvote",
+            "/unvote",
+            lambda: proposals.vote(conn, proposal_id, None, actor_id=actor),
+        )
 
     @post("/{proposal_id:int}/withdraw", operation_id="board_withdraw")
     async def withdraw(
@@ -158,12 +188,16 @@ class ProposalController(BoardPages):
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
         """The proposer takes their proposal back, after confirming."""
-        found = await find_any(conn, proposal_id)
-        if not data.confirmed:
-            context = await _context(conn, found, principal.account_id)
-            return _confirm(context, "withdraw", "/withdraw", "open")
-        action = proposals.withdraw_proposal(conn, proposal_id, actor_id=principal.account_id)
-        return await _act(conn, found, principal, "withdrawn", action)
+        actor = principal.account_id
+        return await _take_back(
+            conn,
+            principal,
+            proposal_id,
+            data,
+            "withdraw",
+            "/withdraw",
+            lambda: proposals.withdraw_proposal(conn, proposal_id, actor_id=actor),
+        )
 
     @post("/{proposal_id:int}/comments", operation_id="board_comment")
     async def comment(
@@ -188,12 +222,16 @@ class ProposalController(BoardPages):
         data: URLEncodedBody[ConfirmForm],
     ) -> Template | Redirect:
         """Take one's own comment back, after confirming."""
-        found = await find_any(conn, proposal_id)
-        if not data.confirmed:
-            context = await _context(conn, found, principal.account_id)
-            return _confirm(context, "uncomment", f"/comments/{comment_id}/withdraw", "open")
-        action = proposals.withdraw_comment(conn, proposal_id, comment_id, actor_id=principal.account_id)
-        return await _act(conn, found, principal, "uncommented", action)
+        actor = principal.account_id
+        return await _take_back(
+            conn,
+            principal,
+            proposal_id,
+            data,
+            "uncomment",
+            f"/comments/{comment_id}/withdraw",
+            lambda: proposals.withdraw_comment(conn, proposal_id, comment_id, actor_id=actor),
+        )
 
     @get("/{proposal_id:int}/preview", operation_id="board_preview")
     async def preview(

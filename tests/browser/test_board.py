@@ -32,9 +32,8 @@ async def vote_approve(page: Page, decides: bool) -> None:
     await page.get_by_role("button", name="Yes, approve").click()
 
 
-async def test_propose_comment_vote_and_publish_on_a_phone(
-    page: Page, live_server: LiveServer, database_url: str
-) -> None:
+async def demo_board(database_url: str) -> None:
+    """The demo program, with a quorum of two and the members Ash and Robin, who walk the board's pages."""
     conn = await db.connect(database_url)
     try:
         await demo.seed(conn)
@@ -43,6 +42,12 @@ async def test_propose_comment_vote_and_publish_on_a_phone(
     await set_board_quorum(database_url, 2)
     for name in ("ash", "robin"):
         await make_member(database_url, name)
+
+
+async def test_propose_comment_vote_and_publish_on_a_phone(
+    page: Page, live_server: LiveServer, database_url: str
+) -> None:
+    await demo_board(database_url)
     base = live_server.base_url
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

@@ -11,10 +11,9 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
-from survey import db, demo
 from tests.browser.support import axe_violations
-from tests.browser.test_board import sign_in_as, vote_approve
-from tests.support import LiveServer, make_member, set_board_quorum
+from tests.browser.test_board import demo_board, sign_in_as, vote_approve
+from tests.support import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -60,14 +59,7 @@ async def test_one_language_proposal_translated_by_another_member_then_published
 ) -> None:
     width, height = SIZES[size]
     await page.set_viewport_size({"width": width, "height": height})
-    conn = await db.connect(database_url)
-    try:
-        await demo.seed(conn)
-    finally:
-        await conn.close()
-    await set_board_quorum(database_url, 2)
-    for name in ("ash", "robin"):
-        await make_member(database_url, name)
+    await demo_board(database_url)
     base = live_server.base_url
     walk = Walk(page, width)
 

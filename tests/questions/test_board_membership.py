@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from questions import membership_queries, proposals, queries, versions
 from questions.changes import PublishDraft, QuorumChange
 from survey import accounts, db, migrate
+from tests.questions.support import scalar
 from tests.support import PASSWORD, make_account, make_member, migrations_before, post_form, reword, sign_in
 
 Client = AsyncTestClient[Litestar]
@@ -52,14 +53,6 @@ async def account_id(database_url: str, name: str) -> int:
     finally:
         await conn.close()
     return found
-
-
-async def scalar(database_url: str, sql: str, *args: object) -> object:
-    conn = await db.connect(database_url)
-    try:
-        return await conn.fetchval(sql, *args)
-    finally:
-        await conn.close()
 
 
 async def member_names(database_url: str) -> list[str]:

@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from questions import queries, versions
 from questions.demo import demo_definition
 from survey import accounts, db
+from tests.questions.support import scalar
 from tests.support import make_account, make_member, post_form, set_board_quorum, sign_in
 
 pytestmark = pytest.mark.demo_data
@@ -27,15 +28,6 @@ def text_of(node: Tag, selector: str) -> str:
     found = node.select_one(selector)
     assert found is not None, selector
     return found.text
-
-
-async def scalar(database_url: str, sql: str, *args: object) -> object:
-    """One value read from the database as it stands (what a page's action stored, or did not)."""
-    conn = await db.connect(database_url)
-    try:
-        return await conn.fetchval(sql, *args)
-    finally:
-        await conn.close()
 
 
 async def seeded(database_url: str) -> int:

@@ -35,6 +35,12 @@ async def accepted(conn: Connection, survey_id: int, change: Change, voters: lis
     return proposal_id
 
 
+async def propose_publishing(conn: Connection, survey_id: int, draft: SurveyDefinition, actor_id: int) -> int:
+    """A publish proposal of ``draft``, its translations confirmed (the tests here are about the gate)."""
+    change = PublishDraft(definition=draft, translations_confirmed=True)
+    return await proposals.propose(conn, survey_id, change, reason="", actor_id=actor_id)
+
+
 async def current_draft(conn: Connection, survey_id: int) -> SurveyDefinition:
     draft = await queries.draft(conn, survey_id)
     assert draft is not None
@@ -126,13 +132,7 @@ async def test_an_accepted_change_outdates_open_proposals_on_the_same_question(
     first = await proposals.propose(conn, survey_id, reword("One"), reason="", actor_id=members[0])
     second = await proposals.propose(conn, survey_id, reword("Two"), reason="", actor_id=members[1])
     draft = await current_draft(conn, survey_id)
-    publishing = await proposals.propose(
-        conn,
-        survey_id,
-        PublishDraft(definition=draft, translations_confirmed=True),
-        reason="",
-        actor_id=members[0],
-    )
+    publishing = await propose_publishing(conn, survey_id, draft, members[0])
     for member in members:
         await proposals.vote(conn, first, "approve", actor_id=member)
 
@@ -174,13 +174,7 @@ async def test_publishing_through_an_accepted_proposal(conn: Connection, databas
     survey_id = await published_survey(conn)
     await accepted(conn, survey_id, reword("How have you been?"), members)
     draft = await current_draft(conn, survey_id)
-    publishing = await proposals.propose(
-        conn,
-        survey_id,
-        PublishDraft(definition=draft, translations_confirmed=True),
-        reason="",
-        actor_id=members[1],
-    )
+    publishing = await propose_publishing(conn, survey_id, draft, members[1])
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])
     done = await proposals.vote(conn, publishing, "approve", actor_id=members[1])
 
@@ -203,13 +197,7 @@ async def test_the_gate_refuses_every_approval_the_board_has_not_given(
     survey_id = await published_survey(conn)
     reworded = await accepted(conn, survey_id, reword("Changed"), members[:2])
     draft = await current_draft(conn, survey_id)
-    publishing = await proposals.propose(
-        conn,
-        survey_id,
-        PublishDraft(definition=draft, translations_confirmed=True),
-        reason="",
-        actor_id=members[0],
-    )
+    publishing = await propose_publishing(conn, survey_id, draft, members[0])
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])  # one of the two it needs
 
     forged = [
@@ -267,16 +255,7 @@ async def test_two_publish_proposals_of_one_draft_publish_it_once(
     survey_id = await published_survey(conn)
     await accepted(conn, survey_id, reword("New words"), members)
     draft = await current_draft(conn, survey_id)
-    first, second = [
-        await proposals.propose(
-            conn,
-            survey_id,
-            PublishDraft(definition=draft, translations_confirmed=True),
-            reason="",
-            actor_id=member,
-        )
-        for member in members
-    ]
+    first, second = [await propose_publishing(conn, survey_id, draft, member) for member in members]
     for member in members:
         await proposals.vote(conn, first, "approve", actor_id=member)
 
@@ -324,13 +303,7 @@ async def test_a_publish_the_gate_refuses_at_the_deciding_vote_closes_as_outdate
     survey_id = await published_survey(conn)
     reworded = await accepted(conn, survey_id, reword("Once more"), members)
     draft = await current_draft(conn, survey_id)
-    publishing = await proposals.propose(
-        conn,
-        survey_id,
-        PublishDraft(definition=draft, translations_confirmed=True),
-        reason="",
-        actor_id=members[0],
-    )
+    publishing = await propose_publishing(conn, survey_id, draft, members[0])
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])
     # The same draft reaches a version some other way meanwhile (here, straight into the table).
     await conn.execute(
