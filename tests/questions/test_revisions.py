@@ -105,3 +105,51 @@ async def test_every_board_page_counts_the_votes_waiting(
     page = BeautifulSoup((await client.get("/board")).text, "html.parser")
     assert page.select_one("#waiting-count") is None
     assert (await post_form(client, "/board/words", {"language": "en"})).status_code == 400
+
+
+@pytest.mark.demo_data
+async def test_a_revision_over_http_is_the_proposers_and_wrong_fields_name_themselves(
+    client: AsyncTestClient[Litestar], database_url: str
+) -> None:
+    for name in ("ash", "robin"):
+        await make_member(database_url, name)
+    conn = await db.connect(database_url)
+    try:
+        survey_id = await conn.fetchval("SELECT id FROM survey ORDER BY id LIMIT 1")
+        ash = min(await proposal_queries.active_board(conn))
+        proposal_id = await proposals.propose(
+            conn, survey_id, reword("How are you?"), reason="", actor_id=ash
+        )
+        proposer = (await proposal_queries.proposal(conn, proposal_id)).proposer  # type: ignore[union-attr]
+    finally:
+        await conn.close()
+    wording = f"/board/surveys/{survey_id}/proposals/wording"
+    change = reword("Hello?")
+    fields = {
+        "question": change.question,
+        "language": "en",
+        "text": change.text,
+        "help": change.help,
+        "option_label": change.option_labels,
+        "confirmed": "true",
+    }
+    assert (await sign_in(client, "robin")).status_code == 303
+    assert proposer != "Robin"
+    refused = await post_form(client, wording, {**fields, "revises": str(proposal_id)})
+    assert refused.status_code == 422
+    assert "Only the person who made a proposal can revise it" in refused.text
+    wrong = await post_form(client, wording, {**fields, "revises": "soon"})
+    assert wrong.status_code == 400
+    assert "revises" in wrong.text
+    show_if = f"/board/surveys/{survey_id}/proposals/show_if"
+    too_long = await post_form(client, show_if, {"question": "who5_2", "show_if_answer": "x" * 200})
+    assert too_long.status_code == 400
+    assert "show_if_answer" in too_long.text
+    conn = await db.connect(database_url)
+    try:
+        found = await proposal_queries.proposal(conn, proposal_id)
+        assert found is not None
+        assert (found.revision, getattr(found.change, "text", None)) == (1, "How are you?")
+        assert await conn.fetchval("SELECT count(*) FROM proposal WHERE survey_id = $1", survey_id) == 1
+    finally:
+        await conn.close()
