@@ -21,6 +21,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from analysis.free_text_routes import FreeTextController
 from analysis.routes import EvaluateApiController, EvaluateController
 from questions.board_survey_routes import BoardSurveyController
 from questions.language_check_routes import LanguageCheckController
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MeApiController,
             EvaluateApiController,
             EvaluateController,
+            FreeTextController,
             BoardController,
             BoardMemberController,
             BoardSurveyController,
