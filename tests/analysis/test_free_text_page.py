@@ -173,3 +173,13 @@ async def test_a_refused_csv_is_not_audited(evaluator_client: Client, conn: Conn
     response = await evaluator_client.get("/evaluate/free-text/export.csv", params={"period": "nope"})
     assert response.status_code == 400
     assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'export'") == 0
+
+
+async def test_filters_swap_only_the_answers_by_htmx(evaluator_client: Client, conn: Connection) -> None:
+    await add(conn, "Eastside Drop-in Centre", "2026-01", [f"kind {n}" for n in range(12)])
+    response = await evaluator_client.get(
+        "/evaluate/free-text", params={"period": "2026-Q1"}, headers={"HX-Request": "true"}
+    )
+    fragment = BeautifulSoup(response.text, "html.parser")
+    assert fragment.select_one("html") is None
+    assert len(fragment.select("#answers ul.free-text-answers li")) == 12
