@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from analysis import periods
 
@@ -67,10 +68,53 @@ BAND_FIELDS: Final = [
 ]
 ITEM_FIELDS: Final = [
     ("question", "string", "The question's key."),
+    ("question_text", "string", "The question's words (first language)."),
     ("option", "string", "The option's code."),
     ("label", "string", "The option in words."),
     ("count", "integer", "How many chose it; empty when hidden."),
     ("hidden", "string", "Why the count is hidden, when it is."),
+]
+COMPARISON_FIELDS: Final = [
+    ("measure", "string", "The measure's key."),
+    ("before", "string", "The earlier reporting period."),
+    ("after", "string", "The later reporting period."),
+    ("n_before", "integer", "Responses in the earlier period."),
+    ("n_after", "integer", "Responses in the later period."),
+    ("u", "number", "Mann-Whitney U of the later period."),
+    ("p", "number", "Two-sided p."),
+    ("p_method", "string", "How p was computed."),
+    ("shift", "number", "Hodges-Lehmann shift (later minus earlier)."),
+    ("shift_ci_low", "number", "Lower end of the shift's 95% interval."),
+    ("shift_ci_high", "number", "Upper end of the shift's 95% interval."),
+    ("rank_biserial", "number", "Rank-biserial r."),
+    ("note", "string", "Why there is no comparison, when there is none."),
+]
+TREND_FIELDS: Final = [
+    ("measure", "string", "The measure's key."),
+    ("points", "integer", "Periods with a shown mean."),
+    ("slope", "number", "Theil-Sen slope of the mean, points per month (or week)."),
+    ("slope_ci_low", "number", "Lower end of the slope's 95% interval."),
+    ("slope_ci_high", "number", "Upper end of the slope's 95% interval."),
+    ("note", "string", "Why there is no trend, when there is none."),
+]
+LINKED_FIELDS: Final = [
+    ("measure", "string", "The measure's key."),
+    ("before", "string", "The first month."),
+    ("after", "string", "The last month."),
+    ("pairs", "integer", "Linked pairs (at least k, else empty)."),
+    ("shift", "number", "Paired Hodges-Lehmann shift."),
+    ("shift_ci_low", "number", "Lower end of its 95% interval."),
+    ("shift_ci_high", "number", "Upper end of its 95% interval."),
+    ("p", "number", "Wilcoxon signed-rank p."),
+    ("share_improved", "number", "Share improved by at least the meaningful change."),
+    ("note", "string", "Why there are no figures, when there are none."),
+]
+RELIABILITY_FIELDS: Final = [
+    ("measure", "string", "The measure's key."),
+    ("alpha", "number", "Cronbach's alpha."),
+    ("ci_low", "number", "Lower end of the Feldt 95% interval."),
+    ("ci_high", "number", "Upper end of the Feldt 95% interval."),
+    ("note", "string", "Why there is no alpha, when there is none."),
 ]
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
@@ -85,7 +129,7 @@ def neutralised(value: Any) -> Any:
 def _rows(records: list[Any], fields: list[tuple[str, str, str]]) -> list[list[Any]]:
     table = []
     for record in records:
-        values = msgspec.structs.asdict(record)
+        values = record if isinstance(record, dict) else msgspec.structs.asdict(record)
         table.append([neutralised(values.get(name)) for name, _, _ in fields])
     return table
 
@@ -110,7 +154,27 @@ def _resources(tables: Tables) -> list[tuple[str, str, list[Any], list[tuple[str
         ("overall", "Every measure over the reporting period.", tables.overall.rows, SUMMARY_FIELDS),
         ("bands", "Share of responses in each band of each measure.", tables.bands, BAND_FIELDS),
         ("items", "Answers to each choice question.", tables.items, ITEM_FIELDS),
+        (
+            "numbers",
+            "Answers to each number question (measure number:KEY).",
+            tables.number_rows,
+            SUMMARY_FIELDS,
+        ),
+        ("comparisons", "Two reporting periods compared.", _flat_comparisons(tables), COMPARISON_FIELDS),
+        ("trends", "Theil-Sen trend of the shown means.", tables.trends, TREND_FIELDS),
+        ("linked", "Linked pre/post pairs.", tables.linked, LINKED_FIELDS),
+        ("reliability", "Cronbach's alpha per measure.", tables.reliability, RELIABILITY_FIELDS),
     ]
+
+
+def _flat_comparisons(tables: Tables) -> list[dict[str, Any]]:
+    rows = []
+    for row in tables.comparisons:
+        result = msgspec.structs.asdict(row.result) if row.result is not None else {}
+        rows.append(
+            {"measure": row.measure, "before": row.before, "after": row.after, "note": row.note, **result}
+        )
+    return rows
 
 
 def period_range(tables: Tables) -> str:
@@ -172,9 +236,22 @@ def workbook(tables: Tables) -> bytes:
         sheet.append([field for field, _, _ in fields])
         for row in _rows(records, fields):
             sheet.append(row)
+        _lay_out(sheet, fields)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _lay_out(sheet: Any, fields: list[tuple[str, str, str]]) -> None:
+    """Frozen header row, columns as wide as their contents (up to 50), numbers to 2 decimals."""
+    sheet.freeze_panes = "A2"
+    for index, (_, kind, _) in enumerate(fields, start=1):
+        letter = get_column_letter(index)
+        cells = [cell for (cell,) in sheet.iter_rows(min_col=index, max_col=index)]
+        sheet.column_dimensions[letter].width = min(50, max(len(str(c.value or "")) for c in cells) + 2)
+        if kind == "number":
+            for cell in cells[1:]:
+                cell.number_format = "0.00"
 
 
 def as_json(tables: Tables) -> bytes:

@@ -21,11 +21,13 @@ from analysis import periods
 from analysis.disclosure_audit import PROTECTS, Aggregate, AuditReport, Scores, TableSet
 from analysis.disclosure_protect import protect
 from analysis.histogram_stats import Histogram, histogram
+from analysis.period_rows import LinkedRow, ReliabilityRow
+from questions.scoring_rules import ScoringRule
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from questions.scoring_rules import ScoringRule
+    from questions.schemas import Question
 
 LOG = logging.getLogger(__name__)
 DIMENSIONS: Final = ("all", "site", "language", "version")
@@ -122,6 +124,19 @@ class ProtectedSet(msgspec.Struct, frozen=True):
     measures: list[MeasureSet]
     items: list[ItemFigure] = []
     """Answer counts of the choice questions, protected per question."""
+    linked: list[LinkedRow] = []
+    reliability: list[ReliabilityRow] = []
+
+    def linked_row(self, measure: str, period: str) -> LinkedRow:
+        """Linked pre/post pairs of a measure in a reporting period (or why there are none)."""
+        found = next((r for r in self.linked if r.measure == measure and r.period == period), None)
+        none = (None,) * 8
+        return found or LinkedRow(measure, "", "", *none, "No linked pairs in this period.", period)
+
+    def reliability_row(self, measure: str, period: str) -> ReliabilityRow:
+        """Cronbach's alpha of a measure in a reporting period (or why there is none)."""
+        found = next((r for r in self.reliability if r.measure == measure and r.period == period), None)
+        return found or ReliabilityRow(measure, None, None, None, "No complete responses.", period)
 
     def item_figures(self, question: str, period: str) -> dict[str, ItemFigure]:
         """The answer counts of one question in one reporting period, by option code."""
@@ -206,6 +221,9 @@ def _aggregates(cells: _Cells) -> tuple[list[tuple[str, str | None, str]], list[
     return labels, [tuple(members[label]) for label in labels]
 
 
+STRICT_LABELS: Final = True
+"""The labels are honest, so an attacker reads "hidden to protect a smaller group" as "0 or at least k"
+(a zero is never hidden to protect another): the audit assumes exactly that."""
 LEVEL_IMPORTANCE: Final = {"all": 8.0, "year": 4.0, "quarter": 2.0, "month": 1.0, "week": 0.5}
 """How much more a figure of a longer reporting period costs to hide: the whole survey and the year are
 what a funder report and a small program read first; a month can go before them."""
@@ -254,7 +272,12 @@ def _decide(
 ) -> tuple[dict[str, str], AuditReport]:
     try:
         protection = protect(
-            table, k, keep_shown=fixed_shown, importance=importance, exchange=importance is not None
+            table,
+            k,
+            strict_labels=STRICT_LABELS,
+            keep_shown=fixed_shown,
+            importance=importance,
+            exchange=importance is not None,
         )
     except RuntimeError as failed:  # no choice of complementary figures passed: hide every figure
         LOG.warning("protection failed (%s): every figure of this set is hidden", failed)
@@ -376,6 +399,32 @@ def _bands(
                 )
             )
     return found, _summary(report, len(aggregates), len(counts))
+
+
+NUMBER_PREFIX: Final = "number:"
+
+
+def number_rule(question: Question) -> ScoringRule:
+    """A number question's answers as a measure of the set (``number:KEY``), within its accepted range.
+
+    Its figures go through the same protection as a score's; a question without a range is bounded by
+    0 and 10,000 (the audit's attacker then knows at least that much).
+    """
+    low = question.minimum if question.minimum is not None else 0.0
+    high = question.maximum if question.maximum is not None else max(low + 1.0, 10_000.0)
+    return ScoringRule(
+        measure=f"{NUMBER_PREFIX}{question.key}",
+        version="answers",
+        name=question.text.get(next(iter(question.text), ""), question.key),
+        items=[question.key],
+        item_min=int(low),
+        item_max=max(int(low) + 1, int(high)),
+        method="sum",
+        score_min=low,
+        score_max=high,
+        higher_is_better=True,
+        source="The question's own answers.",
+    )
 
 
 def build_items(rows: list[AnswerCell], k: int) -> list[ItemFigure]:

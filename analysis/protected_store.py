@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from analysis import protected, queries
+import msgspec
+
+from analysis import period_results, protected, queries
 from questions import queries as question_queries
 
 CHOICE_TYPES: Final = frozenset({"single_choice", "multi_choice"})
@@ -41,7 +43,13 @@ async def current(conn: Connection, survey_id: int, k: int, *, rebuild: bool = F
         rows = await queries.cell_histograms(conn, survey_id)
         choices = [q.key for q in definition.questions if q.type in CHOICE_TYPES]
         answers = await queries.answer_cells(conn, survey_id, choices)
-        built = protected.build(survey_id, k, revision, definition.measures, rows, answers)
+        numbers = [protected.number_rule(q) for q in definition.questions if q.type == "number"]
+        rows += await queries.number_cells(conn, survey_id, [rule.items[0] for rule in numbers])
+        built = protected.build(survey_id, k, revision, [*definition.measures, *numbers], rows, answers)
+        linked, reliability = await period_results.compute(
+            conn, survey_id, definition.measures, built.periods, k
+        )
+        built = msgspec.structs.replace(built, linked=linked, reliability=reliability)
         await queries.keep_set(conn, built, version_id)
         return built
 

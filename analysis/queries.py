@@ -24,22 +24,27 @@ LATEST_DEFINITION: Final = """
 SELECT definition FROM survey_version WHERE survey_id = $1 ORDER BY number DESC LIMIT 1
 """
 LINKED_SCORES: Final = """
-SELECT r.linkage, m.value FROM measure_score m
+SELECT r.period, r.linkage, m.value FROM measure_score m
 JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND r.period = $2 AND m.measure = $3 AND r.linkage IS NOT NULL
+WHERE v.survey_id = $1 AND m.measure = $2 AND r.linkage IS NOT NULL
 ORDER BY r.id
 """
-ITEM_ROWS: Final = """
-WITH complete AS (
-    SELECT a.response_id FROM answer a
+ITEM_MOMENTS: Final = """
+WITH values AS (
+    SELECT r.period, a.response_id, a.question_key, (a.value #>> '{}')::float8 AS x
+    FROM answer a
     JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
-    WHERE v.survey_id = $1 AND r.period >= $2 AND r.period <= $3 AND a.question_key = ANY($4::text[])
-      AND jsonb_typeof(a.value) = 'number'
-    GROUP BY a.response_id HAVING count(DISTINCT a.question_key) = cardinality($4::text[])
-    ORDER BY a.response_id LIMIT $5
+    WHERE v.survey_id = $1 AND a.question_key = ANY($2::text[]) AND jsonb_typeof(a.value) = 'number'
+),
+complete AS (
+    SELECT response_id FROM values GROUP BY response_id HAVING count(*) = cardinality($2::text[])
 )
-SELECT a.response_id, a.question_key, a.value FROM answer a JOIN complete c USING (response_id)
-WHERE a.question_key = ANY($4::text[])
+SELECT one.period, one.question_key AS first_item, other.question_key AS second_item,
+       count(*)::int AS n, sum(one.x) AS first_sum, sum(one.x * other.x) AS cross_sum
+FROM values one
+JOIN complete USING (response_id)
+JOIN values other ON other.response_id = one.response_id
+GROUP BY 1, 2, 3
 """
 COUNT_RESPONSES: Final = "SELECT count(*) FROM response"
 RESPONSE_BATCH: Final = """
@@ -59,18 +64,25 @@ ScoreRecord: TypeAlias = tuple[UUID, str, float, str | None, int, str]
 
 
 class LinkedScore(msgspec.Struct, frozen=True):
-    """A score of a response that carries a linkage code (one keyed hash per part)."""
+    """A score of a response that carries a linkage code (one keyed hash per part), with its period."""
 
+    period: str
     linkage: list[str]
     value: float
 
 
-class ItemAnswer(msgspec.Struct, frozen=True):
-    """One answer of one response, for a measure's reliability."""
+class ItemMoment(msgspec.Struct, frozen=True):
+    """Sums for two items (or one twice) in one period, over the responses answering every item.
 
-    response_id: UUID
-    question_key: str
-    value: object
+    ``n`` responses, the first item's sum, and the sum of the two items' product.
+    """
+
+    period: str
+    first_item: str
+    second_item: str
+    n: int
+    first_sum: float
+    cross_sum: float
 
 
 class ResponseAnswers(msgspec.Struct, frozen=True):
@@ -79,10 +91,6 @@ class ResponseAnswers(msgspec.Struct, frozen=True):
     id: UUID
     measures: list[ScoringRule] | None
     answers: dict[str, object]
-
-
-class _Score(msgspec.Struct, frozen=True):
-    value: float
 
 
 class _Definition(msgspec.Struct, frozen=True):
@@ -95,20 +103,14 @@ async def latest_definition(conn: Connection, survey_id: int) -> SurveyDefinitio
     return None if found is None else found.definition
 
 
-async def linked_scores(conn: Connection, survey_id: int, period: str, measure: str) -> list[LinkedScore]:
-    """The scores of a measure in one period whose responses carry a linkage code, by response id."""
-    return await fetch_all(conn, LINKED_SCORES, LinkedScore, survey_id, period, measure)
+async def linked_scores(conn: Connection, survey_id: int, measure: str) -> list[LinkedScore]:
+    """Every score of a measure whose response carries a linkage code, with its period, by response id."""
+    return await fetch_all(conn, LINKED_SCORES, LinkedScore, survey_id, measure)
 
 
-async def item_answers(
-    conn: Connection, survey_id: int, first: str, last: str, items: list[str], sample: int
-) -> list[ItemAnswer]:
-    """The items of up to ``sample`` responses of the range that answered every item with a number.
-
-    Response ids are random (UUID 4), so the first ``sample`` by id are a random sample, the same one
-    on every load.
-    """
-    return await fetch_all(conn, ITEM_ROWS, ItemAnswer, survey_id, first, last, items, sample)
+async def item_moments(conn: Connection, survey_id: int, items: list[str]) -> list[ItemMoment]:
+    """Per period, the sums and cross products of a measure's items over its complete responses."""
+    return await fetch_all(conn, ITEM_MOMENTS, ItemMoment, survey_id, items)
 
 
 async def response_count(conn: Connection) -> int:
@@ -154,6 +156,16 @@ CROSS JOIN LATERAL jsonb_array_elements(
 WHERE v.survey_id = $1 AND a.question_key = ANY($2::text[])
 GROUP BY 1, 2, 3, 4, 5, 6
 """
+NUMBER_CELLS: Final = """
+SELECT 'number:' || a.question_key AS measure, s.name AS site, r.language, v.number AS version, r.period,
+       (a.value #>> '{}')::float8 AS value, count(*)::int AS n
+FROM answer a
+JOIN response r ON r.id = a.response_id
+JOIN survey_version v ON v.id = r.survey_version_id
+JOIN site s ON s.id = r.site_id
+WHERE v.survey_id = $1 AND a.question_key = ANY($2::text[]) AND jsonb_typeof(a.value) = 'number'
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
 REVISION: Final = "SELECT revision FROM analysis_revision"
 LATEST_VERSION_ID: Final = "SELECT max(id) FROM survey_version WHERE survey_id = $1"
 KEPT_SET: Final = """
@@ -175,6 +187,11 @@ async def cell_histograms(conn: Connection, survey_id: int) -> list[CellHistogra
 async def answer_cells(conn: Connection, survey_id: int, question_keys: list[str]) -> list[AnswerCell]:
     """How many chose each option of these questions in each site x language x version x period."""
     return await fetch_all(conn, ANSWER_CELLS, AnswerCell, survey_id, question_keys)
+
+
+async def number_cells(conn: Connection, survey_id: int, question_keys: list[str]) -> list[CellHistogram]:
+    """Number answers as histograms per finest cell, as measure ``number:KEY``."""
+    return await fetch_all(conn, NUMBER_CELLS, CellHistogram, survey_id, question_keys)
 
 
 async def revision(conn: Connection) -> int:

@@ -189,6 +189,9 @@ class Filters(msgspec.Struct, frozen=True):
     group_by: list[str]
     granularity: Literal["month", "week"] = "month"
     """How the program keeps periods."""
+    compared: tuple[str | None, str | None] = (None, None)
+    """The reporting periods to compare (``before``, ``after``); an empty side is the period's first or
+    last month."""
 
 
 def parse_filters(request: Request[Any, Any, Any], granularity: Literal["month", "week"]) -> Filters:
@@ -211,7 +214,29 @@ def parse_filters(request: Request[Any, Any, Any], granularity: Literal["month",
         reporting_period(query.get("period"), query.get("from"), query.get("to"), granularity),
         parse_group_by(query.get("group_by") or "site"),
         granularity,
+        _compared(query.get("before"), query.get("after"), granularity),
     )
+
+
+def _compared(
+    before: str | None, after: str | None, granularity: Literal["month", "week"]
+) -> tuple[str | None, str | None]:
+    """The reporting periods to compare; an empty one is left to the default.
+
+    Raises:
+        HTTPException: 400 naming ``before`` or ``after``.
+    """
+    chosen: list[str | None] = []
+    for field, value in (("before", before), ("after", after)):
+        try:
+            chosen.append(periods.checked(value, granularity) if value else None)
+        except ValueError:
+            raise HTTPException(
+                status_code=400,
+                detail=f"{field} takes a reporting period (2026, 2026-Q1, 2026-11), with the other one",
+                extra={"field": field},
+            ) from None
+    return (chosen[0], chosen[1])
 
 
 async def refuse_bad_filters(request: Request[Any, Any, Any]) -> None:
@@ -296,7 +321,12 @@ class EvaluateController(Controller):
             raise HTTPException(status_code=404, detail="No survey has a published version yet.")
         try:
             return await tables.build(
-                conn, filters.survey, group_by=filters.group_by, period=filters.period, k=k
+                conn,
+                filters.survey,
+                group_by=filters.group_by,
+                period=filters.period,
+                k=k,
+                compared=filters.compared,
             )
         except LookupError as missing:
             raise HTTPException(status_code=404, detail=str(missing)) from None
@@ -378,6 +408,8 @@ async def _survey_name(conn: Connection, survey_id: int) -> str:
 
 
 def _query(filters: Filters) -> str:
-    return urlencode(
-        {"survey": str(filters.survey), "period": filters.period, "group_by": ",".join(filters.group_by)}
-    )
+    parts = {"survey": str(filters.survey), "period": filters.period, "group_by": ",".join(filters.group_by)}
+    for name, value in zip(("before", "after"), filters.compared, strict=True):
+        if value is not None:
+            parts[name] = value
+    return urlencode(parts)

@@ -294,9 +294,22 @@ def cronbach_alpha(items: Sequence[Sequence[float]] | Array) -> Reliability:
     must be left out first.
     """
     matrix = np.asarray(items, dtype=np.float64)
-    n, k = matrix.shape
-    item_variance = matrix.var(axis=0, ddof=1).sum()
-    total_variance = matrix.sum(axis=1).var(ddof=1)
+    n, _ = matrix.shape
+    return alpha_from_moments(int(n), matrix.sum(axis=0), matrix.T @ matrix)
+
+
+def alpha_from_moments(n: int, sums: Array, cross: Array) -> Reliability:
+    """Cronbach's alpha and its Feldt interval from n, the item sums and the items' cross products.
+
+    The sample covariance of the items is (cross - sums sums' / n) / (n - 1); alpha is
+    k / (k - 1) (1 - trace / total), total being the sum of every covariance (the variance of the sum).
+    Moments add up over periods, so a quarter's alpha is computed exactly from its months', from every
+    complete response.
+    """
+    k = len(sums)
+    covariance = (np.asarray(cross) - np.outer(sums, sums) / n) / (n - 1)
+    item_variance = float(np.trace(covariance))
+    total_variance = float(covariance.sum())
     alpha = float(k / (k - 1) * (1 - item_variance / total_variance))
     df1, df2 = n - 1, (n - 1) * (k - 1)
     low = 1 - (1 - alpha) * float(stats.f.ppf(0.975, df1, df2))

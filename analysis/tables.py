@@ -11,17 +11,15 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import histogram_compare, linkage, periods, protected_store, queries, stats, summary
+from analysis import histogram_compare, periods, protected, protected_store, queries, stats, summary
 from analysis.figure_stats import FULL_FROM
+from analysis.period_rows import LinkedRow, ReliabilityRow
 from questions.scoring_rules import PREFER_NOT_TO_SAY, ScoringRule
 
 if TYPE_CHECKING:
     from analysis.protected import ProtectedSet
     from questions.schemas import SurveyDefinition
     from survey.db import Connection
-
-RELIABILITY_SAMPLE: Final = 20000
-"""Cronbach's alpha uses every complete response up to this many (above it, a random sample by id)."""
 
 
 class BandRow(msgspec.Struct, frozen=True):
@@ -47,37 +45,6 @@ class ComparisonRow(msgspec.Struct, frozen=True):
     note: str
 
 
-class LinkedRow(msgspec.Struct, frozen=True):
-    """Linked pre/post pairs between the first and last period, or why they are not shown."""
-
-    measure: str
-    before: str
-    after: str
-    pairs: int | None
-    shift: float | None
-    shift_ci_low: float | None
-    shift_ci_high: float | None
-    p: float | None
-    share_improved: float | None
-    share_improved_ci_low: float | None
-    share_improved_ci_high: float | None
-    note: str
-
-
-class ReliabilityRow(msgspec.Struct, frozen=True):
-    """Cronbach's alpha of one measure's items with its Feldt interval, or why it is not shown.
-
-    No count is shown: complete responses equal the measure's scores, whose count over a range could be
-    subtracted from another range's.
-    """
-
-    measure: str
-    alpha: float | None
-    ci_low: float | None
-    ci_high: float | None
-    note: str
-
-
 class ItemRow(msgspec.Struct, frozen=True):
     """How many chose one option of one question; ``None`` is hidden."""
 
@@ -86,6 +53,21 @@ class ItemRow(msgspec.Struct, frozen=True):
     label: str
     count: int | None
     hidden: str | None = None
+    question_text: str = ""
+
+
+class TrendRow(msgspec.Struct, frozen=True):
+    """A Theil-Sen line through the shown monthly (or weekly) means of the period, or why there is none.
+
+    It is computed from the published means only, so it says nothing the by-period table does not.
+    """
+
+    measure: str
+    points: int
+    slope: float | None
+    slope_ci_low: float | None
+    slope_ci_high: float | None
+    note: str
 
 
 class Tables(msgspec.Struct, frozen=True):
@@ -112,6 +94,11 @@ class Tables(msgspec.Struct, frozen=True):
     items: list[ItemRow]
     offered: list[str] = []
     """Every reporting period with responses, for the period picker."""
+    trends: list[TrendRow] = []
+    numbers: list[ScoringRule] = []
+    """Number questions, as the set keeps their answers (``number:KEY``)."""
+    number_rows: list[summary.SummaryRow] = []
+    """Each number question's answers over the period: n and mean, the median and quartiles by size."""
 
 
 def _bands(kept: ProtectedSet, period: str, rule: ScoringRule) -> list[BandRow]:
@@ -130,15 +117,37 @@ def _bands(kept: ProtectedSet, period: str, rule: ScoringRule) -> list[BandRow]:
     return rows
 
 
-def _comparison(kept: ProtectedSet, stored: list[str], rule: ScoringRule) -> ComparisonRow:
-    """The first against the last stored period of the reporting period, from their histograms.
+MIN_TREND_POINTS: Final = 3
+
+
+def _trend(projected: summary.SummaryTable, stored: list[str], rule: ScoringRule) -> TrendRow:
+    shown = [
+        (stored.index(row.period), row.mean)
+        for row in projected.rows
+        if row.measure == rule.measure and row.mean is not None and row.period in stored
+    ]
+    if len(shown) < MIN_TREND_POINTS:
+        note = f"Needs at least {MIN_TREND_POINTS} periods with a shown mean."
+        return TrendRow(rule.measure, len(shown), None, None, None, note)
+    line = histogram_compare.trend_of_points([float(x) for x, _ in shown], [y for _, y in shown])
+    return TrendRow(rule.measure, len(shown), line.slope, line.ci_low, line.ci_high, "")
+
+
+def _comparison(
+    kept: ProtectedSet, compared: tuple[str | None, str | None], stored: list[str], rule: ScoringRule
+) -> ComparisonRow:
+    """Two reporting periods (by default the first and last month of the period), from their histograms.
 
     A comparison publishes more than n and the mean (ranks, a shift), so both periods need at least
     3k shown responses: the size from which a figure publishes every statistic.
     """
-    if len(stored) < 2:
-        return ComparisonRow(rule.measure, "", "", None, "Needs at least two periods with responses.")
-    before_period, after_period = stored[0], stored[-1]
+    before_period = compared[0] or (stored[0] if stored else None)
+    after_period = compared[1] or (stored[-1] if stored else None)
+    if before_period is None or after_period is None or before_period == after_period:
+        return ComparisonRow(rule.measure, "", "", None, "Needs two different periods with responses.")
+    if periods.sort_key(before_period) > periods.sort_key(after_period):
+        note = "The first period is later than the second: choose them the other way round."
+        return ComparisonRow(rule.measure, before_period, after_period, None, note)
     before = kept.figure(rule.measure, "all", None, before_period)
     after = kept.figure(rule.measure, "all", None, after_period)
     least = FULL_FROM * kept.k
@@ -161,66 +170,6 @@ def _comparison(kept: ProtectedSet, stored: list[str], rule: ScoringRule) -> Com
     return ComparisonRow(rule.measure, before_period, after_period, result, "")
 
 
-def _no_pairs(rule: ScoringRule, first: str, last: str, note: str) -> LinkedRow:
-    return LinkedRow(rule.measure, first, last, None, None, None, None, None, None, None, None, note)
-
-
-async def _linked(
-    conn: Connection, survey_id: int, stored: list[str], rule: ScoringRule, k: int
-) -> LinkedRow:
-    if len(stored) < 2:
-        return _no_pairs(rule, "", "", "Needs at least two periods with responses.")
-    first, last = stored[0], stored[-1]
-    sides = []
-    for period in (first, last):
-        rows = await queries.linked_scores(conn, survey_id, period, rule.measure)
-        sides.append([(tuple(row.linkage), row.value) for row in rows])
-    matched = linkage.match(sides[0], sides[1])
-    pairs = len(matched.before)
-    if pairs < k:
-        return _no_pairs(rule, first, last, f"Fewer than {k} linked pairs.")
-    result = stats.paired(
-        matched.before,
-        matched.after,
-        meaningful_change=rule.meaningful_change,
-        higher_is_better=rule.higher_is_better,
-    )
-    # The share improved is a count in disguise (share x pairs): shown only when it and the rest are >= k.
-    share_shown = result.improved >= k and pairs - result.improved >= k
-    return LinkedRow(
-        rule.measure,
-        first,
-        last,
-        pairs,
-        result.shift,
-        result.shift_ci_low,
-        result.shift_ci_high,
-        result.p,
-        result.share_improved if share_shown else None,
-        result.share_improved_ci_low if share_shown else None,
-        result.share_improved_ci_high if share_shown else None,
-        "",
-    )
-
-
-async def _reliability(
-    conn: Connection, survey_id: int, first: str, last: str, rule: ScoringRule, k: int
-) -> ReliabilityRow:
-    rows = await queries.item_answers(conn, survey_id, first, last, rule.items, RELIABILITY_SAMPLE)
-    by_response: dict[object, dict[str, object]] = {}
-    for row in rows:
-        by_response.setdefault(row.response_id, {})[row.question_key] = row.value
-    complete = [
-        [answers[item] for item in rule.items]
-        for answers in by_response.values()
-        if all(isinstance(answers.get(item), int) for item in rule.items)
-    ]
-    if len(complete) < max(k, 3):
-        return ReliabilityRow(rule.measure, None, None, None, f"Fewer than {max(k, 3)} complete responses.")
-    result = stats.cronbach_alpha(complete)  # type: ignore[arg-type]
-    return ReliabilityRow(rule.measure, result.alpha, result.ci_low, result.ci_high, "")
-
-
 def _items(kept: ProtectedSet, period: str, definition: SurveyDefinition) -> list[ItemRow]:
     """Each choice question's answer counts in the reporting period, from the protected set.
 
@@ -237,14 +186,23 @@ def _items(kept: ProtectedSet, period: str, definition: SurveyDefinition) -> lis
         options.append((PREFER_NOT_TO_SAY, "Prefer not to say"))
         for code, label in options:
             figure = shown.get(code)
+            text = question.text.get(language, question.key)
             if figure is None:
-                result.append(ItemRow(question.key, code, label, 0))
+                result.append(ItemRow(question.key, code, label, 0, None, text))
             else:
-                result.append(ItemRow(question.key, code, label, figure.count, figure.hidden))
+                result.append(ItemRow(question.key, code, label, figure.count, figure.hidden, text))
     return result
 
 
-async def build(conn: Connection, survey_id: int, *, group_by: list[str], period: str, k: int) -> Tables:
+async def build(
+    conn: Connection,
+    survey_id: int,
+    *,
+    group_by: list[str],
+    period: str,
+    k: int,
+    compared: tuple[str | None, str | None] = (None, None),
+) -> Tables:
     """Every aggregate table for one survey and reporting period, read from its protected set.
 
     Raises:
@@ -255,9 +213,9 @@ async def build(conn: Connection, survey_id: int, *, group_by: list[str], period
         raise LookupError(f"survey {survey_id} has no published version")
     kept = await protected_store.current(conn, survey_id, k)
     measures = definition.measures
+    numbers = [protected.number_rule(q) for q in definition.questions if q.type == "number"]
     stored = summary.children(kept, period)
     first, last = (stored[0], stored[-1]) if stored else (None, None)
-    bounds = (first or period, last or period)
     projected = {
         name: summary.project(kept, measures, period, dimensions)
         for name, dimensions in (
@@ -267,19 +225,19 @@ async def build(conn: Connection, survey_id: int, *, group_by: list[str], period
             ("by_site", ["site"]),
         )
     }
-    bands, comparisons, linked, reliability = [], [], [], []
+    bands: list[BandRow] = []
+    comparisons, linked, reliability = [], [], []
     shown_overall = {row.measure for row in projected["overall"].rows if not row.suppressed}
     for rule in measures:
         bands += _bands(kept, period, rule)
-        comparisons.append(_comparison(kept, stored, rule))
-        linked.append(await _linked(conn, survey_id, stored, rule, k))
+        comparisons.append(_comparison(kept, compared, stored, rule))
+        linked.append(kept.linked_row(rule.measure, period))
         if rule.measure not in shown_overall:
             # A hidden total must not come back through reliability.
-            reliability.append(
-                ReliabilityRow(rule.measure, None, None, None, "The measure's total is hidden.")
-            )
+            note = "The measure's total is hidden."
+            reliability.append(ReliabilityRow(rule.measure, None, None, None, note, period))
             continue
-        reliability.append(await _reliability(conn, survey_id, *bounds, rule, k))
+        reliability.append(kept.reliability_row(rule.measure, period))
     items = _items(kept, period, definition)
     return Tables(
         survey_id,
@@ -299,4 +257,7 @@ async def build(conn: Connection, survey_id: int, *, group_by: list[str], period
         reliability,
         items,
         periods.offered(kept.periods),
+        [_trend(projected["by_period"], stored, rule) for rule in measures],
+        numbers,
+        summary.project(kept, numbers, period, []).rows,
     )

@@ -74,6 +74,13 @@ def _answers(
     }
     picks = {key: rng.integers(0, len(codes), size=n) for key, codes in choices.items()}
     fate = rng.random(size=(n, 11))
+    # Number answers from a generator of their own, so the rest of the data stays as it was for a seed.
+    own = np.random.default_rng([n, int(month.sum()), int(who5.sum())])
+    numbers = {
+        q.key: own.integers(int(q.minimum or 0), int(q.maximum or 7) + 1, size=n)
+        for q in definition.questions
+        if q.type == "number" and q.integer and not q.show_if
+    }
     answers = []
     for i in range(n):
         given: dict[str, Any] = {}
@@ -83,6 +90,8 @@ def _answers(
                 given[key] = PREFER_NOT_TO_SAY if fate[i, j] < SKIP_RATE + DECLINE_RATE else int(value)
         for key, codes in choices.items():
             given[key] = codes[int(picks[key][i])]
+        for key, drawn in numbers.items():
+            given[key] = int(drawn[i])
         answers.append(given)
     return answers
 

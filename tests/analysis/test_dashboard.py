@@ -78,8 +78,24 @@ async def test_the_zip_export_is_a_valid_data_package(
 async def test_the_workbook_has_a_readme_and_a_sheet_per_table(evaluator_client: Client) -> None:
     response = await evaluator_client.get("/evaluate/export", params={"format": "xlsx"})
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["README", "summary", "overall", "bands", "items"]
+    assert book.sheetnames == [
+        "README",
+        "summary",
+        "overall",
+        "bands",
+        "items",
+        "numbers",
+        "comparisons",
+        "trends",
+        "linked",
+        "reliability",
+    ]
     assert book["README"]["A2"].value == "k"
+    summary = book["summary"]
+    assert summary.freeze_panes == "A2"
+    assert summary["A1"].value == "measure"
+    mean_column = [cell.value for cell in summary[1]].index("mean") + 1
+    assert summary.cell(row=2, column=mean_column).number_format == "0.00"
 
 
 async def test_the_json_export_hides_what_the_page_hides(evaluator_client: Client) -> None:
@@ -114,6 +130,34 @@ async def test_a_hidden_total_hides_band_shares_and_reliability(evaluator_client
     assert all(row["alpha"] is None for row in body["reliability"])
 
 
+async def test_any_two_periods_compare_and_a_reversed_pair_says_so(evaluator_client: Client) -> None:
+    body = json.loads(
+        (
+            await evaluator_client.get(
+                "/evaluate/export", params={"format": "json", "before": "2026-Q1", "after": "2026-Q3"}
+            )
+        ).content
+    )
+    who5 = next(row for row in body["comparisons"] if row["measure"] == "who5")
+    assert (who5["before"], who5["after"]) == ("2026-Q1", "2026-Q3")
+    assert who5["result"]["n_before"] >= 33, "both quarters are large enough to compare"
+    reversed_pair = json.loads(
+        (
+            await evaluator_client.get(
+                "/evaluate/export", params={"format": "json", "before": "2026-Q3", "after": "2026-Q1"}
+            )
+        ).content
+    )
+    assert all(
+        row["result"] is None and "other way round" in row["note"] for row in reversed_pair["comparisons"]
+    )
+    trend = next(row for row in body["trends"] if row["measure"] == "who5")
+    assert trend["points"] >= 3
+    assert trend["slope"] > 0, "the synthetic well-being rises over the year"
+    bad = await evaluator_client.get("/evaluate", params={"before": "2026-Q5"})
+    assert bad.status_code == 400
+
+
 async def test_figures_are_the_same_on_every_load(evaluator_client: Client) -> None:
     first = (await evaluator_client.get("/evaluate/export", params={"format": "json"})).content
     again = (await evaluator_client.get("/evaluate/export", params={"format": "json"})).content
@@ -133,3 +177,12 @@ async def test_csv_cells_that_would_run_as_formulas_are_neutralised(
     cells = [cell for line in (tmp_path / "summary.csv").read_text().splitlines() for cell in line.split(",")]
     assert not any(cell.lstrip('"').startswith("=") for cell in cells)
     assert any(cell.lstrip('"').startswith("'=HYPERLINK") for cell in cells)
+
+
+async def test_number_answers_show_through_the_protected_set(evaluator_client: Client) -> None:
+    page = BeautifulSoup((await evaluator_client.get("/evaluate")).text, "html.parser")
+    rows = page.select("#numbers tbody tr")
+    assert rows, "the demo's number question is summarised"
+    shown = [row for row in rows if row["data-suppressed"] == "false"]
+    assert shown
+    assert all(int(row.select("td")[0].get_text()) >= 11 for row in shown)
