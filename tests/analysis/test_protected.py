@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from analysis import periods
 from analysis.disclosure_audit import FEWER_THAN_K
-from analysis.protected import CellHistogram, MeasureSet, build, build_measure
+from analysis.protected import NOT_BROKEN_DOWN, CellHistogram, MeasureSet, build, build_measure
 from questions.bank import shipped_instruments
 
 K = 11
@@ -160,3 +160,28 @@ def test_a_small_site_hides_little_of_a_large_program() -> None:
     assert {("site", "Eastside", p) for p in ["all", "2026", "2026-Q1", *months]} <= shown
     assert ("site", "Outreach", "all") in shown  # 15 responses over the year: shown
     assert recoverable(measure, rows) == []
+
+
+def test_information_loss_on_a_small_program() -> None:
+    """Three sites, 10-40 responses a month each, twelve months, two languages (70% / 30%)."""
+    rng = np.random.default_rng(12)
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    rows: list[CellHistogram] = []
+    for site in ("North", "South", "Van"):
+        for month in months:
+            n = int(rng.integers(10, 41))
+            spanish = int(rng.binomial(n, 0.3))
+            rows += rows_for({(site, month): n - spanish}, seed=len(rows), language="en")
+            rows += rows_for({(site, month): spanish}, seed=len(rows) + 1, language="es") if spanish else []
+    measure = build_measure(WHO5, rows, K)
+    large = [f for f in measure.figures if f.n is None or f.n >= K]
+    hidden_large = [f for f in measure.figures if f.hidden is not None and f.hidden != FEWER_THAN_K]
+    protected = [f for f in hidden_large if f.hidden != NOT_BROKEN_DOWN]
+    share = len(hidden_large) / len(large)
+    print(
+        f"\nsmall program: {len(hidden_large)} of {len(large)} figures with n >= k not shown ({share:.1%});"
+        f" {len(protected)} hidden to protect a smaller group, the rest in splits not broken down"
+    )
+    assert measure.audit.passed
+    assert recoverable(measure, rows) == []
+    assert len(protected) / len(large) < 0.10

@@ -48,3 +48,12 @@ def test_the_rescore_command_shows_its_count(tmp_path: Path, database_url: str) 
     result = survey(tmp_path, database_url, "analysis", "rescore")
     assert result.returncode == 0, result.stderr
     assert "200 responses rescored" in result.stdout
+    assert "Protected figures ready for 1 survey(s) at k = 11" in result.stdout
+    audited = survey(tmp_path, database_url, "analysis", "audit", "1")
+    assert audited.returncode == 0, audited.stderr
+    lines = {line.split(":")[0].strip(): line for line in audited.stdout.splitlines()}
+    assert lines["who5"].endswith("passed")
+    assert "small groups bounded" in lines["who5"]
+    missing = survey(tmp_path, database_url, "analysis", "audit", "99")
+    assert missing.returncode != 0
+    assert "no published version" in missing.stderr
