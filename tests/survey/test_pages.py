@@ -146,7 +146,7 @@ async def test_admin_adds_a_site(client: Client, database_url: str) -> None:
     await sign_in(client, "ada")
     response = await post_form(client, "/admin/sites", {"name": "Riverside Van", "default_language": "es"})
     names = [item.get_text(" ", strip=True) for item in soup(response.text).select("ul.site-list li > p")]
-    assert names == ["Riverside Van (es) · no staff PIN yet"]
+    assert names == ["Riverside Van (español — Spanish) · no survey yet · no staff PIN yet"]
     duplicate = await post_form(client, "/admin/sites", {"name": "riverside van", "default_language": "es"})
     assert duplicate.status_code == 422
 
