@@ -20,6 +20,7 @@ import msgspec
 from analysis import periods
 from analysis.disclosure_audit import PROTECTS, Aggregate, AuditReport, Scores, TableSet
 from analysis.disclosure_protect import protect
+from analysis.figure_stats import FigureStats, describe
 from analysis.histogram_stats import Histogram, histogram
 from analysis.period_rows import LinkedRow, ReliabilityRow
 from questions.scoring_rules import ScoringRule
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger(__name__)
 DIMENSIONS: Final = ("all", "site", "language", "version")
+LAYOUT: Final = 2
+"""Bumped whenever what a kept set holds changes."""
 """What a figure is split by: nothing (all sites), or one of these; with the period, always."""
 
 
@@ -79,6 +82,8 @@ class Figure(msgspec.Struct, frozen=True, kw_only=True):
     """``None`` when shown; "fewer than k" or "hidden to protect a smaller group"."""
     histogram: Histogram | None = None
     """The scores, kept server-side to compute what the figure shows (never published as such)."""
+    stats: FigureStats | None = None
+    """What the shown figure publishes (by its size), computed once when the set is built."""
 
 
 class BandFigure(msgspec.Struct, frozen=True, kw_only=True):
@@ -126,6 +131,8 @@ class ProtectedSet(msgspec.Struct, frozen=True):
     """Answer counts of the choice questions, protected per question."""
     linked: list[LinkedRow] = []
     reliability: list[ReliabilityRow] = []
+    layout: int = 0
+    """The shape of a kept set (``LAYOUT``): a set kept by older code is built again, never misread."""
 
     def linked_row(self, measure: str, period: str) -> LinkedRow:
         """Linked pre/post pairs of a measure in a reporting period (or why there are none)."""
@@ -321,15 +328,17 @@ def build_measure(rule: ScoringRule, rows: list[CellHistogram], k: int) -> Measu
         for i in members:
             for value, n in cells.histograms[i].items():
                 merged[value] = merged.get(value, 0) + n
-        shown = reason is None
+        shown = reason is None and bool(merged)
+        scores = histogram(list(merged), list(merged.values())) if shown else None
         figures.append(
             Figure(
                 dimension=dimension,
                 group=group,
                 period=period,
-                n=sum(merged.values()) if shown else None,
+                n=sum(merged.values()) if reason is None else None,
                 hidden=reason,
-                histogram=histogram(list(merged), list(merged.values())) if shown else None,
+                histogram=scores,
+                stats=describe(scores, k, rule.score_min, rule.score_max) if scores is not None else None,
             )
         )
     bands, band_audit = _bands(rule, cells, labels, groups, hidden, canonical, k)
@@ -499,4 +508,4 @@ def build(
         by_measure.setdefault(row.measure, []).append(row)
     stored = sorted({row.period for row in rows}, key=periods.sort_key)
     built = [build_measure(rule, by_measure.get(rule.measure, []), k) for rule in measures]
-    return ProtectedSet(survey_id, k, revision, stored, built, build_items(answers or [], k))
+    return ProtectedSet(survey_id, k, revision, stored, built, build_items(answers or [], k), layout=LAYOUT)

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import msgspec
 
-from analysis.protected import AnswerCell, CellHistogram, ProtectedSet
+from analysis.protected import LAYOUT, AnswerCell, CellHistogram, ProtectedSet
 from questions.schemas import SurveyDefinition
 from questions.scoring_rules import ScoringRule
 from survey.db import fetch_all, fetch_one
@@ -211,7 +211,10 @@ async def kept_set(
 ) -> ProtectedSet | None:
     """The kept protected set for this state, or ``None`` when it must be built again."""
     found: str | None = await conn.fetchval(KEPT_SET, survey_id, k, revision, version_id)
-    return None if found is None else msgspec.json.decode(found, type=ProtectedSet)
+    if found is None:
+        return None
+    kept = msgspec.json.decode(found, type=ProtectedSet)
+    return kept if kept.layout == LAYOUT else None
 
 
 async def keep_set(conn: Connection, kept: ProtectedSet, version_id: int) -> None:

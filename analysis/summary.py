@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import figure_stats, periods, protected_store, queries
+from analysis import periods, protected_store, queries
 
 if TYPE_CHECKING:
     from analysis.protected import Figure, ProtectedSet
@@ -57,7 +57,7 @@ def children(kept: ProtectedSet, period: str) -> list[str]:
     return [stored for stored in kept.periods if periods.contains(period, stored)]
 
 
-def row(rule: ScoringRule, figure: Figure, k: int) -> SummaryRow:
+def row(rule: ScoringRule, figure: Figure) -> SummaryRow:
     """A figure as a summary row: its statistics by its size, or its label when hidden."""
     group = figure.group if figure.dimension != "all" else None
     labelled = SummaryRow(
@@ -69,10 +69,9 @@ def row(rule: ScoringRule, figure: Figure, k: int) -> SummaryRow:
         suppressed=True,
         hidden=figure.hidden,
     )
-    if figure.histogram is None or figure.hidden is not None:
+    if figure.stats is None or figure.hidden is not None:
         return labelled
-    described = figure_stats.describe(figure.histogram, k, rule.score_min, rule.score_max)
-    return msgspec.structs.replace(labelled, suppressed=False, **msgspec.structs.asdict(described))
+    return msgspec.structs.replace(labelled, suppressed=False, **msgspec.structs.asdict(figure.stats))
 
 
 def project(
@@ -88,7 +87,7 @@ def project(
         ]
         order = {p: i for i, p in enumerate(wanted)}
         figures.sort(key=lambda f: (str(f.group), order[f.period]))
-        rows += [row(rule, figure, kept.k) for figure in figures]
+        rows += [row(rule, figure) for figure in figures]
     return SummaryTable(kept.survey, kept.k, group_by, rows, period)
 
 
