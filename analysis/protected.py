@@ -276,6 +276,8 @@ def _decide(
     k: int,
     fixed_shown: frozenset[str] = frozenset(),
     importance: dict[str, float] | None = None,
+    *,
+    exchange: bool = False,
 ) -> tuple[dict[str, str], AuditReport]:
     try:
         protection = protect(
@@ -284,7 +286,7 @@ def _decide(
             strict_labels=STRICT_LABELS,
             keep_shown=fixed_shown,
             importance=importance,
-            exchange=importance is not None,
+            exchange=exchange,
         )
     except RuntimeError as failed:  # no choice of complementary figures passed: hide every figure
         LOG.warning("protection failed (%s): every figure of this set is hidden", failed)
@@ -320,7 +322,7 @@ def build_measure(rule: ScoringRule, rows: list[CellHistogram], k: int) -> Measu
         if members in canonical:
             name = canonical[members]
             importance[name] = max(importance.get(name, 0.0), _importance(label))
-    hidden, report = _decide(table, k, importance=importance)
+    hidden, report = _decide(table, k, importance=importance, exchange=True)
     figures = []
     for (dimension, group, period), members in zip(labels, groups, strict=True):
         reason = hidden.get(canonical[members]) if members in canonical else NOT_BROKEN_DOWN
@@ -478,7 +480,7 @@ def build_items(rows: list[AnswerCell], k: int) -> list[ItemFigure]:
             name: LEVEL_IMPORTANCE[periods.level_of(name.rsplit("|", 1)[1]) or "all"]
             for name in canonical.values()
         }
-        hidden, _ = _decide(table, k, importance=importance)
+        hidden, _ = _decide(table, k, importance=importance, exchange=True)
         for label, n in zip(labels, sizes, strict=True):
             group = tuple(members[label])
             reason = hidden.get(canonical[group]) if label in published else NOT_BROKEN_DOWN

@@ -14,11 +14,24 @@ CHOICE_TYPES: Final = frozenset({"single_choice", "multi_choice"})
 
 if TYPE_CHECKING:
     from analysis.protected import ProtectedSet
+    from questions.schemas import SurveyDefinition
     from survey.db import Connection
 
 
 async def current(conn: Connection, survey_id: int, k: int, *, rebuild: bool = False) -> ProtectedSet:
-    """The survey's protected set at ``k`` for the responses as they are now.
+    """The survey's protected set at ``k`` for the responses as they are now (see ``load``).
+
+    Raises:
+        LookupError: the survey has no published version.
+    """
+    kept, _ = await load(conn, survey_id, k, rebuild=rebuild)
+    return kept
+
+
+async def load(
+    conn: Connection, survey_id: int, k: int, *, rebuild: bool = False
+) -> tuple[ProtectedSet, SurveyDefinition]:
+    """The survey's protected set at ``k`` and the newest definition it was built for.
 
     Built at most once per state (a release, a rescore, a new version): concurrent requests wait on one
     advisory lock while the first builds, then read what it kept. ``rebuild`` builds and audits it again
@@ -27,19 +40,19 @@ async def current(conn: Connection, survey_id: int, k: int, *, rebuild: bool = F
     Raises:
         LookupError: the survey has no published version.
     """
-    version_id = await queries.latest_version_id(conn, survey_id)
-    definition = await queries.latest_definition(conn, survey_id)
-    if version_id is None or definition is None:
+    latest = await queries.latest_version(conn, survey_id)
+    if latest is None:
         raise LookupError(f"survey {survey_id} has no published version")
+    version_id, definition = latest.id, latest.definition
     async with conn.transaction():
         revision = await queries.revision(conn)
         kept = None if rebuild else await queries.kept_set(conn, survey_id, k, revision, version_id)
         if kept is not None:
-            return kept
+            return kept, definition
         await queries.lock_set(conn, survey_id)
         kept = None if rebuild else await queries.kept_set(conn, survey_id, k, revision, version_id)
         if kept is not None:
-            return kept
+            return kept, definition
         rows = await queries.cell_histograms(conn, survey_id)
         choices = [q.key for q in definition.questions if q.type in CHOICE_TYPES]
         answers = await queries.answer_cells(conn, survey_id, choices)
@@ -51,7 +64,7 @@ async def current(conn: Connection, survey_id: int, k: int, *, rebuild: bool = F
         )
         built = msgspec.structs.replace(built, linked=linked, reliability=reliability)
         await queries.keep_set(conn, built, version_id)
-        return built
+        return built, definition
 
 
 async def warm(conn: Connection, k: int) -> int:

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from survey.db import Connection
 
 
-LATEST_DEFINITION: Final = """
-SELECT definition FROM survey_version WHERE survey_id = $1 ORDER BY number DESC LIMIT 1
+LATEST_VERSION: Final = """
+SELECT id, definition FROM survey_version WHERE survey_id = $1 ORDER BY number DESC LIMIT 1
 """
 LINKED_SCORES: Final = """
 SELECT r.period, r.linkage, m.value FROM measure_score m
@@ -93,14 +93,22 @@ class ResponseAnswers(msgspec.Struct, frozen=True):
     answers: dict[str, object]
 
 
-class _Definition(msgspec.Struct, frozen=True):
+class LatestVersion(msgspec.Struct, frozen=True):
+    """A survey's newest published version: its id and what it asks."""
+
+    id: int
     definition: SurveyDefinition
 
 
 async def latest_definition(conn: Connection, survey_id: int) -> SurveyDefinition | None:
     """What the survey's newest published version asks (``None``: nothing published yet)."""
-    found = await fetch_one(conn, LATEST_DEFINITION, _Definition, survey_id)
+    found = await latest_version(conn, survey_id)
     return None if found is None else found.definition
+
+
+async def latest_version(conn: Connection, survey_id: int) -> LatestVersion | None:
+    """The survey's newest published version (``None``: nothing published yet)."""
+    return await fetch_one(conn, LATEST_VERSION, LatestVersion, survey_id)
 
 
 async def linked_scores(conn: Connection, survey_id: int, measure: str) -> list[LinkedScore]:
@@ -167,7 +175,6 @@ WHERE v.survey_id = $1 AND a.question_key = ANY($2::text[]) AND jsonb_typeof(a.v
 GROUP BY 1, 2, 3, 4, 5, 6
 """
 REVISION: Final = "SELECT revision FROM analysis_revision"
-LATEST_VERSION_ID: Final = "SELECT max(id) FROM survey_version WHERE survey_id = $1"
 KEPT_SET: Final = """
 SELECT body::text FROM protected_set WHERE survey_id = $1 AND k = $2 AND revision = $3 AND version_id = $4
 """
@@ -197,12 +204,6 @@ async def number_cells(conn: Connection, survey_id: int, question_keys: list[str
 async def revision(conn: Connection) -> int:
     """The state of the responses: bumped by every statement that changes response or measure_score."""
     found: int = await conn.fetchval(REVISION)
-    return found
-
-
-async def latest_version_id(conn: Connection, survey_id: int) -> int | None:
-    """The id of the survey's newest version, or ``None`` when it has none."""
-    found: int | None = await conn.fetchval(LATEST_VERSION_ID, survey_id)
     return found
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import periods, protected_store, queries
+from analysis import periods, protected_store
 
 if TYPE_CHECKING:
     from analysis.protected import Figure, ProtectedSet
@@ -97,6 +97,5 @@ async def summary(conn: Connection, survey_id: int, period: str, group_by: list[
     Raises:
         LookupError: the survey has no published version.
     """
-    kept = await protected_store.current(conn, survey_id, k)
-    definition = await queries.latest_definition(conn, survey_id)
-    return project(kept, definition.measures if definition else [], period, group_by)
+    kept, definition = await protected_store.load(conn, survey_id, k)
+    return project(kept, definition.measures, period, group_by)

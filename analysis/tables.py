@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import histogram_compare, periods, protected, protected_store, queries, stats, summary
+from analysis import histogram_compare, periods, protected, protected_store, stats, summary
 from analysis.figure_stats import FULL_FROM
 from analysis.period_rows import LinkedRow, ReliabilityRow
 from questions.scoring_rules import PREFER_NOT_TO_SAY, ScoringRule
@@ -208,10 +208,7 @@ async def build(
     Raises:
         LookupError: the survey has no published version.
     """
-    definition = await queries.latest_definition(conn, survey_id)
-    if definition is None:
-        raise LookupError(f"survey {survey_id} has no published version")
-    kept = await protected_store.current(conn, survey_id, k)
+    kept, definition = await protected_store.load(conn, survey_id, k)
     measures = definition.measures
     numbers = [protected.number_rule(q) for q in definition.questions if q.type == "number"]
     stored = summary.children(kept, period)
