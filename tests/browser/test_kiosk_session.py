@@ -15,7 +15,7 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from survey import db
 from tests.browser.support import axe_violations
-from tests.browser.test_kiosk import enrolled_token, screen_key, skip_to_the_end, start, stored, tablet
+from tests.browser.test_kiosk import enrolled_token, screen_key, skip_to_the_end, start, stored, tablet, until
 from tests.support import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -133,10 +133,13 @@ async def test_the_thank_you_stays_until_touched(
     await expect(page.get_by_role("heading", name="Gracias")).to_be_visible()
     await page.clock.fast_forward("00:02")
     await the_next_person_finds_nothing(page)
+    await until(page, "localStorage.getItem('survey-outbox') === null")
     assert len(await stored(database_url)) == 1
 
 
-async def linkage_of_the_response(database_url: str) -> Any:
+async def linkage_of_the_response(page: Page, database_url: str) -> Any:
+    # The thank-you shows at once; the response leaves the outbox in the background.
+    await until(page, "localStorage.getItem('survey-outbox') === null")
     await stored(database_url)  # releases the held response
     conn = await db.connect(database_url)
     try:
@@ -171,7 +174,7 @@ async def test_an_unfinished_code_asks_to_finish_or_skip_it(
     await page.get_by_role("button", name="Use this code").click()
     await page.get_by_role("button", name="Send my answers").click()
     await expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
-    assert await linkage_of_the_response(database_url) is not None
+    assert await linkage_of_the_response(page, database_url) is not None
 
 
 async def test_nothing_typed_in_the_code_is_no_code_without_a_question(
@@ -184,7 +187,7 @@ async def test_nothing_typed_in_the_code_is_no_code_without_a_question(
     await expect(page.get_by_role("heading", name="Ready to send?")).to_be_visible()
     await page.get_by_role("button", name="Send my answers").click()
     await expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
-    assert await linkage_of_the_response(database_url) is None
+    assert await linkage_of_the_response(page, database_url) is None
 
 
 async def test_progress_never_jumps_and_every_screen_can_stop(
