@@ -60,3 +60,24 @@ class ScoringRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_on
             raise ValueError(f"{self.measure}: max_missing must be between 0 and {len(self.items) - 1}")
         if self.item_min >= self.item_max:
             raise ValueError(f"{self.measure}: item_min must be below item_max")
+        gap = next((v for v in self.reachable_scores() if not self.banded(v)), None) if self.bands else None
+        if gap is not None:
+            raise ValueError(
+                f"{self.measure}: a score of {gap:g} (possible when items are prorated) falls between its"
+                " bands; make each band's low end meet the previous band's high end"
+            )
+
+    def reachable_scores(self) -> list[float]:
+        """Every score the rule can give, prorated ones included, in order (as ``analysis.scoring``)."""
+        found: set[float] = set()
+        count = len(self.items)
+        for answered in range(max(1, count - self.max_missing), count + 1):
+            for total in range(answered * self.item_min, answered * self.item_max + 1):
+                mean = total / answered
+                aggregate = mean * count if self.method == "sum" else mean
+                found.add(round(aggregate * self.scale + self.offset, 6))
+        return sorted(found)
+
+    def banded(self, value: float) -> bool:
+        """Whether ``value`` lies in one of the rule's bands (both ends included)."""
+        return any(band.low <= value <= band.high for band in self.bands)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+
+import msgspec
 import pytest
 
 from analysis.scoring import score
@@ -150,3 +153,38 @@ def test_a_rule_with_unknown_reverse_items_is_refused() -> None:
             higher_is_better=True,
             source="test",
         )
+
+
+def test_a_rule_whose_prorated_scores_fall_between_its_bands_is_refused() -> None:
+    """K6's bands end at whole numbers.
+
+    With one of its six items prorated, answers adding to 4 score 4 / 5 x 6 = 4.8: between "0 to 4" and
+    "5 to 12".
+    """
+    k6 = rule("k6")
+    with pytest.raises(ValueError, match="falls between its bands"):
+        msgspec.structs.replace(k6, max_missing=1)
+    meeting = [
+        msgspec.structs.replace(band, high=band.high + 0.999999) if band.high < k6.score_max else band
+        for band in k6.bands
+    ]
+    accepted = msgspec.structs.replace(k6, max_missing=1, bands=meeting)
+    assert all(accepted.banded(value) for value in accepted.reachable_scores())
+
+
+@pytest.mark.parametrize("instrument", sorted(shipped_instruments()))
+def test_every_score_a_shipped_rule_gives_is_reachable_and_banded(instrument: str) -> None:
+    """Every answer pattern, up to the rule's allowed missing items, scores to a listed, banded value."""
+    for measure in shipped_instruments()[instrument].measures:
+        reachable = set(measure.reachable_scores())
+        generator = random.Random(measure.measure)  # noqa: S311 - a reproducible sample, not a secret
+        for _ in range(2_000):
+            values: list[object] = [
+                generator.randint(measure.item_min, measure.item_max) for _ in measure.items
+            ]
+            for i in generator.sample(range(len(values)), generator.randint(0, measure.max_missing)):
+                values[i] = None
+            found = score(measure, dict(zip(measure.items, values, strict=True)))
+            assert found is not None
+            assert found.value in reachable
+            assert found.band is not None or not measure.bands
