@@ -30,6 +30,7 @@ ENVIRONMENT: Final[dict[str, str]] = {
     "SURVEY_PERIOD": "How finely a response's time is kept: `month` (default) or `week`; never finer.",
     "SURVEY_FORWARDED_ALLOW_IPS": "Proxies trusted for X-Forwarded-Proto (default `127.0.0.1`).",
     "SURVEY_LOG_LEVEL": "Log level of the application (default `INFO`).",
+    "SURVEY_PROGRAM_NAME": "The program's name, as the funder report says it (default: its sites' names).",
 }
 
 _SECRETS_FILE: Final = "secrets.json"
@@ -70,6 +71,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Proxies whose X-Forwarded-* headers the server trusts."""
     log_level: str = "INFO"
     """Log level of the application loggers."""
+    program_name: str = ""
+    """The program's name on the funder report; empty: the report names the program by its sites."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -99,6 +102,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             period=_period(env),
             forwarded_allow_ips=env.get("SURVEY_FORWARDED_ALLOW_IPS", "127.0.0.1"),
             log_level=env.get("SURVEY_LOG_LEVEL", "INFO").upper(),
+            program_name=" ".join(env.get("SURVEY_PROGRAM_NAME", "").split())[:200],
         )
         if settings.csrf_secret and settings.linkage_pepper:
             return settings
