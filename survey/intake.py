@@ -166,6 +166,9 @@ async def store(
         "answers": submission.answers,
         "linkage": linkage,
     }
+    if submission.answered_with is not None:
+        # Only when given, so a response sent before the kiosk asked it keeps the hash it was stored with.
+        content["answered_with"] = submission.answered_with
     content_hash = hashlib.sha256(msgspec.json.encode(content, order="sorted")).hexdigest()
     scores = [result for rule in definition.measures if (result := score(rule, answers)) is not None]
     held = release_queries.HeldResponse(
@@ -175,6 +178,7 @@ async def store(
         period=period,
         linkage=linkage,
         answers=answers,
+        answered_with=submission.answered_with,
         scores=[release_queries.HeldScore(s.measure, s.value, s.band, s.missing, s.version) for s in scores],
     )
     async with conn.transaction():

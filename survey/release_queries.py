@@ -53,6 +53,8 @@ class HeldResponse(msgspec.Struct, frozen=True, kw_only=True):
     linkage: list[str] | None
     answers: dict[str, Any]
     scores: list[HeldScore]
+    answered_with: str | None = None
+    """How the participant answered; absent in responses held before it was asked."""
 
 
 class InboxRow(msgspec.Struct, frozen=True):
@@ -112,7 +114,7 @@ async def last_release(conn: Connection) -> Release | None:
 
 async def write_batch(conn: Connection, rows: list[InboxRow], today: date) -> None:
     """Write ``rows`` to the response tables in this order, take them from the inbox, record the day."""
-    await response_queries.copy_responses(
+    await response_queries.copy_released(
         conn,
         [
             (
@@ -123,6 +125,7 @@ async def write_batch(conn: Connection, rows: list[InboxRow], today: date) -> No
                 r.held.period,
                 r.held.linkage,
                 r.content_hash,
+                r.held.answered_with,
             )
             for r in rows
         ],

@@ -20,11 +20,15 @@ RESPONSE_COLUMNS: Final = (
     "linkage",
     "content_hash",
 )
+RELEASED_COLUMNS: Final = (*RESPONSE_COLUMNS, "answered_with")
+"""What the daily release writes: a response row and how it was answered."""
 ANSWER_COLUMNS: Final = ("response_id", "question_key", "value")
 SCORE_COLUMNS: Final = ("response_id", "measure", "value", "band", "missing_items", "scoring_version")
 
 ResponseRecord = tuple[UUID, int, int, str, str, list[str] | None, str]
 """A response row in :data:`RESPONSE_COLUMNS` order."""
+ReleasedRecord = tuple[UUID, int, int, str, str, list[str] | None, str, str | None]
+"""A released response row in :data:`RELEASED_COLUMNS` order (how it was answered last, or ``None``)."""
 AnswerRecord = tuple[UUID, str, object]
 """An answer row in :data:`ANSWER_COLUMNS` order."""
 ScoreRecord = tuple[UUID, str, float, str | None, int, str]
@@ -45,5 +49,17 @@ async def copy_responses(
 ) -> None:
     """Bulk-load responses with their answers and scores by COPY (call it inside a transaction)."""
     await conn.copy_records_to_table("response", records=responses, columns=RESPONSE_COLUMNS)
+    await conn.copy_records_to_table("answer", records=answers, columns=ANSWER_COLUMNS)
+    await conn.copy_records_to_table("measure_score", records=scores, columns=SCORE_COLUMNS)
+
+
+async def copy_released(
+    conn: Connection,
+    responses: Iterable[ReleasedRecord],
+    answers: Iterable[AnswerRecord],
+    scores: Iterable[ScoreRecord],
+) -> None:
+    """Bulk-load a released batch, with how each response was answered (call it inside a transaction)."""
+    await conn.copy_records_to_table("response", records=responses, columns=RELEASED_COLUMNS)
     await conn.copy_records_to_table("answer", records=answers, columns=ANSWER_COLUMNS)
     await conn.copy_records_to_table("measure_score", records=scores, columns=SCORE_COLUMNS)

@@ -255,6 +255,10 @@ LinkagePart = Annotated[str, Meta(min_length=1, max_length=4, pattern=r"^[^\W_]+
 """Letters (any script) or digits."""
 
 
+AnsweredWith = Literal["own", "read_aloud", "helped"]
+"""On their own, with the tablet reading to them, or with someone's help (never who)."""
+
+
 class LinkageCode(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """A code the participant builds from things only they know, e.g. ``["M", "07", "B"]``."""
 
@@ -271,6 +275,8 @@ class ResponseSubmit(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw
     answers: dict[Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$")], AnswerValue]
     """Answers by question key; a skipped or hidden question is simply absent."""
     linkage: LinkageCode | None = None
+    answered_with: AnsweredWith | None = None
+    """How the participant answered, as they said at the end (``None``: they skipped that question)."""
 
 
 class Stored(msgspec.Struct, frozen=True):

@@ -16,6 +16,8 @@
   var Answers = window.KioskAnswers;
   var Navigation = window.KioskNavigation;
   var Speech = window.KioskSpeech;
+  var Media = window.KioskMedia;
+  var AnsweredWith = window.KioskAnsweredWith;
   var synth = window.speechSynthesis || null;
 
   var root = document.getElementById("kiosk");
@@ -87,16 +89,21 @@
 
   function canRead(language) { return Speech.voiceFor(voices(), language) !== null; }
 
+  var playing = null;   // the recording being played, if any
+
   function stopReading() {
     reading += 1;
     if (synth) synth.cancel();
+    if (playing) { playing.pause(); playing = null; }
     document.querySelectorAll(".reading").forEach(function (node) { node.classList.remove("reading"); });
   }
 
   /* Read `parts` ([element, text] pairs) one after another, each highlighted while it is read. Only when
      read-aloud is on, unless `force` (the Repeat button). */
   function readParts(parts, force) {
-    if (!(force || (session && session.readAloud)) || !synth) return;
+    if (!(force || (session && session.readAloud))) return;
+    if (parts.some(function (part) { return part[2]; })) { readInTurn(parts); return; }
+    if (!synth) return;
     stopReading();
     var mine = reading;
     var language = session.language;
@@ -112,6 +119,40 @@
       utterance.addEventListener("error", function () { mark(false); });
       synth.speak(utterance);
     });
+  }
+
+  /* A screen with the board's recordings: each part in turn, a recording where there is one (played in
+     an <audio> element), the tablet's voice for the rest, each highlighted while it is read. */
+  function readInTurn(parts) {
+    stopReading();
+    var mine = reading;
+    var language = session.language;
+    var voice = Speech.voiceFor(voices(), language);
+    Media.inTurn(parts.filter(function (part) { return part[1] || part[2]; }), function (part) {
+      var mark = function (on) { if (mine === reading && part[0]) part[0].classList.toggle("reading", on); };
+      return new Promise(function (resolve) {
+        var done = function () { mark(false); if (mine === reading) touched(); resolve(); };
+        if (part[2]) {
+          var audio = el("audio", { "class": "recording", src: part[2], preload: "auto" });
+          playing = audio;
+          audio.addEventListener("playing", function () { mark(true); });
+          audio.addEventListener("ended", done);
+          audio.addEventListener("error", done);
+          audio.addEventListener("pause", function () { if (mine !== reading) resolve(); });
+          root.appendChild(audio);
+          audio.play().catch(done);
+          return;
+        }
+        if (!synth) { resolve(); return; }
+        var utterance = new window.SpeechSynthesisUtterance(Speech.readable(part[1], language));
+        utterance.lang = language;
+        if (voice && window.SpeechSynthesisVoice && voice instanceof window.SpeechSynthesisVoice) utterance.voice = voice;
+        utterance.addEventListener("start", function () { mark(true); });
+        utterance.addEventListener("end", done);
+        utterance.addEventListener("error", function () { mark(false); resolve(); });
+        synth.speak(utterance);
+      });
+    }, function () { return mine === reading; });
   }
 
   function repeatButton(parts) {
@@ -312,11 +353,13 @@
   function optionInput(question, option, number, type) {
     var id = question.key + "-" + String(option.code);
     var label = local(option.label);
-    var box = el("div", { "class": "option" });
+    var recorded = Media.recording(kiosk, session.language, question.key, option.code);
+    var pictureUrl = Media.picture(option);
+    var box = el("div", { "class": pictureUrl ? "option with-picture" : "option" });
     var input = el("input", { type: type, id: id, name: question.key, value: String(option.code),
       checked: Answers.chosen(session.answers[question.key], option.code),
       // Tapping an answer reads it (read-aloud on); keyboard selection in a radio group clicks too.
-      onclick: function () { readParts([[box, Speech.numbered(number, label)]]); },
+      onclick: function () { readParts([[box, Speech.numbered(number, label), recorded]]); },
       onchange: function () {
         var answer = type === "radio" ? option.code : Answers.toggled(session.answers[question.key], option.code, input.checked);
         session.answers = Answers.withAnswer(session.answers, question.key, answer);
@@ -325,8 +368,12 @@
     box.appendChild(input);
     // The number the voice reads out, shown beside the words but not part of the answer's name.
     box.appendChild(el("span", { "class": "number", "aria-hidden": "true", text: String(number) }));
-    box.appendChild(el("label", { "for": id, text: label }));
-    return { box: box, text: Speech.numbered(number, label) };
+    // A picture the board approved for this answer, large, inside the label: its words are its alt text.
+    box.appendChild(el("label", { "for": id }, [
+      pictureUrl ? el("img", { "class": "answer-picture", src: pictureUrl, alt: label }) : null,
+      el("span", { "class": "answer-words", text: label, "aria-hidden": pictureUrl ? "true" : null }),
+    ]));
+    return { box: box, text: Speech.numbered(number, label), recording: recorded };
   }
 
   var pnts = null;
@@ -362,7 +409,7 @@
       var options = q.options.map(function (option, i) { return optionInput(q, option, i + 1, multi ? "checkbox" : "radio"); });
       field = el("fieldset", { "class": "options" }, [el("legend", { "class": "visually-hidden", text: local(q.text) })]
         .concat(options.map(function (option) { return option.box; })));
-      options.forEach(function (option) { parts.push([option.box, option.text]); });
+      options.forEach(function (option) { parts.push([option.box, option.text, option.recording]); });
     } else if (q.type === "number") {
       hint("number-hint", t("Type a number from {minimum} to {maximum}.", { minimum: q.minimum, maximum: q.maximum }));
       field = el("input", { type: "number", id: "answer", inputmode: q.integer ? "numeric" : "decimal",
@@ -388,12 +435,14 @@
       }, { "class": "big" }),
       pnts,
     ]);
-    // A recording the board provided for this language plays instead of the tablet's voice.
-    var audio = q.audio && q.audio[session.language];
-    var readAloud = function (force) {
-      if (!audio) { readParts(parts, force); return; }
-      if (force || session.readAloud) { stopReading(); new Audio(audio).play().catch(function () {}); }
-    };
+    // A recording the board provided of this question's words (its text and help) in this language
+    // plays instead of the tablet's voice for them; answers with their own recording play theirs.
+    var recordedQuestion = Media.recording(kiosk, session.language, q.key) || (q.audio && q.audio[session.language]);
+    if (recordedQuestion) {
+      var own = [heading, stem, body.indexOf(helpNode) === -1 ? null : helpNode];
+      parts = [[heading, "", recordedQuestion]].concat(parts.filter(function (part) { return own.indexOf(part[0]) === -1; }));
+    }
+    var readAloud = function (force) { readParts(parts, force); };
     var nextButton = button(t("Next"), function () {
       if (field && (q.type === "number" || q.type === "text")) {
         var typed = Answers.typedAnswer(q, field.value);
@@ -485,18 +534,42 @@
     var counts = Navigation.reviewCounts(questions(), session.answers);
     var heading = el("h1", { id: "screen-title", text: t("Ready to send?") });
     var summary = el("p", { text: t("You answered {answered} of {total} questions.", { answered: counts.answered, total: counts.total }) });
-    var parts = function () { return [[heading, heading.textContent], [summary, summary.textContent]]; };
+    var how = answeredWithChoices();
+    var parts = function () { return [[heading, heading.textContent], [summary, summary.textContent]].concat(how.parts); };
     show(el("section", { "class": "screen review", "aria-labelledby": "screen-title" }, [
       el("div", { "class": "topbar" }, [el("span"), stopButton()]),
       heading,
       repeatButton(parts),
       summary,
+      how.node,
       el("div", { "class": "actions bar" }, [
         button(t("Back"), linkage, { "class": "big" }),
         button(t("Send my answers"), send, { "class": "big primary", id: "send" }),
       ]),
     ]));
     readParts(parts());
+  }
+
+  /* "How did you answer?": three buttons, one tap chooses (tapping it again takes it back), skippable by
+     sending without a choice. The choice stays if the participant goes back and returns. */
+  function answeredWithChoices() {
+    var title = el("h2", { id: "answered-with-title", text: t("How did you answer? (you can skip this)") });
+    var why = el("p", { "class": "hint", id: "answered-with-why", text: t("This tells us how the survey works for people. We never ask who helped.") });
+    var buttons = AnsweredWith.CHOICES.map(function (choice) {
+      var node = button(t(choice.label), function () {
+        session.answeredWith = AnsweredWith.tapped(session.answeredWith || null, choice.code);
+        buttons.forEach(function (other, i) {
+          other.setAttribute("aria-pressed", AnsweredWith.CHOICES[i].code === session.answeredWith ? "true" : "false");
+        });
+        readParts([[node, node.textContent]]);
+      }, { "class": "big answered-with", "data-code": choice.code,
+        "aria-pressed": session.answeredWith === choice.code ? "true" : "false" });
+      return node;
+    });
+    var node = el("div", { "class": "answered-with-box", role: "group", "aria-labelledby": "answered-with-title",
+      "aria-describedby": "answered-with-why" }, [title, why, el("div", { "class": "choices" }, buttons)]);
+    var parts = [[title, title.textContent], [why, why.textContent]].concat(buttons.map(function (b) { return [b, b.textContent]; }));
+    return { node: node, parts: parts };
   }
 
   function send() {
@@ -507,8 +580,9 @@
       ]));
       return;
     }
-    outbox.add(Answers.submission(window.crypto.randomUUID(), kiosk.survey_version, session.language,
-      Navigation.shownAnswers(questions(), session.answers, questions().length), session.linkage));
+    outbox.add(AnsweredWith.withAnsweredWith(Answers.submission(window.crypto.randomUUID(), kiosk.survey_version,
+      session.language, Navigation.shownAnswers(questions(), session.answers, questions().length), session.linkage),
+    session.answeredWith));
     var language = session.language;
     var readAloud = session.readAloud;
     stopIdle();

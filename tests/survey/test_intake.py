@@ -224,6 +224,7 @@ async def test_the_response_table_has_no_place_for_identifiers(conn: Connection)
         "completed",
         "linkage",
         "content_hash",
+        "answered_with",  # own / read_aloud / helped, as the participant said (never who helped)
     }
 
 
