@@ -32,3 +32,19 @@ CREATE TABLE recording (
     uploaded_by bigint REFERENCES account (id),
     UNIQUE (survey_id, question_key, option_code, language, recorded_text)
 );
+
+-- "Change an answer's picture" is a proposal like any other (the board approves every picture a kiosk
+-- shows). Add the kind to whatever list the migrations before this one left (others add kinds too).
+DO $$
+DECLARE
+    definition text;
+BEGIN
+    SELECT pg_get_constraintdef(oid) INTO definition
+    FROM pg_constraint WHERE conname = 'proposal_kind_check' AND conrelid = 'proposal'::regclass;
+    IF position('''picture''' IN definition) = 0 THEN
+        ALTER TABLE proposal DROP CONSTRAINT proposal_kind_check;
+        EXECUTE 'ALTER TABLE proposal ADD CONSTRAINT proposal_kind_check '
+            || regexp_replace(definition, 'ARRAY\[', 'ARRAY[''picture''::text, ');
+    END IF;
+END
+$$;
