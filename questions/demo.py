@@ -1,10 +1,10 @@
-"""The demo survey: WHO-5, K6 and the program items, in English and Spanish."""
+"""The demo survey: WHO-5, K6 and the starting program items, in English and Spanish."""
 
 from __future__ import annotations
 
 from typing import Final
 
-from questions.bank import program_items, shipped_instruments
+from questions.bank import shipped_instruments, starting_items
 from questions.schemas import SurveyDefinition
 
 DEMO_SURVEY_NAME: Final = "Participant voices (demo)"
@@ -17,6 +17,6 @@ def demo_definition() -> SurveyDefinition:
     return SurveyDefinition(
         title={"en": "How are you doing?", "es": "¿Cómo le va?"},
         languages=["en", "es"],
-        questions=[*who5.items, *k6.items, *program_items()],
+        questions=[*who5.items, *k6.items, *starting_items()],
         measures=[*who5.measures, *k6.measures],
     )

@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from questions.bank import program_items, shipped_instruments
+from questions.bank import indicator_pack, program_items, shipped_instruments
 from questions.demo import demo_definition
 from questions.schemas import SurveyDefinition
 from questions.validation import DefinitionError, validate
@@ -99,7 +99,9 @@ def test_the_shipped_bank_is_bilingual_and_nothing_waits_for_a_translation() -> 
     # "translation to check" only once its own first-language wording has moved on (docs/board.md).
     questions = [*shipped_instruments()["who5"].items, *shipped_instruments()["k6"].items, *program_items()]
     assert all(set(q.text) == {"en", "es"} for q in questions)
-    assert [q.key for q in questions if q.needs_review or q.untranslated] == []
+    # The indicator pack's new Spanish waits for the board's check (test_indicator_pack.py).
+    pack = {item.question.key for item in indicator_pack().items}
+    assert [q.key for q in questions if (q.needs_review or q.untranslated) and q.key not in pack] == []
 
 
 def test_licensed_instruments_ship_rules_without_items() -> None:
