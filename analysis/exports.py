@@ -17,8 +17,12 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from analysis import periods
+from analysis.indicators import INDICATOR_FIELDS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from analysis.indicators import IndicatorRow
     from analysis.tables import Tables
 
 METHODS: Final = (
@@ -148,7 +152,9 @@ def _csv(records: list[Any], fields: list[tuple[str, str, str]]) -> str:
     return buffer.getvalue()
 
 
-def _resources(tables: Tables) -> list[tuple[str, str, list[Any], list[tuple[str, str, str]]]]:
+def _resources(
+    tables: Tables, indicators: Sequence[IndicatorRow] = ()
+) -> list[tuple[str, str, list[Any], list[tuple[str, str, str]]]]:
     return [
         ("summary", "Every measure by the chosen grouping.", tables.grouped.rows, SUMMARY_FIELDS),
         ("overall", "Every measure over the reporting period.", tables.overall.rows, SUMMARY_FIELDS),
@@ -164,6 +170,12 @@ def _resources(tables: Tables) -> list[tuple[str, str, list[Any], list[tuple[str
         ("trends", "Theil-Sen trend of the shown means.", tables.trends, TREND_FIELDS),
         ("linked", "Linked pre/post pairs.", tables.linked, LINKED_FIELDS),
         ("reliability", "Cronbach's alpha per measure.", tables.reliability, RELIABILITY_FIELDS),
+        (
+            "indicators",
+            "SSP indicators by reporting period (analysis.indicators), from the same protected set.",
+            list(indicators),
+            INDICATOR_FIELDS,
+        ),
     ]
 
 
@@ -182,7 +194,7 @@ def period_range(tables: Tables) -> str:
     return periods.words(tables.period)
 
 
-def datapackage(tables: Tables) -> dict[str, Any]:
+def datapackage(tables: Tables, indicators: Sequence[IndicatorRow] = ()) -> dict[str, Any]:
     """A Frictionless data package describing the CSV files (the data dictionary)."""
     return {
         "name": f"survey-{tables.survey}-aggregates",
@@ -202,23 +214,24 @@ def datapackage(tables: Tables) -> dict[str, Any]:
                     ]
                 },
             }
-            for name, description, _, fields in _resources(tables)
+            for name, description, _, fields in _resources(tables, indicators)
         ],
     }
 
 
-def zip_bundle(tables: Tables) -> bytes:
+def zip_bundle(tables: Tables, indicators: Sequence[IndicatorRow] = ()) -> bytes:
     """The CSV files, their ``datapackage.json`` and a README with the methods, as one zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for name, _, records, fields in _resources(tables):
+        for name, _, records, fields in _resources(tables, indicators):
             bundle.writestr(f"{name}.csv", _csv(records, fields))
-        bundle.writestr("datapackage.json", msgspec.json.format(msgspec.json.encode(datapackage(tables))))
+        package = datapackage(tables, indicators)
+        bundle.writestr("datapackage.json", msgspec.json.format(msgspec.json.encode(package)))
         bundle.writestr("README.txt", f"{METHODS}\n\nk = {tables.k}\n")
     return buffer.getvalue()
 
 
-def workbook(tables: Tables) -> bytes:
+def workbook(tables: Tables, indicators: Sequence[IndicatorRow] = ()) -> bytes:
     """An XLSX file: a README sheet (methods, k, data dictionary) and one sheet per table."""
     book = Workbook()
     readme = book.active
@@ -229,7 +242,7 @@ def workbook(tables: Tables) -> bytes:
     readme.append(["Methods", METHODS])
     readme.append([])
     readme.append(["Sheet", "Column", "Type", "Meaning"])
-    for name, _, records, fields in _resources(tables):
+    for name, _, records, fields in _resources(tables, indicators):
         for field, kind, about in fields:
             readme.append([name, field, kind, about])
         sheet = book.create_sheet(name)
@@ -254,6 +267,8 @@ def _lay_out(sheet: Any, fields: list[tuple[str, str, str]]) -> None:
                 cell.number_format = "0.00"
 
 
-def as_json(tables: Tables) -> bytes:
+def as_json(tables: Tables, indicators: Sequence[IndicatorRow] = ()) -> bytes:
     """Every table as JSON (the same figures, hidden ones as null)."""
-    return msgspec.json.encode({"methods": METHODS, **msgspec.structs.asdict(tables)})
+    return msgspec.json.encode(
+        {"methods": METHODS, **msgspec.structs.asdict(tables), "indicators": indicators}
+    )
