@@ -36,6 +36,8 @@ from survey.auth import PrincipalDependency
 from survey.db import Connection, ConnectionDependency, RowId
 
 if TYPE_CHECKING:
+    from litestar.handlers import HTTPRouteHandler
+
     from survey.schemas import Principal
 
 Kind = Literal["wording", "options", "show_if", "add", "retire", "move", "publish"]
@@ -134,6 +136,35 @@ async def _check_or_send(
     return Template("board/propose.html", context=context)
 
 
+def _proposal_route(kind: Kind, form: type[ProposalForm], summary: str) -> HTTPRouteHandler:
+    """The route ``POST /board/surveys/{survey_id}/proposals/{kind}``: check, then send, one kind's form.
+
+    Every kind is handled alike (:func:`_check_or_send`); only the body differs, so each route is made
+    here, named ``BoardSurveyController.propose_{kind}`` as the README's route table says.
+    """
+
+    # Litestar reads the body's type from the annotation, resolved in ``signature_namespace`` first: so each
+    # route decodes and validates its own kind's form, as a handler written out for it would.
+    @post(
+        f"/{{survey_id:int}}/proposals/{kind}",
+        operation_id=f"board_propose_{kind}",
+        signature_namespace={"ProposalForm": form},
+    )
+    async def propose(
+        self: BoardPages,
+        principal: PrincipalDependency,
+        conn: ConnectionDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[ProposalForm],
+    ) -> Template | Redirect:
+        return await _check_or_send(conn, principal, survey_id, kind, data)
+
+    propose.fn.__name__ = f"propose_{kind}"
+    propose.fn.__qualname__ = f"BoardSurveyController.propose_{kind}"
+    propose.fn.__doc__ = summary
+    return propose
+
+
 class BoardSurveyController(BoardPages):
     """A survey's draft and the proposals made on it; every route needs the board role."""
 
@@ -165,79 +196,18 @@ class BoardSurveyController(BoardPages):
             context["revises"] = revise
         return Template("board/propose.html", context=context)
 
-    @post("/{survey_id:int}/proposals/wording", operation_id="board_propose_wording")
-    async def propose_wording(
-        self,
-        principal: PrincipalDependency,
-        conn: ConnectionDependency,
-        survey_id: RowId,
-        data: URLEncodedBody[WordingForm],
-    ) -> Template | Redirect:
-        """Propose new wording in one language (or a translation)."""
-        return await _check_or_send(conn, principal, survey_id, "wording", data)
-
-    @post("/{survey_id:int}/proposals/options", operation_id="board_propose_options")
-    async def propose_options(
-        self,
-        principal: PrincipalDependency,
-        conn: ConnectionDependency,
-        survey_id: RowId,
-        data: URLEncodedBody[OptionsForm],
-    ) -> Template | Redirect:
-        """Propose adding, removing or reordering a choice question's answers."""
-        return await _check_or_send(conn, principal, survey_id, "options", data)
-
-    @post("/{survey_id:int}/proposals/show_if", operation_id="board_propose_show_if")
-    async def propose_show_if(
-        self,
-        principal: PrincipalDependency,
-        conn: ConnectionDependency,
-        survey_id: RowId,
-        data: URLEncodedBody[ShowIfForm],
-    ) -> Template | Redirect:
-        """Propose when a question is shown: always, or only if an earlier question has some answers."""
-        return await _check_or_send(conn, principal, survey_id, "show_if", data)
-
-    @post("/{survey_id:int}/proposals/add", operation_id="board_propose_add")
-    async def propose_add(
-        self,
-        principal: PrincipalDependency,
-        conn: ConnectionDependency,
-        survey_id: RowId,
-        data: URLEncodedBody[AddForm],
-    ) -> Template | Redirect:
-        """Propose a new question."""
-        return await _check_or_send(conn, principal, survey_id, "add", data)
-
-    @post("/{survey_id:int}/proposals/retire", operation_id="board_propose_retire")
-    async def propose_retire(
-        self,
-        principal: PrincipalDependency,
-        conn: ConnectionDependency,
-        survey_id: RowId,
-        data: URLEncodedBody[RetireForm],
-    ) -> Template | Redirect:
-        """Propose retiring a question."""
-        return await _check_or_send(conn, principal, survey_id, "retire", data)
-
-    @post("/{survey_id:int}/proposals/move", operation_id="board_propose_move")
-    async def propose_move(
-        self,
-        principal: PrincipalDependency,
-        conn: ConnectionDependency,
-        survey_id: RowId,
-        data: URLEncodedBody[MoveForm],
-    ) -> Template | Redirect:
-        """Propose moving a question."""
-        return await _check_or_send(conn, principal, survey_id, "move", data)
-
-    @post("/{survey_id:int}/proposals/publish", operation_id="board_propose_publish")
-    async def propose_publish(
-        self,
-        principal: PrincipalDependency,
-        conn: ConnectionDependency,
-        survey_id: RowId,
-        data: URLEncodedBody[PublishForm],
-    ) -> Template | Redirect:
-        """Propose publishing the draft as it stands."""
-        return await _check_or_send(conn, principal, survey_id, "publish", data)
+    propose_wording = _proposal_route(
+        "wording", WordingForm, "Propose new wording in one language (or a translation)."
+    )
+    propose_options = _proposal_route(
+        "options", OptionsForm, "Propose adding, removing or reordering a choice question's answers."
+    )
+    propose_show_if = _proposal_route(
+        "show_if",
+        ShowIfForm,
+        "Propose when a question is shown: always, or only if an earlier question has some answers.",
+    )
+    propose_add = _proposal_route("add", AddForm, "Propose a new question.")
+    propose_retire = _proposal_route("retire", RetireForm, "Propose retiring a question.")
+    propose_move = _proposal_route("move", MoveForm, "Propose moving a question.")
+    propose_publish = _proposal_route("publish", PublishForm, "Propose publishing the draft as it stands.")
