@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import Any
 
 import pytest
-from openpyxl import Workbook
 from pyxform import xls2xform
 
 from questions import xlsform
@@ -15,76 +12,66 @@ from questions.demo import demo_definition
 from questions.skip_logic import All, Answered, AnyOf, Equals, Greater, Less, Not, NotAnswered
 from questions.validation import validate
 from questions.xlsform_relevant import RelevantError, parse_relevant
+from tests.questions.xlsforms.make_builder_forms import workbook
+
+KOBO_HEADER = [
+    "type",
+    "name",
+    "label::English",
+    "label::Español",
+    "hint::English",
+    "relevant",
+    "constraint",
+    "required",
+]
 
 
-def workbook(
-    survey: list[list[Any]], choices: list[list[Any]], settings: list[list[Any]] | None = None
-) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "survey"
-    for row in survey:
-        sheet.append(row)
-    choice_sheet = book.create_sheet("choices")
-    for row in choices:
-        choice_sheet.append(row)
-    if settings:
-        settings_sheet = book.create_sheet("settings")
-        for row in settings:
-            settings_sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+def kobo_row(
+    kind: str,
+    name: str,
+    english: str = "",
+    spanish: str = "",
+    hint: str = "",
+    *,
+    relevant: str = "",
+    constraint: str = "",
+    required: str = "",
+) -> list[str]:
+    """A row of the Kobo form's survey sheet, in the columns of ``KOBO_HEADER``."""
+    return [kind, name, english, spanish, hint, relevant, constraint, required]
 
 
 KOBO_FORM = workbook(
     survey=[
-        [
-            "type",
-            "name",
-            "label::English",
-            "label::Español",
-            "hint::English",
-            "relevant",
-            "constraint",
-            "required",
-        ],
-        ["start", "start", "", "", "", "", "", ""],
-        ["deviceid", "deviceid", "", "", "", "", "", ""],
-        [
+        KOBO_HEADER,
+        kobo_row("start", "start"),
+        kobo_row("deviceid", "deviceid"),
+        kobo_row(
             "select_one yesno",
             "carried",
             "Did you carry naloxone?",
             "¿Llevó naloxona?",
             "Any kind",
-            "",
-            "",
-            "yes",
-        ],
-        ["select_one yesno", "used", "Did you use it?", "¿La usó?", "", "${carried} = 'yes'", "", ""],
-        ["select_multiple areas", "areas", "What matters most?", "¿Qué le importa más?", "", "", "", ""],
-        [
+            required="yes",
+        ),
+        kobo_row("select_one yesno", "used", "Did you use it?", "¿La usó?", relevant="${carried} = 'yes'"),
+        kobo_row("select_multiple areas", "areas", "What matters most?", "¿Qué le importa más?"),
+        kobo_row(
             "integer",
             "nights",
             "Nights housed?",
             "¿Noches con techo?",
-            "",
-            "selected(${areas}, 'housing')",
-            ". >= 0 and . <= 30",
-            "",
-        ],
-        [
+            relevant="selected(${areas}, 'housing')",
+            constraint=". >= 0 and . <= 30",
+        ),
+        kobo_row(
             "text",
             "comment",
             "Anything else?",
             "¿Algo más?",
-            "",
-            "${nights} >= 3 or not(${carried} != '')",
-            "",
-            "",
-        ],
-        ["note", "thanks", "Thank you", "Gracias", "", "", "", ""],
+            relevant="${nights} >= 3 or not(${carried} != '')",
+        ),
+        kobo_row("note", "thanks", "Thank you", "Gracias"),
     ],
     choices=[
         ["list_name", "name", "label::English", "label::Español"],

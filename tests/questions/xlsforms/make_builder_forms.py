@@ -9,6 +9,7 @@ spellings (``select one from``, ``list name``, ``label:English``, capitalised he
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,10 @@ HERE = Path(__file__).resolve().parent / "builders"
 YES_NO = [["yes", "Yes", "Sí", "Ndiyo"], ["no", "No", "No", "Hapana"]]
 
 
-def save(
-    name: str, survey: list[list[Any]], choices: list[list[Any]], settings: list[list[Any]] | None
-) -> None:
+def workbook(
+    survey: list[list[Any]], choices: list[list[Any]], settings: list[list[Any]] | None = None
+) -> bytes:
+    """An XLSForm: its ``survey`` and ``choices`` sheets, and its ``settings`` sheet when given."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -34,7 +36,15 @@ def save(
         settings_sheet = book.create_sheet("settings")
         for row in settings:
             settings_sheet.append(row)
-    book.save(HERE / name)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def save(
+    name: str, survey: list[list[Any]], choices: list[list[Any]], settings: list[list[Any]] | None
+) -> None:
+    (HERE / name).write_bytes(workbook(survey, choices, settings))
 
 
 def kobo(number: int, langs: list[str], extra: list[list[Any]]) -> None:
