@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, TypeAlias
+from typing import Annotated, Final, TypeAlias
 
 import msgspec
 
@@ -66,6 +66,16 @@ class MoveQuestion(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag=
     position: int
 
 
+class PictureChange(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="picture", tag_field="kind"):
+    """A picture for one answer of a question (``None``: the answer shows its words alone again)."""
+
+    question: QuestionKey
+    option: int | str
+    """The answer's stored code."""
+    picture: Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}$")] | None
+    """The SHA-256 of the stored picture (``questions.media``)."""
+
+
 class PublishDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag="publish", tag_field="kind"):
     """Publish the draft, exactly as it stood when proposed, as the survey's next version."""
 
@@ -75,7 +85,14 @@ class PublishDraft(msgspec.Struct, frozen=True, forbid_unknown_fields=True, tag=
 
 
 Change: TypeAlias = (
-    WordingChange | OptionsChange | ShowIfChange | AddQuestion | RetireQuestion | MoveQuestion | PublishDraft
+    WordingChange
+    | OptionsChange
+    | ShowIfChange
+    | AddQuestion
+    | RetireQuestion
+    | MoveQuestion
+    | PictureChange
+    | PublishDraft
 )
 """A change to a survey's draft (or publishing it)."""
 
@@ -117,6 +134,7 @@ KIND_NAMES: Final[dict[str, str]] = {
     "add": "Add a question",
     "retire": "Retire a question",
     "move": "Move a question",
+    "picture": "Change an answer's picture",
     "publish": "Publish a new version",
     "welcome": "Welcome a member",
     "step_down": "A member steps down",
@@ -229,6 +247,17 @@ def apply(definition: SurveyDefinition, change: Change) -> SurveyDefinition:
                     f"Question {change.question} is already in place {change.position}."
                 )
             questions.insert(change.position - 1, moved)
+        case PictureChange():
+            current = _question(definition, change.question)
+            codes = [str(option.code) for option in current.options]
+            if str(change.option) not in codes:
+                raise ChangeConflictError(f"Question {current.key} has no answer {change.option} any more.")
+            at = codes.index(str(change.option))
+            if current.options[at].picture == change.picture:
+                raise ChangeConflictError("That answer already shows this picture.")
+            options = list(current.options)
+            options[at] = msgspec.structs.replace(options[at], picture=change.picture)
+            questions[keys.index(current.key)] = msgspec.structs.replace(current, options=options)
         case PublishDraft():
             if change.definition != definition:
                 raise ChangeConflictError("The draft has changed since publishing it was proposed.")

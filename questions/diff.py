@@ -107,6 +107,7 @@ _OTHER: Final[dict[str, str]] = {
     "max_length": "longest answer",
     "instrument": "instrument",
     "audio": "recorded readings",
+    "pictures": "answer pictures",
     "needs_review": "translations to check",
     "untranslated": "translations still to make",
 }

@@ -13,6 +13,7 @@ from questions.changes import (
     Change,
     MoveQuestion,
     OptionsChange,
+    PictureChange,
     PublishDraft,
     ShowIfChange,
     WordingChange,
@@ -53,16 +54,31 @@ def summary(change: Change, before: SurveyDefinition) -> str:
             return f"Add a new question: “{short(words)}”."
         case MoveQuestion():
             return f"Move {question_words(before, change.question)} to place {change.position}."
+        case PictureChange():
+            answer = _answer_words(before, change.question, change.option)
+            of = question_words(before, change.question)
+            if change.picture is None:
+                return f"Take the picture away from the answer “{answer}” of {of}."
+            return f"Show a picture with the answer “{answer}” of {of}."
         case PublishDraft():
             return "Publish the draft as a new version for the kiosks."
     return f"Retire {question_words(before, change.question)}; earlier versions keep it."
+
+
+def _answer_words(definition: SurveyDefinition, key: str, code: int | str) -> str:
+    """An answer's words in the survey's first language (its code when it has none)."""
+    question = definition.question(key)
+    for option in question.options if question else []:
+        if str(option.code) == str(code):
+            return short(option.label.get(definition.languages[0], str(code)))
+    return str(code)
 
 
 def proposal_diff(found: Proposal) -> list[FieldDiff]:
     """The side-by-side diff of the question a proposal touches (empty for moves and publishing)."""
     before = found.draft_before
     change = found.change
-    if isinstance(change, PublishDraft | MoveQuestion | ShowIfChange):
+    if isinstance(change, PublishDraft | MoveQuestion | ShowIfChange | PictureChange):
         return []
     after = apply(before, change)
     key = change.question.key if isinstance(change, AddQuestion) else change.question
@@ -84,7 +100,7 @@ def preview_sides(found: Proposal) -> list[str]:
         return ["after"]
     if isinstance(change, MoveQuestion):
         return ["before", "after"]
-    if isinstance(change, WordingChange | OptionsChange | ShowIfChange):
+    if isinstance(change, WordingChange | OptionsChange | ShowIfChange | PictureChange):
         return ["before", "after"]
     return ["before"]
 

@@ -25,11 +25,13 @@ QuestionType = Literal["single_choice", "multi_choice", "rating", "number", "tex
 CHOICE_TYPES: frozenset[str] = frozenset({"single_choice", "multi_choice", "rating"})
 
 
-class Option(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class Option(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     """One answer option: its stored code (an instrument's score value, or a word) and its labels."""
 
     code: int | str
     label: Texts
+    picture: Annotated[str, Meta(pattern=r"^[0-9a-f]{64}$")] | None = None
+    """The SHA-256 of a picture the board approved for this answer (served at ``/media/<digest>``)."""
 
 
 class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -67,6 +69,11 @@ class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     def option_codes(self) -> list[int | str]:
         """The codes a choice answer may take."""
         return [option.code for option in self.options]
+
+    @property
+    def pictures(self) -> list[str | None]:
+        """Each answer's picture (its digest), in order, ``None`` where it has none."""
+        return [option.picture for option in self.options]
 
 
 class SurveyDefinition(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):

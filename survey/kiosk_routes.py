@@ -13,6 +13,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.params import JSONBody, URLEncodedBody
 from litestar.response import File, Redirect, Template
 
+from questions import media, media_queries
 from questions import queries as question_queries
 from questions.kiosk_view import kiosk_survey
 from survey import intake, kiosk_queries, kiosks, release, sites
@@ -221,7 +222,12 @@ class KioskApiController(Controller):
         by_language = await sites.kiosk_resources(
             conn, identity.site_id, site.default_language, site.resources
         )
-        return msgspec.structs.replace(answer, resources_by_language=by_language)
+        rows = await media_queries.recordings(conn, version.survey_id)
+        recordings = media.kiosk_recordings(
+            version.definition,
+            [(r.question_key, r.option_code, r.language, r.recorded_text, r.digest) for r in rows],
+        )
+        return msgspec.structs.replace(answer, resources_by_language=by_language, recordings=recordings)
 
     @post("/responses", operation_id="kiosk_submit", status_code=201)
     async def submit(

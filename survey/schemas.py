@@ -306,3 +306,6 @@ class KioskSurvey(msgspec.Struct, frozen=True, kw_only=True):
     ui: dict[str, dict[str, str]]
     resources_by_language: dict[str, str] = {}
     """The site's thank-you resources by language code, in every language they are written in."""
+    recordings: dict[str, dict[str, str]] = {}
+    """The board's recordings of the words this version shows: by language, ``key`` (a question) or
+    ``key/code`` (an answer) to the file's URL. Where none is given the tablet's own voice reads."""
