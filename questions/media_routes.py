@@ -129,7 +129,7 @@ class BoardMediaController(BoardPages):
     @get("/surveys/{survey_id:int}/script", operation_id="board_media_script")
     async def script(self, conn: ConnectionDependency, survey_id: RowId, done: Query = "") -> Template:
         """What the kiosk reads in each language, and which recordings are still to make or out of date."""
-        messages = {"recorded": "Thank you: the recording is kept. Kiosks play it wherever these words are shown."}
+        messages = {"recorded": "Thank you: the recording is kept. Kiosks play it wherever these words show."}
         context = await _script_context(conn, survey_id, done=messages.get(done))
         return Template("board/media_script.html", context=context)
 
