@@ -173,8 +173,11 @@ def rows(
             figures = kept.item_figures(question.key, label)
             numerator = [figures.get(code) for code in indicator.numerator]
             if question.type == "multi_choice":
-                parts = [*numerator, answerers.get((question.key, label))]
-                total = parts[-1].count if parts[-1] is not None else 0
+                counted = answerers.get((question.key, label))
+                if counted is None:  # answers in the set but no answerer counted: nothing to divide by
+                    continue
+                parts = [*numerator, counted]
+                total = counted.count or 0
             else:
                 codes = [str(code) for code in question.option_codes if code != PREFER_NOT_TO_SAY]
                 parts = [figures.get(code) for code in codes]
