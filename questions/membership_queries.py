@@ -57,7 +57,7 @@ SELECT p.id, p.kind, p.change, p.reason, p.status, p.outcome, p.proposed_by, a.d
        p.proposed_at, p.closed_at, coalesce(t.display_name, '') AS about
 FROM proposal p JOIN account a ON a.id = p.proposed_by
 LEFT JOIN account t ON t.id = (p.change ->> 'account_id')::bigint
-WHERE p.survey_id IS NULL
+WHERE p.survey_id IS NULL AND p.kind IN ('welcome', 'step_down', 'quorum')
 """
 BOARD_PROPOSAL: Final = _BOARD_PROPOSAL_COLUMNS + " AND p.id = $1"
 BOARD_PROPOSAL_FOR_UPDATE: Final = _BOARD_PROPOSAL_COLUMNS + " AND p.id = $1 FOR UPDATE OF p"

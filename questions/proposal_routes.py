@@ -128,8 +128,11 @@ class ProposalController(BoardPages):
         conn: ConnectionDependency,
         proposal_id: RowId,
         done: Query = "",
-    ) -> Template:
+    ) -> Template | Redirect:
         """A proposal: what it changes side by side, the votes, the comments, and what you can do."""
+        elsewhere = await proposals.page_of(conn, proposal_id)
+        if elsewhere is not None:  # a kind another layer shows (a report-back's release)
+            return Redirect(elsewhere, status_code=303)
         found = await find_any(conn, proposal_id)
         context = await _context(conn, found, principal.account_id)
         return Template(

@@ -9,12 +9,13 @@ propose; a member votes on the proposals opened after they joined.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from questions import (
     comment_queries,
     membership,
     membership_queries,
+    proposal_kind_queries,
     proposal_queries,
     queries,
     revision_queries,
@@ -22,10 +23,13 @@ from questions import (
 )
 from questions.changes import AddQuestion, BoardChange, Change, PublishDraft, affected_key, apply, conflict
 from questions.membership_queries import BoardProposal
+from questions.proposal_kind_queries import ExternalProposal
 from questions.quorum import MAXIMUM_APPROVALS, MINIMUM_APPROVALS, Choice, Tally
 from survey.audit_queries import audit
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from questions.proposal_queries import Proposal
     from questions.schemas import SurveyDefinition
     from survey.db import Connection
@@ -41,6 +45,52 @@ JOINED_LATER: Final = (
 
 class ProposalError(ValueError):
     """A board action was refused; the message says why in plain words."""
+
+
+class ProposalKind(NamedTuple):
+    """A kind of proposal the board decides here and a higher layer settles (a report-back's release).
+
+    The layer below cannot import the one that knows what such a proposal does, so that layer registers
+    the kind (:func:`register_kind`, from ``create_app``); votes, comments and the quorum stay here.
+    """
+
+    settle: Callable[[Connection, ExternalProposal, Tally, int | None], Awaitable[tuple[str, str]]]
+    """Called in the deciding vote's transaction once the board accepts: the status and outcome to close
+    with (``accepted``, or ``outdated`` with the reason it could not be done)."""
+    page: Callable[[int], str]
+    """The page where the board reads and votes on a proposal of this kind, by proposal id."""
+
+
+_KINDS: dict[str, ProposalKind] = {}
+
+
+def register_kind(kind: str, registered: ProposalKind) -> None:
+    """Let the board decide proposals of ``kind``; registering the same kind again replaces it."""
+    _KINDS[kind] = registered
+
+
+async def page_of(conn: Connection, proposal_id: int) -> str | None:
+    """Where a proposal of a registered kind is shown, or ``None`` for the kinds shown here."""
+    kind = await proposal_kind_queries.proposal_kind(conn, proposal_id)
+    return _KINDS[kind].page(proposal_id) if kind in _KINDS else None
+
+
+async def propose_kind(
+    conn: Connection, kind: str, change: dict[str, object], *, reason: str, actor_id: int
+) -> int:
+    """Put a proposal of a registered kind to the board (the caller has checked what it proposes).
+
+    Raises:
+        ProposalError: the kind is not registered, or the proposer is not a member.
+    """
+    if kind not in _KINDS:
+        raise ProposalError("The board cannot decide this kind of proposal here.")
+    async with conn.transaction():
+        await membership_queries.lock_board(conn)
+        await _require_member(conn, actor_id)
+        return await proposal_kind_queries.insert_external_proposal(
+            conn, kind, change, reason=reason.strip(), proposed_by=actor_id
+        )
 
 
 async def _require_member(conn: Connection, actor_id: int) -> None:
@@ -97,7 +147,7 @@ async def propose_about_board(conn: Connection, change: BoardChange, *, reason: 
         )
 
 
-async def _open(conn: Connection, proposal_id: int) -> Proposal | BoardProposal:
+async def _open(conn: Connection, proposal_id: int) -> Proposal | BoardProposal | ExternalProposal:
     """Lock the proposal's survey, then the proposal, then the board, refusing a closed proposal.
 
     The survey comes first, as in :func:`propose` and publishing, so two decisions on one survey queue up
@@ -105,8 +155,12 @@ async def _open(conn: Connection, proposal_id: int) -> Proposal | BoardProposal:
     change to the board does.
     """
     survey_id = await proposal_queries.survey_of_proposal(conn, proposal_id)
-    found: Proposal | BoardProposal | None
-    if survey_id is not None:
+    kind = await proposal_kind_queries.proposal_kind(conn, proposal_id)
+    found: Proposal | BoardProposal | ExternalProposal | None
+    if kind in _KINDS:
+        await membership_queries.lock_board(conn)
+        found = await proposal_kind_queries.external_proposal(conn, proposal_id, kind or "", lock=True)
+    elif survey_id is not None:
         await queries.lock_survey(conn, survey_id)
         found = await proposal_queries.proposal(conn, proposal_id, lock=True)
         await membership_queries.lock_board(conn)
@@ -135,7 +189,13 @@ async def withdraw_comment(conn: Connection, proposal_id: int, comment_id: int, 
             raise ProposalError("Only your own comments can be taken back, and only once.")
 
 
-async def _reload(conn: Connection, found: Proposal | BoardProposal) -> Proposal | BoardProposal:
+async def _reload(
+    conn: Connection, found: Proposal | BoardProposal | ExternalProposal
+) -> Proposal | BoardProposal | ExternalProposal:
+    if isinstance(found, ExternalProposal):
+        external = await proposal_kind_queries.external_proposal(conn, found.id, found.kind)
+        assert external is not None  # noqa: S101 (the row was locked, and proposals are never deleted)
+        return external
     settled = (
         await membership_queries.board_proposal(conn, found.id)
         if isinstance(found, BoardProposal)
@@ -147,7 +207,7 @@ async def _reload(conn: Connection, found: Proposal | BoardProposal) -> Proposal
 
 async def vote(
     conn: Connection, proposal_id: int, choice: Choice | None, *, reason: str = "", actor_id: int
-) -> Proposal | BoardProposal:
+) -> Proposal | BoardProposal | ExternalProposal:
     """Cast, change or (``None``) take back a vote, then settle the proposal if the votes now decide it.
 
     Returns:
@@ -172,7 +232,7 @@ async def vote(
         return await _reload(conn, found)
 
 
-async def count_again(conn: Connection, proposal_id: int) -> Proposal | BoardProposal:
+async def count_again(conn: Connection, proposal_id: int) -> Proposal | BoardProposal | ExternalProposal:
     """Settle an open proposal by its standing votes against today's board and quorum.
 
     Votes settle a proposal as they are cast; after an admin changes the quorum or the board's members,
@@ -208,7 +268,7 @@ async def revise(conn: Connection, proposal_id: int, change: Change, *, reason: 
     """
     async with conn.transaction():
         found = await _open(conn, proposal_id)
-        if isinstance(found, BoardProposal) or isinstance(found.change, PublishDraft):
+        if isinstance(found, BoardProposal | ExternalProposal) or isinstance(found.change, PublishDraft):
             raise ProposalError("This kind of proposal is not revised: take it back and propose again.")
         if found.proposed_by != actor_id:
             raise ProposalError("Only the person who made a proposal can revise it.")
@@ -236,7 +296,7 @@ async def withdraw_proposal(conn: Connection, proposal_id: int, *, actor_id: int
 
 
 async def _settle(
-    conn: Connection, found: Proposal | BoardProposal, counted: Tally, actor_id: int | None
+    conn: Connection, found: Proposal | BoardProposal | ExternalProposal, counted: Tally, actor_id: int | None
 ) -> None:
     decision = counted.decision
     if decision == "rejected":
@@ -247,6 +307,10 @@ async def _settle(
         return
     if isinstance(found, BoardProposal):
         await _settle_board(conn, found, counted, actor_id)
+        return
+    if isinstance(found, ExternalProposal):
+        status, outcome = await _KINDS[found.kind].settle(conn, found, counted, actor_id)
+        await proposal_queries.close_proposal(conn, found.id, status, outcome)
         return
     draft = await queries.draft(conn, found.survey_id)
     problem = None if draft is None else conflict(found.draft_before, draft, found.change)

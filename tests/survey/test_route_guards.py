@@ -31,6 +31,13 @@ EXPECTED_PUBLIC = {
     ("GET", "/kiosk/enroll"),
     ("POST", "/kiosk/enroll"),
     ("GET", "/kiosk-sw.js"),
+    # The board's pictures and recordings by SHA-256, for the kiosk and its service worker (docs/kiosk.md).
+    ("GET", "/media/{digest:str}"),
+    # The board's released report-backs, for the people who answered (docs/board.md): released ones only.
+    ("GET", "/results"),
+    ("GET", "/results/{public_id:str}"),
+    ("GET", "/results/{public_id:str}/poster"),
+    ("GET", "/results/{public_id:str}/handout"),
 }
 
 
