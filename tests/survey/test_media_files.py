@@ -193,3 +193,23 @@ def test_a_recording_goes_out_of_date_when_its_words_change_and_plays_only_where
     assert media.kiosk_recordings(reworded, rows) == {}, "the new words are read by the tablet's voice"
     answer_rows = [("safe", "yes", "es", "Sí", "b" * 64), ("safe", "maybe", "es", "Quizás", "c" * 64)]
     assert media.kiosk_recordings(SURVEY, answer_rows) == {"es": {"safe/yes": "/media/" + "b" * 64}}
+
+
+def test_a_picture_change_sets_one_answer_and_refuses_what_does_not_fit() -> None:
+    from questions.changes import ChangeConflictError, PictureChange, conflict
+
+    digest = "d" * 64
+    changed = apply(SURVEY, PictureChange(question="safe", option="yes", picture=digest))
+    question = changed.question("safe")
+    assert question is not None
+    assert question.pictures == [digest, None]
+    assert apply(changed, PictureChange(question="safe", option="yes", picture=None)) == SURVEY
+    with pytest.raises(ChangeConflictError, match="already shows this picture"):
+        apply(changed, PictureChange(question="safe", option="yes", picture=digest))
+    assert conflict(SURVEY, SURVEY, PictureChange(question="safe", option="maybe", picture=digest)) == (
+        "Question safe has no answer maybe any more."
+    )
+    # Proposed against one draft, it closes once another change to the question is accepted first.
+    assert conflict(SURVEY, changed, PictureChange(question="safe", option="no", picture=digest)) == (
+        "Question safe has changed since this was proposed."
+    )
