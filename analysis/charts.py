@@ -1,111 +1,212 @@
-"""Server-rendered SVG charts (no script, no external file): a mean with its interval per point or bar.
+"""The dashboard's and the funder report's charts as data: what each chart shows, before any drawing.
 
-Every chart has a title and a description for screen readers, and the page shows the same figures in a
-table beside it. Hidden (suppressed) points are simply not drawn.
+A chart is built from the aggregate tables (so from the survey's protected set) and nothing else: each
+point is a figure the tables show, with its n and 95% interval, or a figure they hide, which stays a
+point with its reason and no value. ``analysis.chart_render`` draws a chart as SVG or PNG; the pages show
+the same chart's description (``describe``) and its figures in a table. This module imports neither the
+database, Litestar nor matplotlib.
 """
 
 from __future__ import annotations
 
-from html import escape
-from typing import Final
+import itertools
+import textwrap
+from typing import TYPE_CHECKING, Final, Literal
 
 import msgspec
 
-WIDTH: Final = 640
-HEIGHT: Final = 320
-MARGIN: Final = {"left": 48, "right": 16, "top": 16, "bottom": 96}
-INK: Final = "#1b1b1f"
-ACCENT: Final = "#1d5c4d"
-GRID: Final = "#c9c6bd"
+from analysis import periods
+
+if TYPE_CHECKING:
+    from analysis.summary import SummaryRow
+    from analysis.tables import Tables
+    from questions.scoring_rules import ScoringRule
+
+View = Literal["by-period", "by-site"]
+VIEWS: Final[tuple[View, ...]] = ("by-period", "by-site")
+FORMATS: Final = ("svg", "png")
+FEWER_THAN_K: Final = "fewer than k"
+SHORT_MONTHS: Final = tuple(name[:3] for name in periods.MONTH_NAMES)
 
 
-class Point(msgspec.Struct, frozen=True):
-    """One labelled estimate with its 95% interval."""
+class Point(msgspec.Struct, frozen=True, kw_only=True):
+    """One group's mean with its 95% interval, or, when the protected set hides it, why (no figures)."""
 
     label: str
+    """Short, for the axis (``Jan 2026``, a site's name)."""
+    words: str
+    """In full, for the description (``January 2026``)."""
+    n: int | None = None
+    mean: float | None = None
+    low: float | None = None
+    high: float | None = None
+    hidden: str | None = None
+    """Why it is not drawn, in words ("fewer than 11", "hidden to protect a smaller group", ...)."""
+
+    @property
+    def shown(self) -> bool:
+        """Whether the point has a value to draw."""
+        return self.hidden is None and self.mean is not None
+
+
+class Cutoff(msgspec.Struct, frozen=True):
+    """A line across the chart at one of the instrument's band limits, with what it means."""
+
     value: float
+    label: str
+
+
+class Chart(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything one chart shows: enough to draw it, describe it and put it in a table."""
+
+    key: str
+    """``{measure}-{view}``, e.g. ``who5-by-period``; names the download."""
+    kind: Literal["line", "bar"]
+    measure: str
+    title: str
+    subtitle: str
+    x_label: str
+    y_label: str
     low: float
     high: float
+    higher_is_better: bool
+    points: list[Point]
+    cutoffs: list[Cutoff] = []
 
 
-def _scale(value: float, low: float, high: float) -> float:
-    inner = HEIGHT - MARGIN["top"] - MARGIN["bottom"]
-    return MARGIN["top"] + inner * (1 - (value - low) / (high - low if high > low else 1))
+def reason_words(reason: str | None, k: int) -> str:
+    """A hidden figure's reason as the pages say it ("fewer than 11")."""
+    if reason is None:
+        return "not shown"
+    return f"fewer than {k}" if reason == FEWER_THAN_K else reason
 
 
-def _frame(chart_id: str, title: str, description: str, low: float, high: float, body: list[str]) -> str:
-    ticks = []
-    for step in range(5):
-        value = low + (high - low) * step / 4
-        y = _scale(value, low, high)
-        ticks.append(
-            f'<line x1="{MARGIN["left"]}" x2="{WIDTH - MARGIN["right"]}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="1"/>'
+def cutoffs(rule: ScoringRule) -> list[Cutoff]:
+    """The instrument's cut-offs from its bands: WHO-5 28 and 50 (each band's top), K6 5 and 13 (bottom).
+
+    A measure where higher is better marks the top of each band but the best ("28 or less: likely
+    depression"); one where higher is worse marks the bottom of each band but the lowest ("13 or more").
+    """
+    bands = sorted(rule.bands, key=lambda band: band.low)
+    lines = []
+    for lower, upper in itertools.pairwise(bands):
+        name = _band_name(lower.label if rule.higher_is_better else upper.label)
+        if rule.higher_is_better:
+            lines.append(Cutoff(lower.high, f"{lower.high:g} or less: {name}"))
+        else:
+            lines.append(Cutoff(upper.low, f"{upper.low:g} or more: {name}"))
+    return lines
+
+
+def _band_name(label: str) -> str:
+    """A band's label without its range in brackets: "Likely depression (28 or less)" -> "likely ..."."""
+    name = label.split(" (")[0].strip()
+    return name[:1].lower() + name[1:]
+
+
+def y_label(rule: ScoringRule) -> str:
+    """The value axis: the measure, its range and its direction (the unit of a score is its range)."""
+    direction = "higher is better" if rule.higher_is_better else "higher is worse"
+    return f"Mean score, {rule.score_min:g} to {rule.score_max:g}\n({direction})"
+
+
+def period_label(label: str) -> str:
+    """A stored period, short: ``Jan 2026`` for a month, ``W47 2026`` for an ISO week."""
+    level = periods.level_of(label)
+    if level == "month":
+        return f"{SHORT_MONTHS[int(label[5:]) - 1]} {label[:4]}"
+    if level == "week":
+        return f"W{int(label[6:])} {label[:4]}"
+    return label
+
+
+def _point(row: SummaryRow, label: str, words: str, k: int) -> Point:
+    if row.suppressed or row.mean is None:
+        return Point(label=label, words=words, hidden=reason_words(row.hidden, k))
+    return Point(label=label, words=words, n=row.n, mean=row.mean, low=row.ci_low, high=row.ci_high)
+
+
+def build(tables: Tables, rule: ScoringRule, view: View, survey_name: str, granularity: str) -> Chart:
+    """One measure's chart by period (a line) or by site (bars), from the tables' shown and hidden rows."""
+    words = periods.words(tables.period)
+    subtitle = f"{survey_name}, {words}. Each point: the mean with its 95% interval; k = {tables.k}."
+    unit = "week" if granularity == "week" else "month"
+    if view == "by-period":
+        rows = [row for row in tables.by_period.rows if row.measure == rule.measure]
+        points = [
+            _point(row, period_label(row.period or ""), periods.words(row.period or ""), tables.k)
+            for row in rows
+        ]
+        return Chart(
+            key=f"{rule.measure}-{view}",
+            kind="line",
+            measure=rule.measure,
+            title=f"{rule.name}: mean by {unit}",
+            subtitle=subtitle,
+            x_label=f"{unit.capitalize()} (n: responses with a score)",
+            y_label=y_label(rule),
+            low=rule.score_min,
+            high=rule.score_max,
+            higher_is_better=rule.higher_is_better,
+            points=points,
+            cutoffs=cutoffs(rule),
         )
-        ticks.append(
-            f'<text x="{MARGIN["left"] - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
-            f'fill="{INK}">{value:g}</text>'
-        )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="chart" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="system-ui, sans-serif">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>' + "".join(ticks) + "".join(body) + "</svg>"
+    rows = [row for row in tables.by_site.rows if row.measure == rule.measure]
+    return Chart(
+        key=f"{rule.measure}-{view}",
+        kind="bar",
+        measure=rule.measure,
+        title=f"{rule.name}: mean by site",
+        subtitle=subtitle,
+        x_label="Site (n: responses with a score)",
+        y_label=y_label(rule),
+        low=rule.score_min,
+        high=rule.score_max,
+        higher_is_better=rule.higher_is_better,
+        points=[_point(row, row.site or "", row.site or "", tables.k) for row in rows],
+        cutoffs=cutoffs(rule),
     )
 
 
-def _x_positions(count: int) -> list[float]:
-    inner = WIDTH - MARGIN["left"] - MARGIN["right"]
-    return [MARGIN["left"] + inner * (index + 0.5) / count for index in range(count)]
+def all_charts(tables: Tables, survey_name: str, granularity: str) -> dict[str, dict[View, Chart]]:
+    """Every measure's two charts, by measure and view."""
+    return {
+        rule.measure: {view: build(tables, rule, view, survey_name, granularity) for view in VIEWS}
+        for rule in tables.measures
+    }
 
 
-def _label(x: float, text: str) -> str:
-    y = HEIGHT - MARGIN["bottom"] + 16
-    return (
-        f'<text x="{x:.1f}" y="{y}" text-anchor="end" font-size="11" fill="{INK}" '
-        f'transform="rotate(-35 {x:.1f} {y})">{escape(text)}</text>'
-    )
+def describe(chart: Chart) -> str:
+    """The chart in words, for screen readers and the image's alternative text: every point, in order."""
+    if not chart.points:
+        return f"{chart.title}. No responses in this period."
+    parts = []
+    for point in chart.points:
+        if point.shown and point.low is not None and point.high is not None:
+            parts.append(
+                f"{point.words}: {point.mean:.1f} (95% interval {point.low:.1f} to {point.high:.1f}, "
+                f"n = {point.n})"
+            )
+        else:
+            parts.append(f"{point.words}: not shown ({point.hidden})")
+    lines = "; ".join(f"{line.label} at {line.value:g}" for line in chart.cutoffs)
+    marked = f" Lines mark {lines}." if lines else ""
+    scale = chart.y_label.replace("\n", " ")
+    return f"{chart.title}; {scale[0].lower()}{scale[1:]}. " + "; ".join(parts) + "." + marked
 
 
-def describe(points: list[Point], unit: str) -> str:
-    """A plain-language description of the points, for screen readers."""
-    if not points:
-        return "No group is large enough to show."
-    parts = [f"{p.label}: {p.value:.1f} (95% interval {p.low:.1f} to {p.high:.1f})" for p in points]
-    return f"{unit}. " + "; ".join(parts) + "."
+def axis_label(point: Point, width: int = 14) -> str:
+    """A point's label under the axis, wrapped, with its n (or "not shown") on the last line."""
+    name = "\n".join(textwrap.wrap(point.label, width)) or "-"
+    return f"{name}\nn = {point.n}" if point.shown else f"{name}\nnot shown"
 
 
-def line_chart(chart_id: str, title: str, points: list[Point], low: float, high: float, unit: str) -> str:
-    """Means over time joined by a line, each with its interval as a vertical bar."""
-    xs = _x_positions(max(len(points), 1))
-    body = []
-    if len(points) > 1:
-        path = " ".join(f"{x:.1f},{_scale(p.value, low, high):.1f}" for x, p in zip(xs, points, strict=False))
-        body.append(f'<polyline points="{path}" fill="none" stroke="{ACCENT}" stroke-width="2"/>')
-    for x, point in zip(xs, points, strict=False):
-        body.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_scale(point.low, low, high):.1f}" '
-            f'y2="{_scale(point.high, low, high):.1f}" stroke="{INK}" stroke-width="1.5"/>'
-        )
-        body.append(f'<circle cx="{x:.1f}" cy="{_scale(point.value, low, high):.1f}" r="4" fill="{ACCENT}"/>')
-        body.append(_label(x, point.label))
-    return _frame(chart_id, title, describe(points, unit), low, high, body)
+def filename(survey_name: str, chart: Chart, period: str, fmt: str) -> str:
+    """The download's file name: survey, measure, view and period, in ASCII (``demo-survey-who5-...``)."""
+    return f"{slug(survey_name) or 'survey'}-{chart.key}-{slug(period)}.{fmt}"
 
 
-def bar_chart(chart_id: str, title: str, points: list[Point], low: float, high: float, unit: str) -> str:
-    """One bar per group (e.g. site) with its interval."""
-    xs = _x_positions(max(len(points), 1))
-    width = min(60.0, (WIDTH - MARGIN["left"] - MARGIN["right"]) / max(len(points), 1) * 0.6)
-    body = []
-    for x, point in zip(xs, points, strict=False):
-        top, base = _scale(point.value, low, high), _scale(low, low, high)
-        body.append(
-            f'<rect x="{x - width / 2:.1f}" y="{top:.1f}" width="{width:.1f}" height="{base - top:.1f}" '
-            f'fill="{ACCENT}"/>'
-        )
-        body.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{_scale(point.low, low, high):.1f}" '
-            f'y2="{_scale(point.high, low, high):.1f}" stroke="{INK}" stroke-width="1.5"/>'
-        )
-        body.append(_label(x, point.label))
-    return _frame(chart_id, title, describe(points, unit), low, high, body)
+def slug(text: str) -> str:
+    """Lower-case ASCII letters and digits joined by single hyphens."""
+    kept = "".join(c if c.isascii() and c.isalnum() else "-" for c in text.lower())
+    return "-".join(part for part in kept.split("-") if part)

@@ -7,21 +7,23 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Final, Literal
 from urllib.parse import urlencode
 
+import anyio
 import msgspec
+from jinja2_fragments.litestar import HTMXBlockTemplate
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 
-from analysis import charts, exports, periods, summary, tables
+from analysis import chart_render, charts, exports, indicators, periods, report_queries, summary, tables
+from analysis import report as funder_report
 from questions import queries as question_queries
 from survey import json_body
 from survey.audit_queries import audit
 from survey.auth import PrincipalDependency, provide_principal, requires_role
 from survey.db import Connection, ConnectionDependency
-from survey.pages import page
 from survey.settings import Settings
 
 if TYPE_CHECKING:
@@ -265,42 +267,15 @@ async def provide_filters(
     return msgspec.structs.replace(filters, survey=chosen)
 
 
-def _points(rows: list[summary.SummaryRow], measure: str, label: str) -> list[charts.Point]:
-    return [
-        charts.Point(str(getattr(row, label)), row.mean, row.ci_low, row.ci_high)
-        for row in rows
-        if row.measure == measure
-        and not row.suppressed
-        and row.mean is not None
-        and row.ci_low is not None
-        and row.ci_high is not None
-    ]
+CHART_NAME: Final = re.compile(r"(?P<measure>[a-z0-9_]{1,64})-(?P<view>by-period|by-site)\.(?P<fmt>svg|png)")
+"""A chart download's name: ``who5-by-period.svg``, ``k6-by-site.png``."""
+MEDIA_TYPES: Final = {"svg": "image/svg+xml", "png": "image/png"}
+CHART_POLICY: Final = "default-src 'none'; style-src 'none'; img-src 'none'; frame-ancestors 'none'"
+"""An SVG opened on its own runs nothing and loads nothing (it needs nothing: every style is an attribute)."""
 
 
-def _charts(tables: Tables) -> dict[str, dict[str, str]]:
-    drawn: dict[str, dict[str, str]] = {}
-    for rule in tables.measures:
-        over_time = _points(tables.by_period.rows, rule.measure, "period")
-        by_site = _points(tables.by_site.rows, rule.measure, "site")
-        drawn[rule.measure] = {
-            "time": charts.line_chart(
-                f"{rule.measure}-time",
-                f"{rule.name} by month",
-                over_time,
-                rule.score_min,
-                rule.score_max,
-                f"Mean {rule.name} by month",
-            ),
-            "site": charts.bar_chart(
-                f"{rule.measure}-site",
-                f"{rule.name} by site",
-                by_site,
-                rule.score_min,
-                rule.score_max,
-                f"Mean {rule.name} by site",
-            ),
-        }
-    return drawn
+def _charts(tables: Tables, survey_name: str, filters: Filters) -> dict[str, dict[charts.View, charts.Chart]]:
+    return charts.all_charts(tables, survey_name, filters.granularity)
 
 
 class EvaluateController(Controller):
@@ -339,17 +314,74 @@ class EvaluateController(Controller):
         settings: NamedDependency[Settings],
         filters: NamedDependency[Filters],
     ) -> Template:
-        """Cards, charts, comparisons and distributions; filters update the results by htmx."""
+        """Cards, charts, comparisons and distributions; filters update the results by htmx.
+
+        An htmx swap answers with the results block and ``HX-Push-Url`` set to the view's own address
+        (every filter in the query string, the survey chosen by default included), so the address bar
+        follows and a shared link opens the same view. htmx's history restore (the back button, with
+        nothing cached: ``hx-history="false"``) asks for the whole page, and gets it.
+        """
         built = await self._tables(conn, filters, settings.min_cell)
+        survey_name = await _survey_name(conn, built.survey)
+        query = _query(filters)
         context = {
             "t": built,
-            "charts": _charts(built),
+            "charts": _charts(built, survey_name, filters),
+            "describe": charts.describe,
             "filters": filters,
-            "query": _query(filters),
+            "query": query,
+            "survey_name": survey_name,
             "surveys": [s for s in await question_queries.surveys(conn) if s.latest_version],
             "period_words": periods.words,
         }
-        return page(request, "evaluate/index.html", "results", context)
+        headers = {"vary": "HX-Request, HX-History-Restore-Request", "cache-control": "private, no-store"}
+        if request.htmx and not request.htmx.history_restore_request:
+            return HTMXBlockTemplate(
+                template_name="evaluate/index.html",
+                block_name="results",
+                context=context,
+                push_url=f"/evaluate?{query}",
+                headers=headers,
+            )
+        return Template("evaluate/index.html", context=context, headers=headers)
+
+    @get("/charts/{name:str}", operation_id="evaluate_chart")
+    async def chart(
+        self,
+        conn: ConnectionDependency,
+        settings: NamedDependency[Settings],
+        filters: NamedDependency[Filters],
+        name: FromPath[str],
+    ) -> Response[bytes]:
+        """One chart as SVG or PNG (``who5-by-period.svg``), drawn on the server from the dashboard's filters.
+
+        The same filters give the same bytes; the file is named after the survey, the chart and the
+        reporting period. Hidden points are gaps with their reason, as on the page.
+        """
+        wanted = CHART_NAME.fullmatch(name)
+        if wanted is None:
+            raise HTTPException(
+                status_code=404, detail="No such chart: ask for MEASURE-by-period.svg or .png"
+            )
+        built = await self._tables(conn, filters, settings.min_cell)
+        rule = next((r for r in built.measures if r.measure == wanted["measure"]), None)
+        if rule is None:
+            raise HTTPException(status_code=404, detail=f"The survey has no measure {wanted['measure']}")
+        survey_name = await _survey_name(conn, built.survey)
+        view: charts.View = "by-period" if wanted["view"] == "by-period" else "by-site"
+        drawn = charts.build(built, rule, view, survey_name, filters.granularity)
+        fmt = wanted["fmt"]
+        content = await anyio.to_thread.run_sync(chart_render.render, drawn, fmt)
+        filename = charts.filename(survey_name, drawn, filters.period, fmt)
+        return Response(
+            content,
+            media_type=MEDIA_TYPES[fmt],
+            headers={
+                "content-disposition": f'attachment; filename="{filename}"',
+                "cache-control": "private, no-store",
+                "x-content-type-options": "nosniff",
+            },
+        )
 
     @get("/report", operation_id="evaluate_report")
     async def report(
@@ -357,19 +389,40 @@ class EvaluateController(Controller):
         conn: ConnectionDependency,
         settings: NamedDependency[Settings],
         filters: NamedDependency[Filters],
+        paper: FromQuery[Literal["a4", "letter", ""]] = "",
     ) -> Template:
-        """The same tables and charts as one printable page."""
+        """The funder report: a one-page summary first, then the charts, the tables and the methods.
+
+        ``paper`` (``a4`` or ``letter``) sets the printed page size; without it the printer's own is used.
+        """
         built = await self._tables(conn, filters, settings.min_cell)
+        survey_name = await _survey_name(conn, built.survey)
+        definition_language = await _first_language(conn, built.survey)
+        summary_page = funder_report.summarise(
+            built,
+            survey_name=survey_name,
+            program=settings.program_name,
+            versions=await report_queries.versions(conn, built.survey),
+            released=await report_queries.released(conn, built.survey),
+            language=definition_language,
+        )
+        query = _query(filters)
         return Template(
             "evaluate/report.html",
             context={
                 "t": built,
-                "charts": _charts(built),
+                "s": summary_page,
+                "note": funder_report.SUMMARY_NOTE.format(k=built.k),
+                "charts": _charts(built, survey_name, filters),
+                "describe": charts.describe,
                 "filters": filters,
+                "query": query,
+                "paper": paper,
                 "methods": exports.METHODS,
                 "period_words": periods.words,
-                "survey_name": await _survey_name(conn, built.survey),
+                "survey_name": survey_name,
             },
+            headers={"cache-control": "private, no-store"},
         )
 
     @get("/export", operation_id="evaluate_export")
@@ -383,6 +436,7 @@ class EvaluateController(Controller):
     ) -> Response[bytes]:
         """The suppressed tables as a zip of CSV files with a Frictionless data package, XLSX or JSON."""
         built = await self._tables(conn, filters, settings.min_cell)
+        pack = await indicators.table(conn, built)
         content, media_type = {
             "zip": (exports.zip_bundle, "application/zip"),
             "xlsx": (exports.workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -397,7 +451,7 @@ class EvaluateController(Controller):
         )
         name = f"survey-{filters.survey}-aggregates.{format}"
         return Response(
-            content(built),
+            content(built, pack),
             media_type=media_type,
             headers={"content-disposition": f'attachment; filename="{name}"'},
         )
@@ -405,6 +459,11 @@ class EvaluateController(Controller):
 
 async def _survey_name(conn: Connection, survey_id: int) -> str:
     return next((s.name for s in await question_queries.surveys(conn) if s.id == survey_id), "")
+
+
+async def _first_language(conn: Connection, survey_id: int) -> str:
+    latest = await question_queries.latest_version(conn, survey_id)
+    return latest.definition.languages[0] if latest is not None and latest.definition.languages else "en"
 
 
 def _query(filters: Filters) -> str:

@@ -29,9 +29,26 @@ async def test_the_dashboard_shows_cards_charts_and_hides_small_groups(evaluator
     page = BeautifulSoup(response.text, "html.parser")
     assert response.status_code == 200
     assert [card["data-measure"] for card in page.select("section.measure")] == ["who5", "k6"]
-    charts = page.select("svg.chart")
-    assert len(charts) == 4
-    assert all(chart.select_one("title") and chart.select_one("desc") for chart in charts)
+    charts = page.select("figure.chart")
+    assert [chart["data-chart"] for chart in charts] == [
+        "who5-by-period",
+        "who5-by-site",
+        "k6-by-period",
+        "k6-by-site",
+    ]
+    for chart in charts:
+        image = chart.select_one("img")
+        assert image is not None
+        assert str(image["src"]).startswith(f"/evaluate/charts/{chart['data-chart']}.svg?survey=")
+        assert "n = " in image["alt"], "the description names each point's n"
+        assert [a.get_text() for a in chart.select("a[download]")] == ["SVG", "PNG"]
+    small_bar = page.select_one("section[data-measure=who5] figure[data-chart=who5-by-site] img")
+    assert small_bar is not None
+    assert f"{synthetic.SMALL_SITE}: not shown (" in small_bar["alt"], (
+        "a hidden site is a gap with its reason"
+    )
+    by_site = page.select("section[data-measure=who5] table.by-site tbody tr")
+    assert synthetic.SMALL_SITE in [row.th.get_text() for row in by_site if row.th]
     hidden = page.select('#grouped tr[data-suppressed="true"]')
     small = [row for row in hidden if synthetic.SMALL_SITE in row.get_text()]
     assert small
@@ -89,6 +106,7 @@ async def test_the_workbook_has_a_readme_and_a_sheet_per_table(evaluator_client:
         "trends",
         "linked",
         "reliability",
+        "indicators",
     ]
     assert book["README"]["A2"].value == "k"
     summary = book["summary"]
@@ -112,6 +130,37 @@ async def test_the_printable_report_has_the_methods(evaluator_client: Client) ->
     page = BeautifulSoup((await evaluator_client.get("/evaluate/report")).text, "html.parser")
     assert "Mann-Whitney" in page.select(".methods")[0].get_text()
     assert len(page.select("section.measure")) == 2
+
+
+async def test_a_swap_pushes_the_whole_view_to_the_address_bar(evaluator_client: Client) -> None:
+    swapped = await evaluator_client.get(
+        "/evaluate", params={"period": "2026-Q3", "group_by": "period"}, headers={"HX-Request": "true"}
+    )
+    pushed = swapped.headers["hx-push-url"]
+    assert pushed.startswith("/evaluate?survey=")
+    assert "period=2026-Q3" in pushed
+    assert "group_by=period" in pushed
+    assert "HX-Request" in swapped.headers["vary"]
+    shared = BeautifulSoup((await evaluator_client.get(pushed)).text, "html.parser")
+    fragment = BeautifulSoup(swapped.text, "html.parser")
+    period = shared.select_one("#f-period option[selected]")
+    assert period is not None
+    assert period["value"] == "2026-Q3", "a shared link opens the same view"
+    assert shared.select_one("#grouped") is not None
+    assert str(shared.select_one("#grouped")) == str(fragment.select_one("#grouped"))
+
+
+async def test_history_restore_gets_the_whole_page(evaluator_client: Client) -> None:
+    restored = await evaluator_client.get(
+        "/evaluate",
+        params={"period": "2026-Q3"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    page = BeautifulSoup(restored.text, "html.parser")
+    assert page.select_one("html") is not None
+    assert page.select_one("#loading[role=status]") is not None
+    assert page.select_one("#dashboard[hx-history=false]") is not None
+    assert "hx-push-url" not in restored.headers
 
 
 async def test_linked_pairs_are_matched_and_compared(evaluator_client: Client) -> None:

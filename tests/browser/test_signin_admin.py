@@ -64,7 +64,7 @@ async def test_staff_pages_pass_axe(page: Page, live_server: LiveServer, databas
     await page.goto(f"{live_server.base_url}/account")
     problems["account"] = await axe_violations(page)
     await page.goto(f"{live_server.base_url}/evaluate")
-    await expect(page.locator("svg.chart").first).to_be_visible()
+    await expect(page.locator("figure.chart img").first).to_be_visible()
     problems["outcomes"] = await axe_violations(page)
     await page.evaluate("window.__sameDocument = true")
     await page.get_by_label("Group by").select_option("period")
