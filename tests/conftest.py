@@ -1,9 +1,18 @@
-"""Shared fixtures: one embedded PostgreSQL per session, a fresh database per test, the app, clients."""
+"""Shared fixtures: one embedded PostgreSQL per run, a fresh database per test, the app, clients.
+
+Under pytest-xdist (``make test`` runs two workers) the workers share one embedded server in the run's
+base folder: the migrated template and each demo database are made once, by whichever worker asks first,
+under a file lock, and every worker copies them.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Final, NamedTuple
@@ -43,10 +52,41 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder this run's workers share: the base temporary folder, or its parent under xdist."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@asynccontextmanager
+async def _file_lock(path: Path) -> AsyncIterator[None]:
+    """Hold an exclusive lock on ``path`` against this run's other workers (waiting in a thread)."""
+    with path.open("a") as handle:
+        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+async def _database_exists(pg_url: str, name: str) -> bool:
+    admin = await asyncpg.connect(pg_url)
+    try:
+        return bool(await admin.fetchval("SELECT EXISTS (SELECT FROM pg_database WHERE datname = $1)", name))
+    finally:
+        await admin.close()
+
+
 @pytest.fixture(scope="session")
-async def pg_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    """The embedded server of the whole test session (its ``postgres`` database)."""
-    data_dir = tmp_path_factory.mktemp("embedded")
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this run's shared embedded server and its locks live."""
+    return _run_folder(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+async def pg_url(run_folder: Path) -> AsyncIterator[str]:
+    """The embedded server of the whole run (its ``postgres`` database), shared by every worker."""
+    data_dir = run_folder / "embedded"
     url = embedded.start(data_dir)
     admin = await asyncpg.connect(url)
     try:
@@ -59,22 +99,41 @@ async def pg_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]
     embedded.release(data_dir)
 
 
+async def _make_once(
+    pg_url: str, run_folder: Path, name: str, make: Callable[[str], Awaitable[None]]
+) -> None:
+    """Make database ``name`` with ``make`` unless a worker of this run already did.
+
+    ``make`` fills a database of another name, renamed to ``name`` only when it is complete, so a database
+    of that name is always whole.
+    """
+    async with _file_lock(run_folder / f"{name}.lock"):
+        if await _database_exists(pg_url, name):
+            return
+        building = f"{name}_building"
+        admin = await asyncpg.connect(pg_url)
+        try:
+            await admin.execute(f"DROP DATABASE IF EXISTS {building}")
+            await make(building)
+            await admin.execute(f"ALTER DATABASE {building} RENAME TO {name}")
+        finally:
+            await admin.close()
+
+
 @pytest.fixture(scope="session")
-async def template_url(pg_url: str) -> str:
+async def template_url(pg_url: str, run_folder: Path) -> str:
     """A migrated database that every test's database is copied from."""
-    admin = await asyncpg.connect(pg_url)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {TEMPLATE}")
-        await admin.execute(f"CREATE DATABASE {TEMPLATE}")
-    finally:
-        await admin.close()
-    url = with_database(pg_url, TEMPLATE)
-    conn = await asyncpg.connect(url)
-    try:
-        await migrate.apply_all(conn)
-    finally:
-        await conn.close()
-    return url
+
+    async def migrated(name: str) -> None:
+        await _copy_database(pg_url, "template1", name)
+        conn = await asyncpg.connect(with_database(pg_url, name))
+        try:
+            await migrate.apply_all(conn)
+        finally:
+            await conn.close()
+
+    await _make_once(pg_url, run_folder, TEMPLATE, migrated)
+    return with_database(pg_url, TEMPLATE)
 
 
 async def _copy_database(pg_url: str, template: str, name: str) -> None:
@@ -88,32 +147,36 @@ async def _copy_database(pg_url: str, template: str, name: str) -> None:
 class DemoTemplates:
     """Migrated databases with the demo (and synthetic responses) already made: one per kind, made once."""
 
-    def __init__(self, pg_url: str) -> None:
+    def __init__(self, pg_url: str, run_folder: Path) -> None:
         self.pg_url = pg_url
-        self.made: dict[DemoData, str] = {}
+        self.run_folder = run_folder
+        self.made: set[str] = set()
 
     async def template(self, data: DemoData) -> str:
-        """The name of the database holding ``data``, seeded the first time it is asked for."""
-        if data not in self.made:
-            name = f"demo_template_{len(self.made)}"
-            await _copy_database(self.pg_url, TEMPLATE, name)
-            conn = await db.connect(with_database(self.pg_url, name))
-            try:
-                await demo.seed(conn)
-                if data.responses is not None:
-                    await synthetic.generate(conn, data.responses, seed=data.seed, today=data.today)
-                    # As `survey demo responses` does: the protected set is decided once, here.
-                    await protected_store.warm(conn, DEFAULT_MIN_CELL)
-            finally:
-                await conn.close()
-            self.made[data] = name
-        return self.made[data]
+        """The name of the database holding ``data``, seeded the first time this run asks for it."""
+        name = "_".join(["demo", *(str(part).replace("-", "") for part in data)]).lower()
+        if name not in self.made:
+            await _make_once(self.pg_url, self.run_folder, name, lambda building: self._seed(building, data))
+            self.made.add(name)
+        return name
+
+    async def _seed(self, name: str, data: DemoData) -> None:
+        await _copy_database(self.pg_url, TEMPLATE, name)
+        conn = await db.connect(with_database(self.pg_url, name))
+        try:
+            await demo.seed(conn)
+            if data.responses is not None:
+                await synthetic.generate(conn, data.responses, seed=data.seed, today=data.today)
+                # As `survey demo responses` does: the protected set is decided once, here.
+                await protected_store.warm(conn, DEFAULT_MIN_CELL)
+        finally:
+            await conn.close()
 
 
 @pytest.fixture(scope="session")
-def demo_templates(pg_url: str, template_url: str) -> DemoTemplates:
+def demo_templates(pg_url: str, template_url: str, run_folder: Path) -> DemoTemplates:
     """The session's demo databases, for ``demo_data`` tests to copy."""
-    return DemoTemplates(pg_url)
+    return DemoTemplates(pg_url, run_folder)
 
 
 async def _fresh_database(pg_url: str, template: str) -> str:
