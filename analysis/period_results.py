@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from analysis import linkage, periods, queries, stats
+from analysis import kept_cell_queries, linkage, periods, queries, stats
 from analysis.period_rows import LinkedRow, ReliabilityRow
 
 if TYPE_CHECKING:
@@ -29,13 +29,23 @@ def _no_pairs(rule: ScoringRule, period: str, first: str, last: str, note: str) 
 
 
 def linked_row(
-    rule: ScoringRule, period: str, stored: list[str], scores: list[queries.LinkedScore], k: int
+    rule: ScoringRule,
+    period: str,
+    stored: list[str],
+    scores: list[queries.LinkedScore],
+    k: int,
+    deleted: frozenset[str] = frozenset(),
 ) -> LinkedRow:
     """Linked pairs between the first and last stored period of ``period``, or why there are none."""
     inside = [p for p in stored if periods.contains(period, p)]
     if len(inside) < 2:
         return _no_pairs(rule, period, "", "", "Needs at least two periods with responses.")
     first, last = inside[0], inside[-1]
+    # Retention deleted these periods' responses (their cells are kept, their linkage codes are not).
+    gone = [side for side in (first, last) if side in deleted]
+    if gone:
+        note = f"Not available: the responses of {' and '.join(gone)} were deleted (retention policy)."
+        return _no_pairs(rule, period, first, last, note)
     sides = [[(tuple(s.linkage), s.value) for s in scores if s.period == side] for side in (first, last)]
     matched = linkage.match(sides[0], sides[1])
     pairs = len(matched.before)
@@ -99,11 +109,14 @@ async def compute(
     offered = periods.offered(stored)
     linked: list[LinkedRow] = []
     reliability: list[ReliabilityRow] = []
+    deleted = await kept_cell_queries.deleted_periods(conn, survey_id)
     for rule in measures:
         scores = await queries.linked_scores(conn, survey_id, rule.measure)
-        linked += [linked_row(rule, period, stored, scores, k) for period in offered]
+        linked += [linked_row(rule, period, stored, scores, k, deleted) for period in offered]
         if len(rule.items) < 2:
             continue
+        # Stored responses' moments plus those retention kept for the periods it deleted.
         moments = await queries.item_moments(conn, survey_id, rule.items)
+        moments += await kept_cell_queries.item_moments(conn, survey_id, rule.items)
         reliability += [reliability_row(rule, period, moments, k) for period in offered]
     return linked, reliability

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import period_results, protected, queries
+from analysis import kept_cell_queries, period_results, protected, queries
 from questions import queries as question_queries
 
 CHOICE_TYPES: Final = frozenset({"single_choice", "multi_choice"})
@@ -58,6 +58,11 @@ async def load(
         answers = await queries.answer_cells(conn, survey_id, choices)
         numbers = [protected.number_rule(q) for q in definition.questions if q.type == "number"]
         rows += await queries.number_cells(conn, survey_id, [rule.items[0] for rule in numbers])
+        # Retention (survey.retention) deletes old periods' responses after keeping their finest cells:
+        # the stored cells plus the kept ones are the cells as they were, so the figures do not change.
+        rows += await kept_cell_queries.histograms(conn, survey_id)
+        rows += await kept_cell_queries.number_cells(conn, survey_id, [rule.items[0] for rule in numbers])
+        answers += await kept_cell_queries.answer_cells(conn, survey_id, choices)
         built = protected.build(survey_id, k, revision, [*definition.measures, *numbers], rows, answers)
         linked, reliability = await period_results.compute(
             conn, survey_id, definition.measures, built.periods, k

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 
+from analysis import periods
+
 if TYPE_CHECKING:
     from survey.audit_trail_queries import TrailEvent
 
@@ -44,6 +46,8 @@ def who(event: TrailEvent) -> str:
         return "a kiosk"
     if event.action in SERVER_ACTIONS:
         return SERVER_ACTIONS[event.action]
+    if event.action == "retention_run" and event.detail.get("run") == "daily":
+        return "the daily retention job"
     if "migration" in str(event.detail.get("why", "")):
         return "a migration"
     if event.action.startswith("board_"):
@@ -51,18 +55,62 @@ def who(event: TrailEvent) -> str:
     return "command line"
 
 
+def _reporting_period(label: object) -> str:
+    """A reporting period in words ("2026 Q1 (January to March)"); ``all`` or none: every period."""
+    if not label or label == "all":
+        return "every period"
+    try:
+        return periods.words(str(label))
+    except (ValueError, IndexError):
+        return str(label)
+
+
 def _export(detail: dict[str, Any]) -> str:
     what = EXPORT_FORMATS.get(str(detail.get("format")), str(detail.get("format", "a file")))
+    if detail.get("format") == "free-text CSV":
+        what = f"free-text answers to the question {detail.get('question')!r} as CSV"
     first, last = detail.get("from"), detail.get("to")
     if first and last:
         period = f"from {first} to {last}"
     elif first or last:
         period = f"from {first}" if first else f"up to {last}"
     else:
-        period = "every period"
+        period = _reporting_period(detail.get("period"))
     grouping = detail.get("group_by")
+    if isinstance(grouping, list):
+        grouping = " and ".join(str(part) for part in grouping)
     grouped = f", grouped by {grouping}" if grouping else ", not grouped"
     return f"{what}, {period}{grouped}"
+
+
+def _kept_for(months: object, unit: str) -> str:
+    return "kept for good" if months is None else f"deleted {months} {unit} after their period"
+
+
+def _retention_set(detail: dict[str, Any]) -> str:
+    text = _kept_for(detail.get("free_text_months"), "months")
+    responses = _kept_for(detail.get("response_years"), "years")
+    return f"free-text answers {text}; responses {responses}"
+
+
+def _periods_words(found: list[str]) -> str:
+    return ", ".join(found) if len(found) <= 6 else f"{found[0]} to {found[-1]} ({len(found)} periods)"
+
+
+def _retention_run(detail: dict[str, Any]) -> str:
+    said = []
+    for survey in detail.get("surveys") or []:
+        name = survey.get("name") or f"survey {survey.get('survey_id')}"
+        if survey.get("free_text_answers"):
+            written = _periods_words(survey.get("free_text_periods", []))
+            said.append(f"{name}: {survey['free_text_answers']} free-text answers of {written} deleted")
+        if survey.get("responses"):
+            gone = _periods_words(survey.get("response_periods", []))
+            said.append(f"{name}: {survey['responses']} responses of {gone} deleted, their figures kept")
+        if survey.get("waiting_periods"):
+            held = _periods_words(survey["waiting_periods"])
+            said.append(f"{name}: {held} wait for responses still held")
+    return "; ".join(said) or "nothing was due"
 
 
 def _words(value: object) -> str:
@@ -92,6 +140,10 @@ def details(event: TrailEvent, surveys: dict[str, str]) -> str:
             return f"roles {_words(detail.get('before'))} → {_words(detail.get('after'))}"
         case "survey_published":
             return f"version {detail.get('version')} ({detail.get('basis')})"
+        case "survey_retention_set":
+            return _retention_set(detail)
+        case "retention_run":
+            return _retention_run(detail)
         case "survey_language_added" | "survey_language_retired":
             return str(detail.get("name", detail.get("language", "")))
     if event.action.startswith("kiosk_") and "label" in detail:

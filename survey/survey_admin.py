@@ -12,19 +12,24 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from analysis.periods import words as period_words
 from questions import bank, versions
 from questions import queries as question_queries
 from questions.drafting import slug
 from questions.schemas import Option, Question, SurveyDefinition
 from questions.translations import placeholders
 from questions.validation import DefinitionError, validate
+from survey import retention, retention_queries
 from survey.audit_queries import audit
 from survey.problems import SetupProblem
 from survey.sites import check_language, language_name
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from questions.bank import Instrument
     from survey.db import Connection
+    from survey.retention import RetentionSet
     from survey.schemas import SurveyCreate
 
 
@@ -264,3 +269,66 @@ async def change_language(
             detail={"language": language, "name": language_name(language)},
         )
     return name
+
+
+class RetentionView(msgspec.Struct, frozen=True, kw_only=True):
+    """A survey's retention policy as the admin page says it, with what it has deleted and what goes next."""
+
+    free_text_months: int | None
+    response_years: int | None
+    next_free_text: str
+    """The next free text to go ("the written answers of January 2026, on 1 May 2026"), or ""."""
+    next_responses: str
+    deleted_free_text: list[str]
+    deleted_responses: list[str]
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _next(stored: set[str], months: int | None, what: str) -> str:
+    if months is None or not stored:
+        return ""
+    first = min(stored, key=lambda period: retention.due_on(period, months))
+    return f"{what} of {period_words(first)}, on {_day(retention.due_on(first, months))}"
+
+
+async def retention_view(conn: Connection, survey_id: int) -> RetentionView:
+    """What the survey's policy keeps, what it deleted, and what it deletes next."""
+    chosen = await retention_queries.policy(conn, survey_id)
+    deleted = await retention_queries.deleted_periods(conn, survey_id)
+    years = chosen.response_years * 12 if chosen.response_years is not None else None
+    written = await retention_queries.free_text_periods(conn, survey_id)
+    return RetentionView(
+        free_text_months=chosen.free_text_months,
+        response_years=chosen.response_years,
+        next_free_text=_next(written, chosen.free_text_months, "the written answers"),
+        next_responses=_next(
+            await retention_queries.response_periods(conn, survey_id), years, "the responses"
+        ),
+        deleted_free_text=[period_words(d.period) for d in deleted if d.what == "free_text"],
+        deleted_responses=[period_words(d.period) for d in deleted if d.what == "responses"],
+    )
+
+
+async def set_retention(
+    conn: Connection, survey_id: int, form: RetentionSet, *, actor_id: int
+) -> tuple[str, retention_queries.Policy]:
+    """Set a survey's retention policy from the admin's form; the survey's name and the policy set.
+
+    Raises:
+        SurveyAdminError: no such survey (404), or a bound is not kept (naming the field).
+    """
+    name = next((s.name for s in await question_queries.surveys(conn) if s.id == survey_id), None)
+    if name is None:
+        raise SurveyAdminError(f"There is no survey {survey_id}.")
+    months = None if form.free_text_months == "keep" else form.free_text_months
+    years = None if form.response_years == "keep" else form.response_years
+    try:
+        chosen = await retention.set_policy(
+            conn, survey_id, free_text_months=months, response_years=years, actor_id=actor_id
+        )
+    except retention.RetentionError as refused:
+        raise SurveyAdminError(str(refused), refused.field) from None
+    return name, chosen

@@ -16,11 +16,12 @@ from litestar.response import Template
 from questions import bank, versions
 from questions import queries as question_queries
 from questions.translations import gaps
-from survey import site_queries, sites, survey_admin
+from survey import retention, site_queries, sites, survey_admin
 from survey.admin_pages import AdminPages
 from survey.auth import PrincipalDependency
 from survey.db import ConnectionDependency, RowId
 from survey.pages import page
+from survey.retention import RetentionSet
 from survey.schemas import SurveyCreate, SurveyLanguageAdd, SurveyLanguageRetire
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ class SurveyRow(msgspec.Struct, frozen=True, kw_only=True):
     to_translate: int
     """Texts in the draft that need a translation or a check, for the board."""
     sites: list[str]
+    retention: survey_admin.RetentionView
 
 
 async def _surveys(conn: Connection) -> list[SurveyRow]:
@@ -55,6 +57,7 @@ async def _surveys(conn: Connection) -> list[SurveyRow]:
                 questions=len(draft.questions) if draft else 0,
                 to_translate=len(gaps(draft)) if draft else 0,
                 sites=[site.name for site in running if site.survey_id == summary.id and not site.archived],
+                retention=await survey_admin.retention_view(conn, summary.id),
             )
         )
     return rows
@@ -70,6 +73,8 @@ async def _context(conn: Connection, **extra: Any) -> dict[str, Any]:
         "survey_notice": "",
         "survey_error": "",
         "values": {},
+        "free_text_choices": retention.FREE_TEXT_CHOICES,
+        "response_choices": retention.RESPONSE_CHOICES,
     }
     return base | extra
 
@@ -155,5 +160,25 @@ class SurveyAdminController(AdminPages):
         notice = (
             f"{sites.language_name(data.language)} retired from the draft of {name}; kiosks keep offering it"
             " until the board publishes the draft."
+        )
+        return await _block(request, conn, survey_notice=notice)
+
+    @post("/{survey_id:int}/retention", operation_id="admin_survey_retention")
+    async def set_retention(
+        self,
+        request: HTMXRequest,
+        conn: ConnectionDependency,
+        principal: PrincipalDependency,
+        survey_id: RowId,
+        data: URLEncodedBody[RetentionSet],
+    ) -> Template:
+        """Set how long a survey keeps its free-text answers and its responses; the daily job applies it."""
+        try:
+            name, _ = await survey_admin.set_retention(conn, survey_id, data, actor_id=principal.account_id)
+        except survey_admin.SurveyAdminError as refused:
+            return await _block(request, conn, 422 if refused.field else 404, survey_error=str(refused))
+        notice = (
+            f"Retention of {name} saved. The server applies it every night (UTC); a command-line"
+            " `survey retention run` applies it at once."
         )
         return await _block(request, conn, survey_notice=notice)
