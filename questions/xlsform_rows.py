@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import msgspec
 
@@ -53,6 +53,11 @@ class Row(msgspec.Struct, kw_only=True):
         return bind if isinstance(bind, dict) else {}
 
 
+def _report(row: Row, outcome: Literal["imported", "left_out"]) -> RowReport:
+    """What the import report says of a survey sheet's row, before what it became or why it was left out."""
+    return RowReport(sheet="survey", row=row.number, name=row.name, type=row.type, outcome=outcome)
+
+
 class RowMapper:
     """Walks the survey sheet in order, keeping the questions accepted so far and a report of each row."""
 
@@ -89,30 +94,12 @@ class RowMapper:
         """Report ``row`` as left out, and remember its name for skip logic that refers to it."""
         if row.name:
             self.left_out[row.name] = row.number
-        self.reports.append(
-            RowReport(
-                sheet="survey",
-                row=row.number,
-                name=row.name,
-                type=row.type,
-                outcome="left_out",
-                feature=feature,
-                reason=reason,
-            )
-        )
+        self.reports.append(msgspec.structs.replace(_report(row, "left_out"), feature=feature, reason=reason))
 
     def imported(self, row: Row, what: str, notes: list[str] | None = None) -> None:
         """Report ``row`` as imported as ``what``."""
         self.reports.append(
-            RowReport(
-                sheet="survey",
-                row=row.number,
-                name=row.name,
-                type=row.type,
-                outcome="imported",
-                imported_as=what,
-                notes=notes or [],
-            )
+            msgspec.structs.replace(_report(row, "imported"), imported_as=what, notes=notes or [])
         )
 
     def own_condition(self, relevant: str) -> Expression | None:
