@@ -39,6 +39,7 @@ async def admin_context(conn: Connection, principal: Principal, **extra: Any) ->
         "language_name": sites.language_name,
         "accounts": await queries.accounts(conn),
         "kiosks": await kiosks.listing(conn),
+        "kiosk_outbox": await sites.outboxes(conn),
         "surveys": await question_queries.surveys(conn),
         "audit": await latest_actions(conn),
         "me": principal.account_id,

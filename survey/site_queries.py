@@ -114,3 +114,27 @@ async def put_resource(conn: Connection, site_id: int, language: str, body: str)
 async def resources(conn: Connection, site_id: int) -> dict[str, str]:
     """A site's resources in its other languages, by language code."""
     return {row.language: row.body for row in await fetch_all(conn, RESOURCES, _Resource, site_id)}
+
+
+# The same once-a-day write as kiosk_queries.NOTE_CONTACT, carrying the outbox count the tablet reported
+# with that first contact of the day: a day and a count, never a time, never beside a stored response.
+NOTE_CONTACT_WITH_OUTBOX: Final = """
+UPDATE kiosk SET last_contact_on = (now() AT TIME ZONE 'UTC')::date, outbox_waiting = $2
+WHERE id = $1 AND last_contact_on IS DISTINCT FROM (now() AT TIME ZONE 'UTC')::date
+"""
+OUTBOXES: Final = "SELECT id, outbox_waiting FROM kiosk WHERE outbox_waiting IS NOT NULL"
+
+
+class _Outbox(msgspec.Struct, frozen=True):
+    id: int
+    outbox_waiting: int
+
+
+async def note_contact(conn: Connection, kiosk_id: int, outbox_waiting: int | None) -> None:
+    """Remember the day a kiosk read its survey, with its outbox count when it reported one."""
+    await conn.execute(NOTE_CONTACT_WITH_OUTBOX, kiosk_id, outbox_waiting)
+
+
+async def outboxes(conn: Connection) -> dict[int, int]:
+    """The outbox count each kiosk reported at its last day's first contact, by kiosk id."""
+    return {row.id: row.outbox_waiting for row in await fetch_all(conn, OUTBOXES, _Outbox)}

@@ -169,3 +169,17 @@ async def kiosk_resources(conn: Connection, site_id: int, main_language: str, ma
     """A site's resources by language for its kiosks: the main text under its language, then the others."""
     found = {main_language: main} if main else {}
     return found | await site_queries.resources(conn, site_id)
+
+
+async def note_contact(conn: Connection, kiosk_id: int, outbox_waiting: int | None) -> None:
+    """Remember the day (UTC) a kiosk read its survey and how many responses its outbox said were waiting.
+
+    Called only by ``GET /api/kiosk/survey`` and written at most once a day (the day's first contact),
+    like ``kiosks.note_contact``: a day and a count, never a time, never linked to a response.
+    """
+    await site_queries.note_contact(conn, kiosk_id, outbox_waiting)
+
+
+async def outboxes(conn: Connection) -> dict[int, int]:
+    """Each kiosk's reported outbox count (kiosks that never reported one are left out)."""
+    return await site_queries.outboxes(conn)
