@@ -82,6 +82,16 @@ async def test_a_licensed_instrument_loads_with_its_items(tmp_path: Path, databa
     assert len(stored["items"]) == 7
 
 
+async def propose_a_new_title(conn: db.Connection, proposer: int) -> int:
+    """A new English title for the demo survey's draft, proposed for publishing by ``proposer``."""
+    draft = await queries.draft(conn, 1)
+    assert draft is not None
+    reworded = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
+    await conn.execute("UPDATE survey_draft SET definition = $1 WHERE survey_id = 1", reworded)
+    change = PublishDraft(definition=reworded, translations_confirmed=True)
+    return await proposals.propose(conn, 1, change, reason="", actor_id=proposer)
+
+
 async def test_publish_from_the_command_line_needs_the_boards_quorum(
     tmp_path: Path, database_url: str
 ) -> None:
@@ -89,17 +99,7 @@ async def test_publish_from_the_command_line_needs_the_boards_quorum(
     conn = await db.connect(database_url)
     try:
         members = [(await make_member(database_url, name)).id for name in ("ash", "robin")]
-        draft = await queries.draft(conn, 1)
-        assert draft is not None
-        reworded = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
-        await conn.execute("UPDATE survey_draft SET definition = $1 WHERE survey_id = 1", reworded)
-        publishing = await proposals.propose(
-            conn,
-            1,
-            PublishDraft(definition=reworded, translations_confirmed=True),
-            reason="",
-            actor_id=members[0],
-        )
+        publishing = await propose_a_new_title(conn, members[0])
         await proposals.vote(conn, publishing, "approve", actor_id=members[0])
         await proposals.vote(conn, publishing, "approve", actor_id=members[1])  # 2 of 3 (board of 4)
 
@@ -168,17 +168,7 @@ async def test_an_admin_at_the_command_line_makes_no_voter_and_publishes_nothing
     conn = await db.connect(database_url)
     try:
         names = {row["name"]: row["id"] for row in await conn.fetch("SELECT id, name FROM account")}
-        draft = await queries.draft(conn, 1)
-        assert draft is not None
-        reworded = msgspec.structs.replace(draft, title={**draft.title, "en": "How are things?"})
-        await conn.execute("UPDATE survey_draft SET definition = $1 WHERE survey_id = 1", reworded)
-        publishing = await proposals.propose(
-            conn,
-            1,
-            PublishDraft(definition=reworded, translations_confirmed=True),
-            reason="",
-            actor_id=names["board"],
-        )
+        publishing = await propose_a_new_title(conn, names["board"])
         for outsider in (names["puppet1"], names["admin"]):
             with pytest.raises(proposals.ProposalError, match="Only members of the board"):
                 await proposals.vote(conn, publishing, "approve", actor_id=outsider)
