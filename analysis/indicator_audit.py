@@ -139,6 +139,8 @@ def audit(
             _extreme(attacker, objective, extra, largest=False),
             _extreme(attacker, objective, extra, largest=True),
         )
+        if low < 1.5 and high > k - 1.5:
+            continue  # the whole of 1..k-1 stays possible: nothing narrower to compare with
         needed_low = max(1.0, _extreme(labels_only, objective, extra, largest=False))
         needed_high = min(k - 1.0, _extreme(labels_only, objective, extra, largest=True))
         if low > needed_low + 0.5 or high < needed_high - 0.5:

@@ -11,6 +11,7 @@ answer counts (``indicator_audit``); if that audit fails, no answerer count of t
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import TYPE_CHECKING, Final
 
@@ -34,6 +35,10 @@ REASONS: Final = (NOT_BROKEN_DOWN, FEWER_THAN_K, PROTECTS)
 """A row hidden by several counts gives the first of their reasons in this order."""
 ATTEMPTS: Final = 3
 """How often the answerer counts are read again when a release changes the responses meanwhile."""
+DECIDED_SETS: Final = 32
+_DECIDED: dict[str, list[ItemFigure]] = {}
+"""Answerer counts decided, by a hash of the cells and figures they were decided from: the responses
+change once a day (the release), so the audit's integer programs run once a day per worker, not per export."""
 
 
 class IndicatorRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -230,20 +235,30 @@ async def answered_figures(
             raise LookupError("the responses changed")
         cells = await indicator_queries.answered_cells(conn, kept.survey, keys)
         options = await queries.answer_cells(conn, kept.survey, keys)
+    # Keyed by everything the decision depends on, so a kept decision is always the one it would make.
+    rows_read = sorted(msgspec.structs.astuple(row) for row in [*cells, *options])
+    given = msgspec.json.encode([kept.k, rows_read, [f for f in kept.items if f.question in keys]])
+    key = hashlib.sha256(given).hexdigest()
+    if key in _DECIDED:
+        return _DECIDED[key]
     figures = protected.build_items(cells, kept.k)
     found: list[ItemFigure] = []
-    for key in keys:
-        mine = [f for f in figures if f.question == key]
-        picks = [c for c in options if c.question_key == key and c.option != PREFER_NOT_TO_SAY]
-        answerers = [c for c in cells if c.question_key == key]
-        published = _published(kept, key, picks, mine, answerers)
-        checked = indicator_audit.audit(key, picks, answerers, published, kept.k)
+    for question in keys:
+        mine = [f for f in figures if f.question == question]
+        picks = [c for c in options if c.question_key == question and c.option != PREFER_NOT_TO_SAY]
+        answerers = [c for c in cells if c.question_key == question]
+        shown = _published(kept, question, picks, mine, answerers)
+        checked = indicator_audit.audit(question, picks, answerers, shown, kept.k)
         if not checked.passed:
+            narrowed = sorted({failure.figure for failure in checked.failures})  # names only, never counts
             LOG.warning(
-                "indicators: %s's answerer counts would narrow %s: none published", key, checked.failures
+                "indicators: %s's answerer counts would narrow %s: none published", question, narrowed
             )
             mine = [msgspec.structs.replace(f, count=None, hidden=PROTECTS) for f in mine]
         found += mine
+    if len(_DECIDED) >= DECIDED_SETS:
+        _DECIDED.pop(next(iter(_DECIDED)))
+    _DECIDED[key] = found
     return found
 
 
