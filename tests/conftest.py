@@ -41,14 +41,17 @@ class DemoData(NamedTuple):
     responses: int | None = None
     seed: int = 1
     today: date | None = None
+    warm: bool = True
+    """Whether the protected set is built too (10-40 s a survey), as ``survey demo responses`` does."""
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the ``demo_data`` marker next to the fixture that reads it."""
     config.addinivalue_line(
         "markers",
-        f"{DEMO_DATA}(responses=None, seed=1, today=None): the test's database starts as a copy of the demo"
-        " program (and that many synthetic responses), seeded once per session",
+        f"{DEMO_DATA}(responses=None, seed=1, today=None, warm=True): the test's database starts as a copy"
+        " of the demo program (and that many synthetic responses, and their protected set unless warm is"
+        " False), seeded once per run",
     )
 
 
@@ -167,8 +170,9 @@ class DemoTemplates:
             await demo.seed(conn)
             if data.responses is not None:
                 await synthetic.generate(conn, data.responses, seed=data.seed, today=data.today)
-                # As `survey demo responses` does: the protected set is decided once, here.
-                await protected_store.warm(conn, DEFAULT_MIN_CELL)
+                if data.warm:
+                    # As `survey demo responses` does: the protected set is decided once, here.
+                    await protected_store.warm(conn, DEFAULT_MIN_CELL)
         finally:
             await conn.close()
 

@@ -15,7 +15,8 @@ from survey.db import Connection
 from tests.survey.test_cli import survey
 
 
-@pytest.mark.demo_data(responses=300, seed=9, today=date(2026, 11, 21))
+# Rescoring reads and writes scores only: the protected set is not needed, so not built.
+@pytest.mark.demo_data(responses=300, seed=9, today=date(2026, 11, 21), warm=False)
 async def test_a_changed_rule_rescored_everywhere(conn: Connection) -> None:
     before = await conn.fetchval("SELECT avg(value) FROM measure_score WHERE measure = 'who5'")
     who5 = msgspec.json.decode((DATA / "instruments" / "who5.json").read_bytes())

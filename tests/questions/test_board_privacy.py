@@ -19,7 +19,8 @@ BOARD_PREFIXES = ("/board", "/account")
 PUBLIC = ("/", "/healthz", "/signin", "/kiosk", "/kiosk/enroll", "/kiosk-sw.js")
 
 
-@pytest.mark.demo_data(responses=300, seed=3)
+# Responses to guard, but no protected set: a board member must never reach a route that would build one.
+@pytest.mark.demo_data(responses=300, seed=3, warm=False)
 async def test_a_board_member_reaches_no_response_or_analysis_route(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
