@@ -53,7 +53,7 @@ async def test_filters_show_loading_follow_the_address_bar_and_come_back(
         await route.continue_()
 
     await page.route(re.compile(r".*/evaluate\?.*"), slow)
-    await page.get_by_label("Period").select_option("2026-Q3")
+    await page.get_by_label("Period", exact=True).select_option("2026-Q3")
     await expect(page.locator("#dashboard")).to_have_attribute("aria-busy", "true")
     await expect(page.locator("#loading")).to_have_class(re.compile(r"\bhtmx-request\b"))
     await expect(page.locator("#loading")).to_contain_text("Loading the results")
@@ -72,18 +72,18 @@ async def test_filters_show_loading_follow_the_address_bar_and_come_back(
     await page.go_back()
     await expect(page).to_have_url(re.compile(r"period=2026-Q3&group_by=site$"))
     await expect(page.get_by_label("Group by")).to_have_value("site")
-    await expect(page.get_by_label("Period")).to_have_value("2026-Q3")
+    await expect(page.get_by_label("Period", exact=True)).to_have_value("2026-Q3")
     await expect(page.locator("#grouped thead")).to_contain_text("Site")
     assert await _months(page) == ["July 2026", "August 2026", "September 2026"]
 
     await page.go_back()
     await expect(page).to_have_url(f"{live_server.base_url}/evaluate")
-    await expect(page.get_by_label("Period")).to_have_value("all")
+    await expect(page.get_by_label("Period", exact=True)).to_have_value("all")
     assert await _months(page) == everything, "Back shows the first view's content, not the last one's"
 
     other = await context.new_page()
     await other.goto(shared)
-    await expect(other.get_by_label("Period")).to_have_value("2026-Q3")
+    await expect(other.get_by_label("Period", exact=True)).to_have_value("2026-Q3")
     await expect(other.get_by_label("Group by")).to_have_value("period")
     assert await _months(other) == ["July 2026", "August 2026", "September 2026"], "a shared link, same view"
     assert await axe_violations(other) == []
@@ -145,7 +145,8 @@ async def test_the_funder_report_prints_its_summary_on_the_first_page(
     reader = PdfReader(io.BytesIO(pdf))
     width, height = float(reader.pages[0].mediabox.width), float(reader.pages[0].mediabox.height)
     expected = {"A4": (595, 842), "Letter": (612, 792)}[paper]
-    assert (round(width), round(height)) == expected
+    assert abs(width - expected[0]) <= 2, (width, height)
+    assert abs(height - expected[1]) <= 2, (width, height)
     assert len(reader.pages) >= 3, "summary, then tables and methods"
     first = " ".join(reader.pages[0].extract_text().split())
     assert DEMO_SURVEY_NAME in first
