@@ -179,8 +179,11 @@ async def set_policy(
 async def _apply(conn: Connection, chosen: retention_queries.Policy, today: date) -> SurveyDeleted:
     held = await retention_queries.held_periods(conn, chosen.survey_id)
     years = chosen.response_years * 12 if chosen.response_years is not None else None
-    responses_due = due(await retention_queries.response_periods(conn, chosen.survey_id), years, today)
-    written = await retention_queries.free_text_periods(conn, chosen.survey_id)
+    stored = await retention_queries.response_periods(conn, chosen.survey_id) if years else set()
+    responses_due = due(stored, years, today)
+    written: set[str] = set()
+    if chosen.free_text_months:
+        written = await retention_queries.free_text_periods(conn, chosen.survey_id)
     text_due = due(written, chosen.free_text_months, today)
     waiting = sorted(set(responses_due + text_due) & held, key=periods.sort_key)
     responses_due = [p for p in responses_due if p not in held]

@@ -34,10 +34,14 @@ SELECT DISTINCT r.period FROM response r JOIN survey_version v ON v.id = r.surve
 WHERE v.survey_id = $1
 """
 FREE_TEXT_PERIODS: Final = """
+WITH text_keys AS (
+    SELECT v.id AS version_id, q ->> 'key' AS key
+    FROM survey_version v CROSS JOIN LATERAL jsonb_array_elements(v.definition -> 'questions') AS q
+    WHERE v.survey_id = $1 AND q ->> 'type' = 'text'
+)
 SELECT DISTINCT r.period FROM answer a
-JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
-WHERE v.survey_id = $1 AND EXISTS (SELECT 1 FROM jsonb_array_elements(v.definition -> 'questions') q
-        WHERE q ->> 'key' = a.question_key AND q ->> 'type' = 'text')
+JOIN response r ON r.id = a.response_id
+JOIN text_keys t ON t.version_id = r.survey_version_id AND t.key = a.question_key
 """
 HELD_PERIODS: Final = """
 SELECT DISTINCT i.held ->> 'period' AS period FROM response_inbox i
@@ -66,6 +70,11 @@ ON CONFLICT (survey_version_id, site_id, language, period, source, name, value)
 DO UPDATE SET n = kept_score_cell.n + excluded.n
 """
 KEEP_ANSWER_CELLS: Final = """
+WITH text_keys AS (
+    SELECT v.id AS version_id, q ->> 'key' AS key
+    FROM survey_version v CROSS JOIN LATERAL jsonb_array_elements(v.definition -> 'questions') AS q
+    WHERE v.survey_id = $1 AND q ->> 'type' = 'text'
+)
 INSERT INTO kept_answer_cell (survey_version_id, site_id, language, period, question_key, option, n)
 SELECT r.survey_version_id, r.site_id, r.language, r.period, a.question_key, option.code #>> '{}', count(*)
 FROM answer a
@@ -73,10 +82,10 @@ JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey
 CROSS JOIN LATERAL jsonb_array_elements(
     CASE WHEN jsonb_typeof(a.value) = 'array' THEN a.value ELSE jsonb_build_array(a.value) END
 ) AS option (code)
-WHERE v.survey_id = $1 AND r.period = ANY($2::text[])
-  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(v.definition -> 'questions') q
-                  WHERE q ->> 'key' = a.question_key AND q ->> 'type' = 'text')
-  AND option.code #>> '{}' IS NOT NULL
+WHERE v.survey_id = $1 AND r.period = ANY($2::text[]) AND option.code #>> '{}' IS NOT NULL
+  AND NOT EXISTS (
+      SELECT 1 FROM text_keys t WHERE t.version_id = r.survey_version_id AND t.key = a.question_key
+  )
 GROUP BY 1, 2, 3, 4, 5, 6
 ON CONFLICT (survey_version_id, site_id, language, period, question_key, option)
 DO UPDATE SET n = kept_answer_cell.n + excluded.n
@@ -126,12 +135,15 @@ WITH gone AS (
 SELECT count(*) FROM gone
 """
 DELETE_FREE_TEXT: Final = """
-WITH gone AS (
-    DELETE FROM answer a USING response r, survey_version v
-    WHERE r.id = a.response_id AND v.id = r.survey_version_id AND v.survey_id = $1
+WITH text_keys AS (
+    SELECT v.id AS version_id, q ->> 'key' AS key
+    FROM survey_version v CROSS JOIN LATERAL jsonb_array_elements(v.definition -> 'questions') AS q
+    WHERE v.survey_id = $1 AND q ->> 'type' = 'text'
+),
+gone AS (
+    DELETE FROM answer a USING response r, text_keys t
+    WHERE r.id = a.response_id AND t.version_id = r.survey_version_id AND t.key = a.question_key
       AND r.period = ANY($2::text[])
-      AND EXISTS (SELECT 1 FROM jsonb_array_elements(v.definition -> 'questions') q
-                  WHERE q ->> 'key' = a.question_key AND q ->> 'type' = 'text')
     RETURNING 1
 )
 SELECT count(*) FROM gone

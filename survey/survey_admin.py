@@ -299,14 +299,19 @@ async def retention_view(conn: Connection, survey_id: int) -> RetentionView:
     chosen = await retention_queries.policy(conn, survey_id)
     deleted = await retention_queries.deleted_periods(conn, survey_id)
     years = chosen.response_years * 12 if chosen.response_years is not None else None
-    written = await retention_queries.free_text_periods(conn, survey_id)
+    # The stored periods (one index scan) are read only for a policy that deletes; the written answers'
+    # next period is the first whose text was not deleted yet (the daily run reads the answers themselves).
+    stored = (
+        await retention_queries.response_periods(conn, survey_id)
+        if years or chosen.free_text_months
+        else set()
+    )
+    written = stored - {d.period for d in deleted if d.what == "free_text"}
     return RetentionView(
         free_text_months=chosen.free_text_months,
         response_years=chosen.response_years,
         next_free_text=_next(written, chosen.free_text_months, "the written answers"),
-        next_responses=_next(
-            await retention_queries.response_periods(conn, survey_id), years, "the responses"
-        ),
+        next_responses=_next(stored, years, "the responses"),
         deleted_free_text=[period_words(d.period) for d in deleted if d.what == "free_text"],
         deleted_responses=[period_words(d.period) for d in deleted if d.what == "responses"],
     )
