@@ -168,7 +168,8 @@ async def _open(conn: Connection, proposal_id: int) -> Proposal | BoardProposal 
         await membership_queries.lock_board(conn)
         found = await membership_queries.board_proposal(conn, proposal_id, lock=True)
     if found is None:
-        raise ProposalError("There is no such proposal.")
+        # A kind another layer settles, when that layer did not register it (create_app does).
+        raise ProposalError("There is no such proposal." if kind is None else f"“{kind}” is not decided here")
     if found.status != "open":
         raise ProposalError(f"This proposal is closed ({found.status}); nothing more can be added to it.")
     return found

@@ -13,8 +13,9 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from analysis import report_back_queries
+from analysis import report_back, report_back_queries
 from survey import db, kiosks
+from survey.settings import DEFAULT_MIN_CELL
 from tests.browser.support import axe_violations
 from tests.browser.test_kiosk import skip_to_the_end, start, tablet, until
 from tests.support import PASSWORD, LiveServer, board_decides, make_member
@@ -40,8 +41,8 @@ async def _draft_and_release(page: Page, live_server: LiveServer, database_url: 
     await page.get_by_label("Answers from").select_option("all")
     await page.get_by_role("button", name="Show the figures").click()
     assert await axe_violations(page) == []
-    await page.locator("input[name=figures]").nth(0).check()
-    await page.locator("input[name=figures]").nth(1).check()
+    await page.locator("input[name=figures][value^='mean:']").first.check()
+    await page.locator("input[name=figures][value^='answer:']").first.check()
     await page.locator("#title-en").fill(TITLE)
     await page.locator("#did-en").fill("You asked for more naloxone. We now give two kits at every visit.")
     await page.locator("#title-es").fill(TITULO)
@@ -57,6 +58,7 @@ async def _draft_and_release(page: Page, live_server: LiveServer, database_url: 
     await expect(page.locator("#votes")).to_contain_text("Approve")
     proposal_id = int(page.url.split("/proposals/")[1].split("?")[0])
     conn = await db.connect(database_url)
+    report_back.register(DEFAULT_MIN_CELL)  # as create_app does in the server, for this process's votes
     try:
         await board_decides(conn, proposal_id)
         draft_id = await report_back_queries.draft_of_proposal(conn, proposal_id)
@@ -85,9 +87,9 @@ async def test_the_board_releases_and_the_kiosk_poster_handout_and_public_page_s
     await kiosk.goto(f"{live_server.base_url}/kiosk")
     await start(kiosk, "Español", read_aloud=True)
     await skip_to_the_end(kiosk, skip="Saltar", next_label="Siguiente")
-    while not await kiosk.locator("#send").count():
-        await kiosk.get_by_role("button", name="Saltar", exact=True).click()
-    await kiosk.locator("#send").click()
+    await kiosk.get_by_role("button", name="Saltar el código").click()
+    await kiosk.get_by_role("button", name="Enviar mis respuestas").click()
+    await expect(kiosk.get_by_role("heading", name="Gracias")).to_be_visible()
     await kiosk.locator("#report-back-open").click()
     screen = kiosk.locator("#kiosk section.report-back")
     await expect(screen.locator("h2").first).to_have_text(TITULO)
