@@ -16,7 +16,8 @@ from tests.support import make_member, sign_in
 
 # Pages a board member may open; everything else that answers them must be public.
 BOARD_PREFIXES = ("/board", "/account")
-PUBLIC = ("/", "/healthz", "/signin", "/kiosk", "/kiosk/enroll", "/kiosk-sw.js")
+# /results: the report-backs the board released, public by design (docs/board.md).
+PUBLIC = ("/", "/healthz", "/signin", "/kiosk", "/kiosk/enroll", "/kiosk-sw.js", "/results")
 
 
 # Responses to guard, but no protected set: a board member must never reach a route that would build one.
