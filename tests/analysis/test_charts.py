@@ -47,13 +47,20 @@ async def test_an_svg_download_has_title_axes_n_cutoffs_and_gaps(evaluator_clien
     assert "by site" in title.text
     assert any(text.startswith("Mean score, 0 to 100") for text in texts), "the value axis has its range"
     assert any(text.startswith("Site (n:") for text in texts), "the other axis is named"
-    assert sum(1 for text in texts if re.fullmatch(r"n = \d+", text)) >= 2, "n under each shown bar"
+    shown = sum(1 for text in texts if re.fullmatch(r"n = \d+", text))
+    hidden = sum(1 for text in texts if text == "not shown")
+    assert shown >= 1, "n under each shown bar"
+    assert hidden >= 1, "the small site says not shown under its slot"
     assert "28 or less: likely depression" in texts
     assert "50 or less: poor well-being" in texts
     assert "not shown: fewer than 11" in " ".join(texts), "the small site is a gap with its reason"
     description = root.find(f"{SVG}desc")
     assert description is not None
     assert f"{synthetic.SMALL_SITE}: not shown (fewer than 11)" in (description.text or "")
+    described = (description.text or "").count("(95% interval") + (description.text or "").count(
+        "not shown ("
+    )
+    assert shown + hidden == described, "every site of the description has its n or 'not shown' on the axis"
 
 
 async def test_a_k6_chart_marks_serious_distress_at_13(evaluator_client: Client) -> None:
@@ -112,8 +119,9 @@ async def test_a_png_download_is_an_image_that_says_what_it_shows(evaluator_clie
     assert "n = " in image.info["Description"]
     assert "Software" not in image.info, "no version in the file, so the bytes stay the same"
     grey = image.convert("L")
-    title_strip = grey.crop((0, 0, 1600, 60))
-    assert min(title_strip.getdata()) < 80, "the title is drawn"
+    darkest, _ = grey.crop((0, 0, 1600, 60)).getextrema()
+    assert isinstance(darkest, int)
+    assert darkest < 80, "the title is drawn"
 
 
 async def test_unknown_charts_and_bad_filters_are_refused(evaluator_client: Client) -> None:
