@@ -35,6 +35,10 @@ METHODS: Final = (
     "BCa interval (9,999 multinomial resamples of the score histogram, fixed seed; t-interval above "
     "5,000). Band shares carry Wilson intervals. Periods with at least 3k responses each are compared as "
     "independent samples (Mann-Whitney U, Hodges-Lehmann shift with its 95% interval, rank-biserial r). "
+    "Single-choice questions are compared between the same two periods from their shown answer counts "
+    "(Pearson's chi-square, simulated p when an expected count is below 5, Cramer's V), with "
+    "Benjamini-Hochberg adjusted q across the questions. Number questions show a histogram of fixed "
+    "ranges (from the question's range, never from the answers), protected like band counts. "
     "Reliability is Cronbach's alpha with the Feldt interval on every complete response up to 20,000."
 )
 SUMMARY_FIELDS: Final = [
@@ -43,6 +47,11 @@ SUMMARY_FIELDS: Final = [
     ("period", "string", "The month (YYYY-MM) or ISO week, when grouped by period."),
     ("language", "string", "The language answered in, when grouped by language."),
     ("version", "integer", "The survey version, when grouped by version."),
+    (
+        "answered_with",
+        "string",
+        "How the survey was answered (own, read_aloud, helped; empty: did not say), when grouped so.",
+    ),
     ("suppressed", "boolean", "True when the group is hidden (see hidden for why)."),
     (
         "hidden",
@@ -120,6 +129,19 @@ RELIABILITY_FIELDS: Final = [
     ("ci_high", "number", "Upper end of the Feldt 95% interval."),
     ("note", "string", "Why there is no alpha, when there is none."),
 ]
+ITEM_COMPARISON_FIELDS: Final = [
+    ("question", "string", "The question's key."),
+    ("question_text", "string", "The question in the survey's first language."),
+    ("before", "string", "The earlier reporting period."),
+    ("after", "string", "The later reporting period."),
+    ("chi_square", "number", "Pearson's chi-square of options x periods (no continuity correction)."),
+    ("df", "integer", "Its degrees of freedom."),
+    ("p", "number", "Its p; simulated from 9,999 tables with the same margins when method is simulated."),
+    ("q", "number", "Benjamini-Hochberg adjusted p across the questions compared together."),
+    ("cramers_v", "number", "Cramer's V, the size of the difference (0 to 1)."),
+    ("method", "string", "chi-square, or simulated (an expected count below 5)."),
+    ("note", "string", "Why the question is not compared, when it is not."),
+]
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -168,6 +190,12 @@ def _resources(
         ),
         ("comparisons", "Two reporting periods compared.", _flat_comparisons(tables), COMPARISON_FIELDS),
         ("trends", "Theil-Sen trend of the shown means.", tables.trends, TREND_FIELDS),
+        (
+            "item_comparisons",
+            "Each single-choice question in the two compared periods, with Benjamini-Hochberg q.",
+            tables.item_comparisons,
+            ITEM_COMPARISON_FIELDS,
+        ),
         ("linked", "Linked pre/post pairs.", tables.linked, LINKED_FIELDS),
         ("reliability", "Cronbach's alpha per measure.", tables.reliability, RELIABILITY_FIELDS),
         (

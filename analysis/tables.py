@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import histogram_compare, periods, protected, protected_store, stats, summary
+from analysis import histogram_compare, item_compare, periods, protected, protected_store, stats, summary
 from analysis.figure_stats import FULL_FROM
 from analysis.period_rows import LinkedRow, ReliabilityRow
 from questions.scoring_rules import PREFER_NOT_TO_SAY, ScoringRule
@@ -88,6 +88,7 @@ class Tables(msgspec.Struct, frozen=True):
     by_period: summary.SummaryTable
     by_site: summary.SummaryTable
     bands: list[BandRow]
+    """Band shares of each measure, then the histogram bars of each number question (``number:KEY``)."""
     comparisons: list[ComparisonRow]
     linked: list[LinkedRow]
     reliability: list[ReliabilityRow]
@@ -99,6 +100,8 @@ class Tables(msgspec.Struct, frozen=True):
     """Number questions, as the set keeps their answers (``number:KEY``)."""
     number_rows: list[summary.SummaryRow] = []
     """Each number question's answers over the period: n and mean, the median and quartiles by size."""
+    item_comparisons: list[item_compare.ItemComparisonRow] = []
+    """The single-choice questions in the two compared periods, with Benjamini-Hochberg q across them."""
 
 
 def _bands(kept: ProtectedSet, period: str, rule: ScoringRule) -> list[BandRow]:
@@ -170,6 +173,26 @@ def _comparison(
     return ComparisonRow(rule.measure, before_period, after_period, result, "")
 
 
+def _item_comparisons(
+    kept: ProtectedSet,
+    compared: tuple[str | None, str | None],
+    stored: list[str],
+    definition: SurveyDefinition,
+) -> list[item_compare.ItemComparisonRow]:
+    """The same two periods as the measures' comparison (nothing when they are not two, in order)."""
+    before = compared[0] or (stored[0] if stored else None)
+    after = compared[1] or (stored[-1] if stored else None)
+    if before is None or after is None or periods.sort_key(before) >= periods.sort_key(after):
+        return []
+
+    def shown(period: str) -> list[item_compare.ItemCount]:
+        return [
+            item_compare.ItemCount(f.question, f.option, f.count) for f in kept.items if f.period == period
+        ]
+
+    return item_compare.compare(definition, (before, after), shown(before), shown(after))
+
+
 def _items(kept: ProtectedSet, period: str, definition: SurveyDefinition) -> list[ItemRow]:
     """Each choice question's answer counts in the reporting period, from the protected set.
 
@@ -235,6 +258,8 @@ async def build(
             reliability.append(ReliabilityRow(rule.measure, None, None, None, note, period))
             continue
         reliability.append(kept.reliability_row(rule.measure, period))
+    for rule in numbers:
+        bands += _bands(kept, period, rule)  # a number question's histogram: its bars are its bands
     items = _items(kept, period, definition)
     return Tables(
         survey_id,
@@ -257,4 +282,5 @@ async def build(
         [_trend(projected["by_period"], stored, rule) for rule in measures],
         numbers,
         summary.project(kept, numbers, period, []).rows,
+        _item_comparisons(kept, compared, stored, definition),
     )
