@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from survey.db import Connection
 
 KEPT_HISTOGRAMS: Final = """
-SELECT k.name AS measure, s.name AS site, k.language, v.number AS version, k.period, k.value, k.n
+SELECT k.name AS measure, s.name AS site, k.language, v.number AS version, k.period, k.value, k.n,
+       k.answered_with
 FROM kept_score_cell k
 JOIN survey_version v ON v.id = k.survey_version_id
 JOIN site s ON s.id = k.site_id
@@ -25,7 +26,7 @@ WHERE v.survey_id = $1 AND k.source = 'score'
 """
 KEPT_NUMBERS: Final = """
 SELECT 'number:' || k.name AS measure, s.name AS site, k.language, v.number AS version, k.period, k.value,
-       k.n
+       k.n, k.answered_with
 FROM kept_score_cell k
 JOIN survey_version v ON v.id = k.survey_version_id
 JOIN site s ON s.id = k.site_id

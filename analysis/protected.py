@@ -23,7 +23,7 @@ from analysis.disclosure_protect import protect
 from analysis.figure_stats import FigureStats, describe
 from analysis.histogram_stats import Histogram, histogram
 from analysis.period_rows import LinkedRow, ReliabilityRow
-from questions.scoring_rules import ScoringRule
+from questions.scoring_rules import Band, ScoringRule
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger(__name__)
 DIMENSIONS: Final = ("all", "site", "language", "version")
-LAYOUT: Final = 2
+LAYOUT: Final = 4
 """Bumped whenever what a kept set holds changes."""
 """What a figure is split by: nothing (all sites), or one of these; with the period, always."""
 
@@ -47,6 +47,8 @@ class CellHistogram(msgspec.Struct, frozen=True):
     period: str
     value: float
     n: int
+    answered_with: str = ""
+    """How the responses were answered (``own``, ``read_aloud``, ``helped``; empty: not said)."""
 
 
 class AnswerCell(msgspec.Struct, frozen=True):
@@ -116,6 +118,9 @@ class MeasureSet(msgspec.Struct, frozen=True):
     bands: list[BandFigure]
     audit: AuditSummary
     band_audit: AuditSummary | None
+    modes: list[Figure] = []
+    """The all-sites figures split by how the survey was answered (``ANSWERED_WITH``)."""
+    mode_audit: AuditSummary | None = None
 
 
 class ProtectedSet(msgspec.Struct, frozen=True):
@@ -158,7 +163,7 @@ class ProtectedSet(msgspec.Struct, frozen=True):
 
     def measure_figures(self, measure: str) -> list[Figure]:
         """Every figure of one measure (empty when it has no scores)."""
-        return next((m.figures for m in self.measures if m.measure == measure), [])
+        return next(([*m.figures, *m.modes] for m in self.measures if m.measure == measure), [])
 
     def band_figures(self, measure: str) -> list[BandFigure]:
         """Every band count of one measure."""
@@ -344,8 +349,16 @@ def build_measure(rule: ScoringRule, rows: list[CellHistogram], k: int) -> Measu
             )
         )
     bands, band_audit = _bands(rule, cells, labels, groups, hidden, canonical, k)
+    shown_sets = {members for members, name in canonical.items() if name not in hidden}
+    modes, mode_audit = _modes(rule, rows, labels, groups, shown_sets, k)
     return MeasureSet(
-        rule.measure, figures, bands, _summary(report, len(canonical), len(cells.keys)), band_audit
+        rule.measure,
+        figures,
+        bands,
+        _summary(report, len(canonical), len(cells.keys)),
+        band_audit,
+        modes,
+        mode_audit,
     )
 
 
@@ -412,17 +425,149 @@ def _bands(
     return found, _summary(report, len(aggregates), len(counts))
 
 
+ANSWERED_WITH: Final = "answered_with"
+MODES: Final = ("own", "read_aloud", "helped", "")
+"""How a survey was answered, as the kiosk stores it; empty: the participant did not say."""
+MODE_LEVELS: Final = frozenset({"all", "year", "quarter"})
+"""The split is a comparison of ways of answering over a long enough time, never month by month: a
+month of "helped" is a handful of people, and each level more is many more integer programs."""
+
+
+def _modes(
+    rule: ScoringRule,
+    rows: list[CellHistogram],
+    labels: list[tuple[str, str | None, str]],
+    groups: list[tuple[int, ...]],
+    shown_sets: set[tuple[int, ...]],
+    k: int,
+) -> tuple[list[Figure], AuditSummary | None]:
+    """The all-sites figures split by how the survey was answered: stored period x mode, counts and sums.
+
+    Like the band counts, a second set: the all-sites figures the first set shows are fixed totals here
+    (with their sums), and the split is published only for those. Its parts are stored period x mode,
+    summed over sites, languages and versions: a figure of the first set split by site (or language or
+    version) is a sum over modes, a figure here a sum over sites, so together they say nothing about one
+    site's "helped" that the all-sites totals do not (the only vectors both can make are the totals'),
+    and the audit of this small table is enough. The split's figures are protected and audited like the
+    first set's, unpublished small parts included.
+    """
+    split: dict[tuple[str, str], dict[float, int]] = {}
+    for row in rows:
+        bucket = split.setdefault((row.period, row.answered_with), {})
+        bucket[row.value] = bucket.get(row.value, 0) + row.n
+    modes = [mode for mode in MODES if any(m == mode for _, m in split)]
+    if not modes or modes == [""]:
+        return [], None  # nobody said: there is nothing to split
+    parts = sorted(split, key=lambda part: (periods.sort_key(part[0]), MODES.index(part[1])))
+    counts = tuple(sum(split[part].values()) for part in parts)
+    sums = tuple(float(sum(v * n for v, n in split[part].items())) for part in parts)
+    totals = [
+        label[2]
+        for label, members in zip(labels, groups, strict=True)
+        if label[0] == "all" and members in shown_sets
+    ]
+    split_at = [period for period in totals if (periods.level_of(period) or "all") in MODE_LEVELS]
+
+    def within(period: str, mode: str | None = None) -> tuple[int, ...]:
+        return tuple(
+            j
+            for j, (stored, m) in enumerate(parts)
+            if periods.contains(period, stored) and (mode is None or m == mode)
+        )
+
+    aggregates = [Aggregate(f"total|{period}", within(period)) for period in totals]
+    wanted = [((ANSWERED_WITH, mode, period), within(period, mode)) for period in split_at for mode in modes]
+    wanted = [(label, members) for label, members in wanted if members]
+    levels = broken_down([label for label, _ in wanted], [sum(counts[j] for j in m) for _, m in wanted], k)
+    wanted = [(label, members) for label, members in wanted if _split(label) in levels]
+    aggregates += [Aggregate(_name(*label), members) for label, members in wanted]
+    step = _step(rule, (v for h in split.values() for v in h))
+    table = TableSet(
+        names=tuple(f"part{j}" for j in range(len(parts))),
+        counts=counts,
+        aggregates=tuple(aggregates),
+        scores=Scores(sums, rule.score_min, rule.score_max, step),
+        cells_published=False,
+    )
+    fixed = frozenset(f"total|{period}" for period in totals)
+    importance = {_name(*label): _importance(label) for label, _ in wanted}
+    decided, report = _decide(table, k, fixed, importance=importance, exchange=True)
+    found = []
+    for label, members in wanted:
+        reason = decided.get(_name(*label))
+        merged: dict[float, int] = {}
+        for j in members:
+            for value, n in split[parts[j]].items():
+                merged[value] = merged.get(value, 0) + n
+        scores = histogram(list(merged), list(merged.values())) if reason is None else None
+        found.append(
+            Figure(
+                dimension=ANSWERED_WITH,
+                group=label[1],
+                period=label[2],
+                n=sum(merged.values()) if reason is None else None,
+                hidden=reason,
+                histogram=scores,
+                stats=describe(scores, k, rule.score_min, rule.score_max) if scores is not None else None,
+            )
+        )
+    return found, _summary(report, len(aggregates), len(parts))
+
+
 NUMBER_PREFIX: Final = "number:"
+
+
+NUMBER_BINS: Final = 8
+"""At most this many bars in a number question's histogram."""
+NICE_WIDTHS: Final = (1, 2, 5)
+
+
+def number_bands(low: float, high: float, *, integer: bool) -> list[Band]:
+    """The histogram bars of a number question's range: equal, round widths, at most ``NUMBER_BINS``.
+
+    Fixed by the question's range, never by the answers (bars placed by the data would tell where the
+    answers are). A whole-number question's bars hold whole numbers (``0 to 4``); otherwise each bar's
+    high end meets the next bar's low end.
+    """
+    span = high - low + (1 if integer else 0)
+    width = 1.0
+    scale = 1.0
+    while True:
+        width = next((w * scale for w in NICE_WIDTHS if span / (w * scale) <= NUMBER_BINS), 0.0)
+        if width:
+            break
+        scale *= 10
+    edges = []
+    start = low
+    while start <= high if integer else start < high:
+        edges.append(start)
+        start += width
+    if len(edges) > 1 and high - edges[-1] + (1 if integer else 0) < width:
+        edges.pop()  # a short last bar joins the one before it (its words say so: "25 to 30")
+    bands = []
+    for i, start in enumerate(edges):
+        last = i == len(edges) - 1
+        if integer:
+            end = high if last else start + width - 1
+            words = f"{start:g}" if end == start else f"{start:g} to {end:g}"
+        else:
+            # Each bar but the last ends just below the next one's start: an answer is in exactly one.
+            end = high if last else edges[i + 1] - 1e-6
+            words = f"{start:g} to {high:g}" if last else f"{start:g} to under {edges[i + 1]:g}"
+        bands.append(Band(key=words.replace(" ", "_"), label=words, low=start, high=end))
+    return bands
 
 
 def number_rule(question: Question) -> ScoringRule:
     """A number question's answers as a measure of the set (``number:KEY``), within its accepted range.
 
     Its figures go through the same protection as a score's; a question without a range is bounded by
-    0 and 10,000 (the audit's attacker then knows at least that much).
+    0 and 10,000 (the audit's attacker then knows at least that much) and has no histogram. The
+    histogram's bars (``number_bands``) are its bands, protected like a score's.
     """
     low = question.minimum if question.minimum is not None else 0.0
     high = question.maximum if question.maximum is not None else max(low + 1.0, 10_000.0)
+    bounded = question.maximum is not None
     return ScoringRule(
         measure=f"{NUMBER_PREFIX}{question.key}",
         version="answers",
@@ -434,6 +579,7 @@ def number_rule(question: Question) -> ScoringRule:
         score_min=low,
         score_max=high,
         higher_is_better=True,
+        bands=number_bands(low, high, integer=question.integer) if bounded else [],
         source="The question's own answers.",
     )
 

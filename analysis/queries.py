@@ -143,13 +143,14 @@ async def copy_scores(conn: Connection, records: list[ScoreRecord]) -> None:
 
 
 CELL_HISTOGRAMS: Final = """
-SELECT m.measure, s.name AS site, r.language, v.number AS version, r.period, m.value, count(*)::int AS n
+SELECT m.measure, s.name AS site, r.language, v.number AS version, r.period, m.value, count(*)::int AS n,
+       coalesce(r.answered_with, '') AS answered_with
 FROM measure_score m
 JOIN response r ON r.id = m.response_id
 JOIN survey_version v ON v.id = r.survey_version_id
 JOIN site s ON s.id = r.site_id
 WHERE v.survey_id = $1
-GROUP BY 1, 2, 3, 4, 5, 6
+GROUP BY 1, 2, 3, 4, 5, 6, 8
 """
 ANSWER_CELLS: Final = """
 SELECT a.question_key, option.code #>> '{}' AS option, s.name AS site, r.language,
@@ -166,13 +167,13 @@ GROUP BY 1, 2, 3, 4, 5, 6
 """
 NUMBER_CELLS: Final = """
 SELECT 'number:' || a.question_key AS measure, s.name AS site, r.language, v.number AS version, r.period,
-       (a.value #>> '{}')::float8 AS value, count(*)::int AS n
+       (a.value #>> '{}')::float8 AS value, count(*)::int AS n, coalesce(r.answered_with, '') AS answered_with
 FROM answer a
 JOIN response r ON r.id = a.response_id
 JOIN survey_version v ON v.id = r.survey_version_id
 JOIN site s ON s.id = r.site_id
 WHERE v.survey_id = $1 AND a.question_key = ANY($2::text[]) AND jsonb_typeof(a.value) = 'number'
-GROUP BY 1, 2, 3, 4, 5, 6
+GROUP BY 1, 2, 3, 4, 5, 6, 8
 """
 REVISION: Final = "SELECT revision FROM analysis_revision"
 KEPT_SET: Final = """

@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     from questions.scoring_rules import ScoringRule
     from survey.db import Connection
 
-DIMENSIONS: Final = ("site", "period", "language", "version")
+DIMENSIONS: Final = ("site", "period", "language", "version", "answered_with")
 MAX_DIMENSIONS: Final = 2
 """Groupings of at most two dimensions, and two only with ``period``: the protected set publishes each
-group (site, language or version) along the period hierarchy, never two groups crossed."""
+group (site, language, version, or how the survey was answered) along the period hierarchy, never two
+groups crossed."""
 
 
 class SummaryRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -27,6 +28,8 @@ class SummaryRow(msgspec.Struct, frozen=True, kw_only=True):
     period: str | None = None
     language: str | None = None
     version: int | None = None
+    answered_with: str | None = None
+    """How the survey was answered (``own``, ``read_aloud``, ``helped``; empty: not said), when grouped so."""
     suppressed: bool
     hidden: str | None = None
     """Why a suppressed row is hidden: "fewer than k" or "hidden to protect a smaller group"."""
@@ -66,6 +69,7 @@ def row(rule: ScoringRule, figure: Figure) -> SummaryRow:
         period=figure.period,
         language=group if figure.dimension == "language" else None,
         version=int(group) if figure.dimension == "version" and group is not None else None,
+        answered_with=group if figure.dimension == "answered_with" else None,
         suppressed=True,
         hidden=figure.hidden,
     )

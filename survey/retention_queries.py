@@ -49,24 +49,29 @@ JOIN survey_version v ON v.id = (i.held ->> 'survey_version_id')::bigint
 WHERE v.survey_id = $1
 """
 KEEP_SCORE_CELLS: Final = """
-INSERT INTO kept_score_cell (survey_version_id, site_id, language, period, source, name, value, n)
-SELECT r.survey_version_id, r.site_id, r.language, r.period, 'score', m.measure, m.value, count(*)
+INSERT INTO kept_score_cell (
+    survey_version_id, site_id, language, period, source, name, value, n, answered_with
+)
+SELECT r.survey_version_id, r.site_id, r.language, r.period, 'score', m.measure, m.value, count(*),
+       coalesce(r.answered_with, '')
 FROM measure_score m
 JOIN response r ON r.id = m.response_id JOIN survey_version v ON v.id = r.survey_version_id
 WHERE v.survey_id = $1 AND r.period = ANY($2::text[])
-GROUP BY 1, 2, 3, 4, 6, 7
-ON CONFLICT (survey_version_id, site_id, language, period, source, name, value)
+GROUP BY 1, 2, 3, 4, 6, 7, 9
+ON CONFLICT (survey_version_id, site_id, language, period, source, name, value, answered_with)
 DO UPDATE SET n = kept_score_cell.n + excluded.n
 """
 KEEP_NUMBER_CELLS: Final = """
-INSERT INTO kept_score_cell (survey_version_id, site_id, language, period, source, name, value, n)
+INSERT INTO kept_score_cell (
+    survey_version_id, site_id, language, period, source, name, value, n, answered_with
+)
 SELECT r.survey_version_id, r.site_id, r.language, r.period, 'number', a.question_key,
-       (a.value #>> '{}')::float8, count(*)
+       (a.value #>> '{}')::float8, count(*), coalesce(r.answered_with, '')
 FROM answer a
 JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
 WHERE v.survey_id = $1 AND r.period = ANY($2::text[]) AND jsonb_typeof(a.value) = 'number'
-GROUP BY 1, 2, 3, 4, 6, 7
-ON CONFLICT (survey_version_id, site_id, language, period, source, name, value)
+GROUP BY 1, 2, 3, 4, 6, 7, 9
+ON CONFLICT (survey_version_id, site_id, language, period, source, name, value, answered_with)
 DO UPDATE SET n = kept_score_cell.n + excluded.n
 """
 KEEP_ANSWER_CELLS: Final = """

@@ -16,8 +16,18 @@ from hypothesis import strategies as st
 
 from analysis import periods
 from analysis.disclosure_audit import FEWER_THAN_K
-from analysis.protected import NOT_BROKEN_DOWN, CellHistogram, MeasureSet, build, build_measure
+from analysis.protected import (
+    NOT_BROKEN_DOWN,
+    NUMBER_BINS,
+    CellHistogram,
+    MeasureSet,
+    build,
+    build_measure,
+    number_bands,
+    number_rule,
+)
 from questions.bank import shipped_instruments
+from questions.schemas import Question
 
 K = 11
 WHO5 = next(rule for rule in shipped_instruments()["who5"].measures if rule.measure == "who5")
@@ -185,3 +195,124 @@ def test_information_loss_on_a_small_program() -> None:
     assert measure.audit.passed
     assert recoverable(measure, rows) == []
     assert len(protected) / len(large) < 0.10
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    low=st.integers(-50, 500),
+    span=st.integers(0, 20_000),
+    integer=st.booleans(),
+)
+def test_a_number_histogram_bar_holds_every_answer_exactly_once(low: int, span: int, integer: bool) -> None:
+    """The bars come from the question's range alone, are at most NUMBER_BINS and never overlap or gap."""
+    high = low + span if integer else low + span + 0.5
+    bars = number_bands(float(low), float(high), integer=integer)
+    assert 1 <= len(bars) <= NUMBER_BINS
+    assert bars[0].low == low
+    assert bars[-1].high == high
+    probes = np.linspace(low, high, 97)
+    if integer:
+        probes = np.unique(np.round(probes))
+    for value in probes:
+        assert sum(bar.low <= value <= bar.high for bar in bars) == 1, (value, bars)
+
+
+def test_a_number_question_publishes_its_histogram_only_through_the_protection() -> None:
+    """meals_days (0 to 7 days): a bar of 1 to 10 answers is hidden, never a count between 1 and k - 1."""
+    question = Question(
+        key="meals_days", type="number", text={"en": "Days with a meal"}, minimum=0, maximum=7
+    )
+    rule = number_rule(question)
+    assert [band.label for band in rule.bands] == [str(day) for day in range(8)]
+    days = {0: 3, 1: 2, 2: 30, 3: 40, 4: 35, 5: 25, 6: 12, 7: 60}  # 0 and 1 days: small bars
+    rows = [
+        CellHistogram(rule.measure, site, "en", 1, month, float(day), n // 2 + (site == "A") * (n % 2))
+        for day, n in days.items()
+        for site, month in (("A", "2026-01"), ("B", "2026-01"))
+        if n // 2 + (site == "A") * (n % 2)
+    ]
+    built = build_measure(rule, rows, K)
+    bars = {bar.band: bar for bar in built.bands if bar.period == "all"}
+    assert set(bars) == {band.key for band in rule.bands}
+    shown = [bar.count for bar in bars.values() if bar.count is not None]
+    assert all(count == 0 or count >= K for count in shown)
+    assert bars["0"].count is None
+    assert bars["1"].count is None
+    assert bars["3"].count == 40
+    # Hidden bars together never come back as a difference: the total is shown, so at least two are hidden.
+    total = built.figures[0] if built.figures[0].dimension == "all" else None
+    hidden = [bar for bar in bars.values() if bar.count is None]
+    assert total is None or total.n is None or len(hidden) != 1
+
+
+def with_modes(rows: list[CellHistogram], shares: dict[str, float], seed: int = 3) -> list[CellHistogram]:
+    """The same scores, each cell's responses split between ways of answering (own, read aloud ...)."""
+    rng = np.random.default_rng(seed)
+    split = []
+    for row in rows:
+        parts = rng.multinomial(row.n, list(shares.values()))
+        split += [
+            msgspec.structs.replace(row, n=int(n), answered_with=mode)
+            for mode, n in zip(shares, parts, strict=True)
+            if n
+        ]
+    return split
+
+
+def test_how_it_was_answered_splits_the_all_sites_figures_without_a_small_group() -> None:
+    """The reproduction, 85% on their own, 12% read aloud, 3% helped: the helped group is too small.
+
+    Independently of the audit: no hidden small mode figure is a linear combination of everything shown
+    (every first-set figure of any dimension, and every shown mode figure).
+    """
+    rows = with_modes(rows_for(REPRODUCTION), {"own": 0.85, "read_aloud": 0.12, "helped": 0.03})
+    measure = build_measure(WHO5, rows, K)
+    assert measure.mode_audit is not None
+    assert measure.mode_audit.passed
+    # The first set does not change: the split is a second set with its figures fixed.
+    plain = build_measure(WHO5, rows_for(REPRODUCTION), K)
+    assert [(f.dimension, f.group, f.period, f.n) for f in measure.figures] == [
+        (f.dimension, f.group, f.period, f.n) for f in plain.figures
+    ]
+    modes = {(f.group, f.period): f for f in measure.modes}
+    assert modes[("own", "all")].n is not None
+    assert modes[("own", "all")].n >= K
+    assert modes[("helped", "all")].hidden is not None
+    # Linear algebra over (finest cell x mode) parts.
+    parts = sorted({(r.site, r.language, r.version, r.period, r.answered_with) for r in rows})
+    count = dict.fromkeys(parts, 0)
+    for r in rows:
+        count[(r.site, r.language, r.version, r.period, r.answered_with)] += r.n
+    position = {"site": 0, "language": 1, "version": 2}
+
+    def vector(dimension: str, group: str | None, period: str) -> np.ndarray:
+        return np.array(
+            [
+                float(
+                    periods.contains(period, part[3])
+                    and (
+                        dimension == "all"
+                        or (dimension == "answered_with" and part[4] == group)
+                        or (dimension in position and str(part[position[dimension]]) == group)
+                    )
+                )
+                for part in parts
+            ]
+        )
+
+    shown = [
+        vector(f.dimension, f.group, f.period) for f in [*measure.figures, *measure.modes] if f.hidden is None
+    ]
+    basis = np.array(shown)
+    rank = np.linalg.matrix_rank(basis)
+    small = [f for f in measure.modes if f.hidden == FEWER_THAN_K]
+    assert small, "the helped group is small somewhere"
+    for figure in small:
+        target = vector(figure.dimension, figure.group, figure.period)
+        assert np.linalg.matrix_rank(np.vstack([basis, target])) > rank, figure
+
+
+def test_nobody_saying_how_they_answered_publishes_no_split() -> None:
+    measure = build_measure(WHO5, rows_for(REPRODUCTION), K)
+    assert measure.modes == []
+    assert measure.mode_audit is None
