@@ -14,6 +14,7 @@ from survey.cli_support import with_database
 
 if TYPE_CHECKING:
     from questions.membership_queries import BoardProposal
+    from questions.proposal_kind_queries import ExternalProposal
     from survey.db import Connection
 
 
@@ -75,7 +76,7 @@ def publish_proposal(proposal_id: int) -> None:
     members. Nothing is published without the board's approvals: the publishing gate counts them again.
     """
 
-    async def work(conn: Connection) -> proposal_queries.Proposal | BoardProposal:
+    async def work(conn: Connection) -> proposal_queries.Proposal | BoardProposal | ExternalProposal:
         return await proposals.count_again(conn, proposal_id)
 
     try:

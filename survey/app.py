@@ -21,15 +21,18 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
+from analysis import report_back
 from analysis.free_text_routes import FreeTextController
+from analysis.report_back_routes import ReportBackBoardController, ResultsController
 from analysis.routes import EvaluateApiController, EvaluateController
 from questions.board_survey_routes import BoardSurveyController
 from questions.language_check_routes import LanguageCheckController
+from questions.media_routes import BoardMediaController, MediaController
 from questions.proposal_routes import ProposalController
 from questions.routes import BoardController, BoardMemberController
 from questions.version_routes import VersionController
 from questions.word_routes import WordListController
-from survey import db, json_body, kiosks, logs, outage, release
+from survey import db, json_body, kiosks, logs, outage, release, retention
 from survey.admin_routes import AccountAdminController, AdminController
 from survey.audit_routes import AuditAdminController
 from survey.auth import API_PREFIX, AccountAuthenticationMiddleware, current
@@ -86,6 +89,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         The Litestar application. The database pool opens in its lifespan.
     """
     settings = settings or Settings.from_env()
+    # The board decides report-back releases; the analysis layer settles them (docs/board.md).
+    report_back.register(settings.min_cell)
     logs.silence_access_log()
     logging.getLogger("survey").setLevel(settings.log_level)
     static = create_static_files_router(
@@ -116,6 +121,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             VersionController,
             WordListController,
             LanguageCheckController,
+            BoardMediaController,
+            MediaController,
+            ReportBackBoardController,
+            ResultsController,
             KioskPageController,
             KioskApiController,
             service_worker,
@@ -125,7 +134,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "conn": Provide(db.provide_connection),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
         },
-        lifespan=[db.pool_lifespan, logs.hourly_kiosk_counts, release.daily_release],
+        lifespan=[
+            db.pool_lifespan,
+            logs.hourly_kiosk_counts,
+            release.daily_release,
+            retention.daily_retention,
+        ],
         state=State(
             {
                 "settings": settings,

@@ -15,7 +15,19 @@ from analysis import protected_store, rescore
 from analysis.queries import response_count
 from questions import membership
 from questions.cli import board_group, questions_group
-from survey import accounts, backup, demo, kiosks, logs, migrate, passwords, queries, release, synthetic
+from survey import (
+    accounts,
+    backup,
+    demo,
+    kiosks,
+    logs,
+    migrate,
+    passwords,
+    queries,
+    release,
+    retention,
+    synthetic,
+)
 from survey.cli_support import console, migrate_with_progress, progress_bar, with_database
 from survey.db import Connection, database_url, redact
 from survey.problems import SetupProblem
@@ -229,6 +241,12 @@ def analysis_audit(survey_id: int) -> None:
                 f"    bands: {bands.figures} figures, {bands.checked} small counts bounded in"
                 f" {bands.solves} programs, {bands.seconds:.2f} s: {'passed' if bands.passed else 'FAILED'}"
             )
+        if measure.mode_audit is not None:
+            modes = measure.mode_audit
+            click.echo(
+                f"    how it was answered: {modes.figures} figures, {modes.checked} small groups bounded in"
+                f" {modes.solves} programs, {modes.seconds:.2f} s: {'passed' if modes.passed else 'FAILED'}"
+            )
 
 
 @click.group(name="responses")
@@ -251,6 +269,28 @@ def responses_shuffle() -> None:
     else:
         click.echo("No held responses of an ended day to release.")
     click.echo(f"{outcome.still_held:,} responses of today wait for tomorrow's release.")
+
+
+@click.group(name="retention")
+def retention_group() -> None:
+    """Each survey's retention policy: free text and responses deleted when due, the figures kept."""
+
+
+@retention_group.command(name="run")
+def retention_run() -> None:
+    """Delete now what every survey's policy says is due (the server does it each night); audited."""
+
+    async def work(conn: Connection) -> retention.RetentionOutcome:
+        outcome = await retention.run(conn, "command line")
+        if outcome.deleted_anything:
+            await protected_store.warm(conn, Settings.from_env().min_cell)
+        return outcome
+
+    outcome = with_database(work)
+    if outcome.status == "busy":
+        raise click.ClickException("Responses are being released right now; try again shortly.")
+    for line in retention.summary_lines(outcome):
+        click.echo(line)
 
 
 @click.group(name="site")
@@ -428,6 +468,7 @@ def main() -> None:
         site_group,
         kiosk_group,
         responses_group,
+        retention_group,
         user_group,
         board_group,
         questions_group,

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Annotated, Any, Final
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotAuthorizedException
-from litestar.params import JSONBody, URLEncodedBody
+from litestar.params import JSONBody, QueryParameter, URLEncodedBody
 from litestar.response import File, Redirect, Template
 
+from analysis import report_back
 from questions import media, media_queries
 from questions import queries as question_queries
 from questions.kiosk_view import kiosk_survey
@@ -201,10 +202,19 @@ class KioskApiController(Controller):
     tags = ["kiosk"]
 
     @get("/survey", operation_id="kiosk_survey", response_headers={"cache-control": "no-cache"})
-    async def survey(self, request: Request[Any, Any, Any], conn: ConnectionDependency) -> KioskSurvey:
+    async def survey(
+        self,
+        request: Request[Any, Any, Any],
+        conn: ConnectionDependency,
+        outbox: Annotated[
+            int | None,
+            QueryParameter(ge=0, le=100_000, description="Completed responses waiting in the tablet outbox."),
+        ] = None,
+    ) -> KioskSurvey:
         """The site's active published version with every text it needs, so a session runs offline."""
         identity = provide_kiosk(request)
-        await kiosks.note_contact(conn, identity)  # the day only, and never on the submission path
+        # The day only (with the outbox count of the day's first contact), never on the submission path.
+        await sites.note_contact(conn, identity.kiosk_id, outbox)
         if identity.paused:
             # Not a survey: the page reloads /kiosk, which shows the paused screen. Sending responses
             # already completed (POST /responses) keeps working while paused.
@@ -227,7 +237,10 @@ class KioskApiController(Controller):
             version.definition,
             [(r.question_key, r.option_code, r.language, r.recorded_text, r.digest) for r in rows],
         )
-        return msgspec.structs.replace(answer, resources_by_language=by_language, recordings=recordings)
+        shared = await report_back.kiosk_payload(conn, version.survey_id)
+        return msgspec.structs.replace(
+            answer, resources_by_language=by_language, recordings=recordings, report_back=shared
+        )
 
     @post("/responses", operation_id="kiosk_submit", status_code=201)
     async def submit(

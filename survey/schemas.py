@@ -306,6 +306,9 @@ class KioskSurvey(msgspec.Struct, frozen=True, kw_only=True):
     ui: dict[str, dict[str, str]]
     resources_by_language: dict[str, str] = {}
     """The site's thank-you resources by language code, in every language they are written in."""
+    report_back: dict[str, object] | None = None
+    """The board's newest released report-back for this survey ("you said, we did"), shown after the
+    thank-you: ``released_on`` and, per language, its title, figures in words, texts and labels."""
     recordings: dict[str, dict[str, str]] = {}
     """The board's recordings of the words this version shows: by language, ``key`` (a question) or
     ``key/code`` (an answer) to the file's URL. Where none is given the tablet's own voice reads."""

@@ -610,8 +610,16 @@
     };
     show(el("section", { "class": "screen thanks", "aria-labelledby": "screen-title" }, [
       heading, status, repeatButton(parts),
-    ].concat(resources, [el("div", { "class": "actions" }, [button(t("Start over now"), reset, { "class": "big primary" })])])));
+    ].concat(resources, [el("div", { "class": "actions" }, [reportBack(language),
+      button(t("Start over now"), reset, { "class": "big primary" })])])));
     readParts(parts());
+  }
+
+  /* The board's released report-back, offered after the thank-you (kiosk_report_back.js, docs/kiosk.md). */
+  function reportBack(language) {
+    if (!window.KioskReportBack || !kiosk.report_back) return null;
+    return window.KioskReportBack.button(kiosk.report_back, language, { el: el, button: button, show: show,
+      readParts: readParts, reset: reset, repeatLabel: function () { return t(session.readAloud ? "Repeat" : "Read aloud"); } });
   }
 
   // ---- start -------------------------------------------------------------------------------------
@@ -640,7 +648,8 @@
     question(index);
   }
 
-  fetch(PREVIEW || "/api/kiosk/survey", { credentials: "same-origin" }).then(function (response) {
+  // The contact carries how many completed responses wait in the outbox (a count only: docs/admin.md).
+  fetch(PREVIEW || "/api/kiosk/survey?outbox=" + outbox.items().length, { credentials: "same-origin" }).then(function (response) {
     if (response.status === 401 && !PREVIEW) { window.location.replace("/kiosk/enroll"); return null; }
     // Staff paused the tablet (perhaps from another tab): /kiosk now shows the paused screen.
     if (response.status === 423 && !PREVIEW) { window.location.replace("/kiosk"); return null; }

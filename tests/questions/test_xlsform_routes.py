@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from questions import queries as question_queries
 from survey.db import Connection
-from tests.questions.test_xlsform import KOBO_FORM, workbook
+from tests.questions.test_xlsform import KOBO_FORM
+from tests.questions.xlsforms.make_builder_forms import workbook
 from tests.support import csrf_token, make_account, post_form, sign_in
 
 Client = AsyncTestClient[Litestar]
