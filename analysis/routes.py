@@ -155,7 +155,11 @@ class EvaluateApiController(Controller):
             int, QueryParameter(name="survey", ge=1, le=LARGEST_ID, description="The survey's id.")
         ],
         group_by: Annotated[
-            str, QueryParameter(name="group_by", description="Up to two of site, period, language, version.")
+            str,
+            QueryParameter(
+                name="group_by",
+                description="Up to two of site, period, language, version, answered_with.",
+            ),
         ] = "",
         period: Annotated[str | None, QueryParameter(name="period", description=REPORTING_HELP)] = None,
         first: Annotated[
