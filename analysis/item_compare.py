@@ -14,6 +14,7 @@ answers), so they are not tested together.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Final
 
 import msgspec
@@ -57,6 +58,12 @@ class ItemComparisonRow(msgspec.Struct, frozen=True, kw_only=True):
     method: str = ""
     """"chi-square", or "simulated" when an expected count is below 5 (tables with the same margins)."""
     note: str = ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _test_of(rows: tuple[tuple[int, int], ...]) -> tuple[float, int, float, float, str]:
+    """The same table always gives the same result (fixed seed), so a dashboard reload reuses it."""
+    return _test(np.array(rows, dtype=np.int64))
 
 
 def _test(table: np.ndarray) -> tuple[float, int, float, float, str]:
@@ -105,18 +112,18 @@ def compare(
             (counts["before"].get((question.key, o), 0), counts["after"].get((question.key, o), 0))
             for o in options
         ]
+        kept = tuple((b, a) for b, a in pairs if b is not None and a is not None and (b or a))
         if any(b is None or a is None for b, a in pairs):
             rows.append(
                 msgspec.structs.replace(base, note="An answer count is hidden in one of the periods.")
             )
             continue
-        table = np.array([pair for pair in pairs if any(pair)], dtype=np.int64)
-        if table.shape[0] < 2 or (table.sum(axis=0) == 0).any():
+        if len(kept) < 2 or not sum(b for b, _ in kept) or not sum(a for _, a in kept):
             rows.append(
                 msgspec.structs.replace(base, note="Needs answers in both periods to two options or more.")
             )
             continue
-        chi_square, df, p, v, method = _test(table)
+        chi_square, df, p, v, method = _test_of(kept)
         tested.append(len(rows))
         rows.append(
             msgspec.structs.replace(base, chi_square=chi_square, df=df, p=p, cramers_v=v, method=method)
