@@ -104,6 +104,7 @@ async def test_the_workbook_has_a_readme_and_a_sheet_per_table(evaluator_client:
         "numbers",
         "comparisons",
         "trends",
+        "item_comparisons",
         "linked",
         "reliability",
         "indicators",
