@@ -52,7 +52,7 @@ async def test_an_admin_runs_a_program_from_the_browser(
     survey = page.locator("li[data-survey]").filter(has_text="Harbour voices")
     await expect(survey).to_contain_text("a draft, not published yet")
 
-    await survey.locator("summary").click()
+    await survey.locator("summary", has_text="Languages of").click()
     await survey.get_by_label("Add a language").select_option("es")
     await survey.get_by_label("The survey's name in that language").fill("Voces del puerto")
     await survey.get_by_role("button", name="Add the language to the draft").click()
