@@ -530,13 +530,10 @@ def number_bands(low: float, high: float, *, integer: bool) -> list[Band]:
     high end meets the next bar's low end.
     """
     span = high - low + (1 if integer else 0)
-    width = 1.0
     scale = 1.0
-    while True:
-        width = next((w * scale for w in NICE_WIDTHS if span / (w * scale) <= NUMBER_BINS), 0.0)
-        if width:
-            break
+    while span / (NICE_WIDTHS[-1] * scale) > NUMBER_BINS:
         scale *= 10
+    width = next(w * scale for w in NICE_WIDTHS if span / (w * scale) <= NUMBER_BINS)
     edges = []
     start = low
     while start <= high if integer else start < high:

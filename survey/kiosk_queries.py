@@ -49,11 +49,6 @@ UPDATE kiosk SET archived = true, revoked_at = coalesce(revoked_at, now()), code
                  code_expires_at = NULL
 WHERE id = $1 AND NOT archived RETURNING label
 """
-# At most one write a day per kiosk, and only the day (UTC): see migrations/0010.
-NOTE_CONTACT: Final = """
-UPDATE kiosk SET last_contact_on = (now() AT TIME ZONE 'UTC')::date
-WHERE id = $1 AND last_contact_on IS DISTINCT FROM (now() AT TIME ZONE 'UTC')::date
-"""
 SITE_BY_NAME: Final = "SELECT id FROM site WHERE lower(name) = lower($1)"
 SET_PIN: Final = "UPDATE site SET staff_pin_hash = $2 WHERE id = $1 RETURNING name"
 PIN_HASH: Final = "SELECT staff_pin_hash FROM site WHERE id = $1"
@@ -220,8 +215,3 @@ async def archive(conn: Connection, kiosk_id: int) -> str | None:
     """Archive a kiosk (its token and code stop working), returning its label (``None``: none, or done)."""
     label: str | None = await conn.fetchval(ARCHIVE_KIOSK, kiosk_id)
     return label
-
-
-async def note_contact(conn: Connection, kiosk_id: int) -> None:
-    """Remember today (UTC) as the day the kiosk last read its survey; writes once a day at most."""
-    await conn.execute(NOTE_CONTACT, kiosk_id)

@@ -183,15 +183,6 @@ async def archive(conn: Connection, *, kiosk_id: int, actor_id: int | None) -> s
     return label
 
 
-async def note_contact(conn: Connection, kiosk: KioskIdentity) -> None:
-    """Remember the day (UTC, never a time) a kiosk read its survey; never called when it sends answers.
-
-    Only ``GET /api/kiosk/survey`` calls this, so the write (at most one a day) never happens next to a
-    response being stored, and no row's order or transaction id lines a response up with the kiosk.
-    """
-    await kiosk_queries.note_contact(conn, kiosk.kiosk_id)
-
-
 async def listing(conn: Connection) -> list[KioskRow]:
     """Every kiosk with its site and state."""
     return await kiosk_queries.kiosks(conn)

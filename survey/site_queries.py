@@ -116,8 +116,8 @@ async def resources(conn: Connection, site_id: int) -> dict[str, str]:
     return {row.language: row.body for row in await fetch_all(conn, RESOURCES, _Resource, site_id)}
 
 
-# The same once-a-day write as kiosk_queries.NOTE_CONTACT, carrying the outbox count the tablet reported
-# with that first contact of the day: a day and a count, never a time, never beside a stored response.
+# At most one write a day per kiosk, and only the day (UTC, see migrations/0010), with the outbox count
+# the tablet reported with that first contact of the day: never a time, never beside a stored response.
 NOTE_CONTACT_WITH_OUTBOX: Final = """
 UPDATE kiosk SET last_contact_on = (now() AT TIME ZONE 'UTC')::date, outbox_waiting = $2
 WHERE id = $1 AND last_contact_on IS DISTINCT FROM (now() AT TIME ZONE 'UTC')::date

@@ -174,8 +174,8 @@ async def kiosk_resources(conn: Connection, site_id: int, main_language: str, ma
 async def note_contact(conn: Connection, kiosk_id: int, outbox_waiting: int | None) -> None:
     """Remember the day (UTC) a kiosk read its survey and how many responses its outbox said were waiting.
 
-    Called only by ``GET /api/kiosk/survey`` and written at most once a day (the day's first contact),
-    like ``kiosks.note_contact``: a day and a count, never a time, never linked to a response.
+    Called only by ``GET /api/kiosk/survey``, never when a kiosk sends answers, so the write (at most one a
+    day, the day's first contact) never lines up with a stored response: a day and a count, never a time.
     """
     await site_queries.note_contact(conn, kiosk_id, outbox_waiting)
 
