@@ -11,6 +11,8 @@ from questions.scoring_rules import ScoringRule
 from questions.skip_logic import Expression
 
 QuestionKey = Annotated[str, Meta(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="Stable key, e.g. who5_1")]
+XLSFORM_NAME: Final = r"^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$"
+XLSFormName = Annotated[str, Meta(pattern=XLSFORM_NAME, description="An XLSForm name, e.g. Q-1")]
 Language = Annotated[str, Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
 Texts: TypeAlias = dict[str, str]
 """Text per language code, e.g. ``{"en": "...", "es": "..."}``."""
@@ -64,6 +66,9 @@ class Question(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=
     """Languages whose translation is older than its source (the first language's wording changed since)."""
     untranslated: list[Language] = []
     """Languages with no translation yet: their texts hold the first language's words until one is made."""
+    xlsform_name: XLSFormName | None = None
+    """The ``name`` the question had in the XLSForm it was imported from, when it is not a key we allow
+    (``Q-1``, ``_age``, ``Drug.Used``): our export writes it back, so the form round-trips to KoboToolbox."""
 
     @property
     def option_codes(self) -> list[int | str]:

@@ -2,8 +2,9 @@
 
 Export writes the survey, choices and settings sheets with openpyxl, one ``label::Language (code)`` column
 per language, plus what XLSForm has no column for, so our own export re-imports without loss: extra
-``x_bank_*`` survey columns (the rating type, the instrument, the languages to review) and an ``x_bank``
-sheet (the title in every language, the measures). pyxform ignores both.
+``x_bank_*`` survey columns (our key, the rating type, the instrument, the languages to review) and an
+``x_bank`` sheet (the title in every language, the measures). pyxform ignores both. A question imported
+from an XLSForm under a name our keys do not allow (``Q-1``) is written back under that name.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def export(definition: SurveyDefinition, *, form_id: str, version: str) -> bytes
     """The definition as an XLSForm workbook (``.xlsx`` bytes)."""
     languages = definition.languages
     multi = {q.key for q in definition.questions if q.type == "multi_choice"}
+    names = {q.key: q.xlsform_name for q in definition.questions if q.xlsform_name}
     book = Workbook()
     survey = book.active
     assert survey is not None  # noqa: S101 - a new workbook always has a sheet
@@ -63,6 +65,7 @@ def export(definition: SurveyDefinition, *, form_id: str, version: str) -> bytes
             "relevant",
             "constraint",
             "required",
+            "x_bank_key",
             "x_bank_type",
             "x_bank_instrument",
             "x_bank_needs_review",
@@ -72,16 +75,17 @@ def export(definition: SurveyDefinition, *, form_id: str, version: str) -> bytes
     choices.append(["list_name", "name", *(f"label::{_column(lang)}" for lang in languages)])
     for question in definition.questions:
         kind, constraint = _type_out(question)
-        relevant = to_relevant(question.show_if, multi) if question.show_if else ""
+        relevant = to_relevant(question.show_if, multi, names) if question.show_if else ""
         survey.append(
             [
                 kind,
-                question.key,
+                names.get(question.key, question.key),
                 *(question.text.get(lang, "") for lang in languages),
                 *(question.help.get(lang, "") for lang in languages),
                 relevant,
                 constraint,
                 "no",
+                question.key,
                 question.type,
                 question.instrument or "",
                 ",".join(question.needs_review),

@@ -154,10 +154,12 @@ class Names:
         self.keys: dict[str, str] = {}
         self._used: set[str] = set()
 
-    def peek(self, name: str) -> str:
-        """The key ``name`` would get, without taking it."""
+    def peek(self, name: str, wanted: str = "") -> str:
+        """The key ``name`` would get (``wanted``, our export's own key, if free), without taking it."""
         if name in self.keys:
             return self.keys[name]
+        if wanted and wanted not in self._used and _KEY.match(wanted):
+            return wanted
         key = re.sub(r"_+", "_", re.sub(r"[^a-z0-9_]+", "_", name.strip().lower())).strip("_") or "question"
         key = (key if key[0].isalpha() else f"q_{key}")[:64]
         candidate, number = key, 2
@@ -166,9 +168,9 @@ class Names:
             number += 1
         return candidate
 
-    def key(self, name: str) -> str:
+    def key(self, name: str, wanted: str = "") -> str:
         """The key for ``name``, taken the first time it is asked for."""
-        key = self.peek(name)
+        key = self.peek(name, wanted)
         self._used.add(key)
         self.keys[name] = key
         return key

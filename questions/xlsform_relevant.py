@@ -187,13 +187,23 @@ def _literal(value: Scalar) -> str:
     return str(value) if isinstance(value, int) else "'" + value.replace("'", "") + "'"
 
 
-def to_relevant(expression: Expression, multi: set[str]) -> str:
-    """An ODK XPath ``relevant`` expression for our skip logic (``multi`` = multiple-choice keys)."""
+def to_relevant(expression: Expression, multi: set[str], names: dict[str, str] | None = None) -> str:
+    """An ODK XPath ``relevant`` expression for our skip logic (``multi`` = multiple-choice keys).
+
+    ``names`` gives the XLSForm name to write for a key that has one (``Question.xlsform_name``).
+    """
+    written = names or {}
+
+    def ref(key: str) -> str:
+        return "${" + written.get(key, key) + "}"
 
     def equals(key: str, value: Scalar) -> str:
         if key in multi:
-            return f"selected(${{{key}}}, {_literal(value)})"
-        return f"${{{key}}} = {_literal(value)}"
+            return f"selected({ref(key)}, {_literal(value)})"
+        return f"{ref(key)} = {_literal(value)}"
+
+    def part(inner: Expression) -> str:
+        return to_relevant(inner, multi, names)
 
     match expression:
         case Equals(q=key, value=value):
@@ -201,17 +211,17 @@ def to_relevant(expression: Expression, multi: set[str]) -> str:
         case OneOf(q=key, values=values):
             return "(" + " or ".join(equals(key, value) for value in values) + ")" if values else "false()"
         case Greater(q=key, value=value):
-            return f"${{{key}}} > {plain_number(value)}"
+            return f"{ref(key)} > {plain_number(value)}"
         case Less(q=key, value=value):
-            return f"${{{key}}} < {plain_number(value)}"
+            return f"{ref(key)} < {plain_number(value)}"
         case Answered(q=key):
-            return f"(${{{key}}} != '' and not({equals(key, PREFER_NOT_TO_SAY)}))"
+            return f"({ref(key)} != '' and not({equals(key, PREFER_NOT_TO_SAY)}))"
         case NotAnswered(q=key):
-            return f"(${{{key}}} = '' or {equals(key, PREFER_NOT_TO_SAY)})"
+            return f"({ref(key)} = '' or {equals(key, PREFER_NOT_TO_SAY)})"
         case All(of=parts):
-            return "(" + " and ".join(to_relevant(part, multi) for part in parts) + ")" if parts else "true()"
+            return "(" + " and ".join(part(p) for p in parts) + ")" if parts else "true()"
         case AnyOf(of=parts):
-            return "(" + " or ".join(to_relevant(part, multi) for part in parts) + ")" if parts else "false()"
-        case Not(of=part):
-            return f"not({to_relevant(part, multi)})"
+            return "(" + " or ".join(part(p) for p in parts) + ")" if parts else "false()"
+        case Not(of=inner):
+            return f"not({part(inner)})"
     raise TypeError(f"not a skip-logic expression: {expression!r}")

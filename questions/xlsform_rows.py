@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import msgspec
 
-from questions.schemas import Question, SurveyDefinition, Texts
+from questions.schemas import XLSFORM_NAME, Question, SurveyDefinition, Texts
 from questions.skip_logic import All, Equals, Expression
 from questions.validation import DefinitionError, validate
 from questions.xlsform_fields import SPECIFY, build_fields
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from questions.xlsform_read import Names, Sheets
 
 _REFERENCE: Final = re.compile(r"\$\{\s*([^}\s]+)\s*\}")
+_XLSFORM_NAME: Final = re.compile(XLSFORM_NAME)
 _TYPE_WORDS: Final = {
     "single_choice": "single choice",
     "multi_choice": "multiple choice",
@@ -46,11 +47,25 @@ class Row(msgspec.Struct, kw_only=True):
     name: str
     data: dict[str, Any]
 
+    def named(self, fallback: str) -> tuple[str, str]:
+        """The name to map to a key (``fallback`` for a row without one), and the key our export wrote."""
+        return self.name or fallback, str(self.data.get("x_bank_key") or "").strip()
+
+    def kept_name(self, key: str) -> str | None:
+        """The row's name, to write back on export, when it is a name XLSForm allows that is not ``key``."""
+        return self.name if self.name != key and _XLSFORM_NAME.match(self.name) else None
+
     @property
     def bind(self) -> dict[str, Any]:
         """The row's ``bind::`` columns (``relevant``, ``constraint``, ``required``...)."""
         bind = self.data.get("bind")
         return bind if isinstance(bind, dict) else {}
+
+
+def _control(data: dict[str, Any]) -> dict[str, Any]:
+    """A row's ``control::`` columns (``appearance``...)."""
+    control = data.get("control")
+    return control if isinstance(control, dict) else {}
 
 
 def _report(row: Row, outcome: Literal["imported", "left_out"]) -> RowReport:
@@ -199,20 +214,22 @@ class RowMapper:
             )
             return
         review = self.review(row)
-        key = self.names.peek(row.name or f"section_{row.number}")
+        named = row.named(f"section_{row.number}")
+        key = self.names.peek(*named)
         screen = Question(
             key=key,
             type="info",
             text=self.complete(text, review),
             show_if=condition,
             needs_review=sorted(review),
+            xlsform_name=row.kept_name(key),
         )
         if problems := self.accept(screen):
             self.imported(
                 row, "a group without a section screen", [f"section screen left out: {problems[0]}"]
             )
             return
-        self.names.key(row.name or f"section_{row.number}")
+        self.names.key(*named)
         self.imported(row, f"section screen {key} (the group's label)")
 
     def review(self, row: Row) -> set[str]:
@@ -226,6 +243,9 @@ class RowMapper:
         """A question row: its type, texts, options, range and skip logic, with what could not be kept."""
         if row.data.get("choice_filter"):
             self.leave_out(row, "choice_filter", LEFT_OUT["choice_filter"])
+            return
+        if "search(" in str(row.data.get("appearance") or _control(row.data).get("appearance") or ""):
+            self.leave_out(row, "external", LEFT_OUT["external"] + " (its appearance is search())")
             return
         text = self.texts(row.data.get("label") or row.data.get("text"))
         hint_only = not text and kind.name != "note"
@@ -251,13 +271,15 @@ class RowMapper:
                 row, "skip logic", f"its relevant {row.bind.get('relevant')!r} cannot be mapped: {error}"
             )
             return
-        key = self.names.peek(row.name or f"question_{row.number}")
+        named = row.named(f"question_{row.number}")
+        key = self.names.peek(*named)
         fields |= {"key": key, "text": self.complete(text, review), "needs_review": sorted(review)}
+        fields["xlsform_name"] = row.kept_name(key)
         candidate = msgspec.convert(fields, Question)
         if problems := self.accept(candidate):
             self.leave_out(row, "not valid", "; ".join(problems))
             return
-        self.names.key(row.name or f"question_{row.number}")
+        self.names.key(*named)
         what = f"{_TYPE_WORDS.get(candidate.type, candidate.type)} question {key}"
         if kind.or_other:
             what += self.other_follow_up(candidate, notes)

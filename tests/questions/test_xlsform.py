@@ -231,3 +231,18 @@ def test_large_bounds_export_without_exponents() -> None:
     from questions.xlsform_relevant import plain_number
 
     assert (plain_number(1_000_000), plain_number(2.5), plain_number(0.125)) == ("1000000", "2.5", "0.125")
+
+
+def test_choices_searched_in_an_outside_file_are_left_out_as_external() -> None:
+    form = workbook(
+        survey=[
+            ["type", "name", "label", "appearance"],
+            ["select_one fruits", "fruit", "Choose a fruit", "search('fruits')"],
+            ["text", "why", "Why?", ""],
+        ],
+        choices=[["list_name", "name", "label"], ["fruits", "name_key", "name"]],
+    )
+    report = xlsform.import_workbook(form).report
+    (left_out,) = report.left_out
+    assert (left_out.name, left_out.feature) == ("fruit", "external")
+    assert "search()" in left_out.reason
