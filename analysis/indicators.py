@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from analysis import indicator_audit, indicator_queries, periods, protected, protected_store, queries, stats
+from analysis import (
+    indicator_audit,
+    indicator_queries,
+    kept_cell_queries,
+    periods,
+    protected,
+    protected_store,
+    queries,
+    stats,
+)
 from analysis.disclosure_audit import FEWER_THAN_K, PROTECTS
 from analysis.protected import NOT_BROKEN_DOWN, ItemFigure
 from questions.bank import indicator_pack
@@ -235,6 +244,7 @@ async def answered_figures(
             raise LookupError("the responses changed")
         cells = await indicator_queries.answered_cells(conn, kept.survey, keys)
         options = await queries.answer_cells(conn, kept.survey, keys)
+        options += await kept_cell_queries.answer_cells(conn, kept.survey, keys)  # deleted periods
     # Keyed by everything the decision depends on, so a kept decision is always the one it would make.
     rows_read = sorted(msgspec.structs.astuple(row) for row in [*cells, *options])
     given = msgspec.json.encode([kept.k, rows_read, [f for f in kept.items if f.question in keys]])

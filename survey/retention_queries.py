@@ -95,6 +95,18 @@ GROUP BY 1, 2, 3, 4, 5, 6
 ON CONFLICT (survey_version_id, site_id, language, period, question_key, option)
 DO UPDATE SET n = kept_answer_cell.n + excluded.n
 """
+# indicator_queries.ANSWERED_CELLS for these periods: who picked at least one answer of a list question.
+KEEP_ANSWERER_CELLS: Final = """
+INSERT INTO kept_answerer_cell (survey_version_id, site_id, language, period, question_key, n)
+SELECT r.survey_version_id, r.site_id, r.language, r.period, a.question_key, count(*)
+FROM answer a
+JOIN response r ON r.id = a.response_id JOIN survey_version v ON v.id = r.survey_version_id
+WHERE v.survey_id = $1 AND r.period = ANY($2::text[])
+  AND CASE WHEN jsonb_typeof(a.value) = 'array' THEN jsonb_array_length(a.value) > 0 ELSE false END
+GROUP BY 1, 2, 3, 4, 5
+ON CONFLICT (survey_version_id, site_id, language, period, question_key)
+DO UPDATE SET n = kept_answerer_cell.n + excluded.n
+"""
 MEASURE_ITEMS: Final = """
 SELECT DISTINCT ARRAY(SELECT jsonb_array_elements_text(m -> 'items')) AS items
 FROM survey_version v CROSS JOIN LATERAL jsonb_array_elements(v.definition -> 'measures') AS m
@@ -260,7 +272,7 @@ async def delete_free_text(conn: Connection, survey_id: int, periods: list[str])
 
 async def delete_responses(conn: Connection, survey_id: int, periods: list[str]) -> int:
     """Keep these periods' finest cells, then delete their responses, answers and scores; how many."""
-    for keep in (KEEP_SCORE_CELLS, KEEP_NUMBER_CELLS, KEEP_ANSWER_CELLS):
+    for keep in (KEEP_SCORE_CELLS, KEEP_NUMBER_CELLS, KEEP_ANSWER_CELLS, KEEP_ANSWERER_CELLS):
         await conn.execute(keep, survey_id, periods)
     for measure in await fetch_all(conn, MEASURE_ITEMS, MeasureItems, survey_id):
         if len(measure.items) >= 2:  # reliability needs two items at least

@@ -15,7 +15,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from scipy.stats import kendalltau
 
-from analysis import protected_store
+from analysis import indicator_queries, protected_store
 from analysis.protected import ProtectedSet
 from survey import audit_trail, audit_trail_queries, release, release_queries, response_queries, retention
 from survey.settings import DEFAULT_MIN_CELL
@@ -315,3 +315,27 @@ async def test_the_daily_job_records_nothing_while_every_survey_keeps_everything
     assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'retention_run'") == 0
     assert await release_queries.held_count(conn) == 0
     assert release.today_utc() < LATER
+
+
+async def test_services_used_answerer_counts_are_the_same_after_a_deletion(conn: Connection) -> None:
+    # A pick-any question's answers overlap, so who answered it cannot be read from its option counts:
+    # retention keeps that count too, else an indicator share's denominator would shrink.
+    survey_id = await _survey_id(conn)
+    keys = ["life_areas", "naloxone_carried"]
+    before = sorted(
+        await indicator_queries.answered_cells(conn, survey_id, keys), key=msgspec.structs.astuple
+    )
+    due = [cell for cell in before if cell.period in DUE]
+    assert due
+    assert all(cell.question_key == "life_areas" and cell.n == PER_CELL for cell in before)
+
+    await _policy(conn, survey_id, years=1)
+    await retention.run(conn, "command line", today=LATER)
+
+    assert await conn.fetchval("SELECT count(*) FROM response WHERE period = ANY($1::text[])", DUE) == 0
+    after = sorted(await indicator_queries.answered_cells(conn, survey_id, keys), key=msgspec.structs.astuple)
+    assert after == before
+    # a second run keeps nothing twice
+    await retention.run(conn, "command line", today=LATER + timedelta(days=1))
+    again = await indicator_queries.answered_cells(conn, survey_id, keys)
+    assert sorted(again, key=msgspec.structs.astuple) == before
