@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from playwright.async_api import Page, expect
 
-from analysis import protected_store
-from survey import db, demo, synthetic
-from survey.settings import DEFAULT_MIN_CELL
 from tests.browser.support import axe_violations
 from tests.support import PASSWORD, LiveServer, make_account
 
@@ -45,14 +43,8 @@ async def test_sign_in_add_account_sign_out(page: Page, live_server: LiveServer,
     assert violations == [], f"console errors (CSP or script): {violations}"
 
 
+@pytest.mark.demo_data(responses=300, seed=7, today=date(2026, 11, 21))  # a database other tests share
 async def test_staff_pages_pass_axe(page: Page, live_server: LiveServer, database_url: str) -> None:
-    conn = await db.connect(database_url)
-    try:
-        await demo.seed(conn)
-        await synthetic.generate(conn, 1500, seed=2)
-        await protected_store.warm(conn, DEFAULT_MIN_CELL)  # as `survey demo responses` does
-    finally:
-        await conn.close()
     await make_account(database_url, "ada", ["admin", "evaluator"])
     await page.goto(f"{live_server.base_url}/signin")
     problems = {"sign-in": await axe_violations(page)}
