@@ -274,10 +274,55 @@ class Attacker:
 
     def extreme(self, objective: Matrix, *, largest: bool) -> float:
         """The least (or greatest) value of ``objective`` over every table the attacker finds possible."""
+        return float(objective @ self.extreme_table(objective, largest=largest))
+
+    def extreme_table(self, objective: Matrix, *, largest: bool) -> Matrix:
+        """A table (counts, then sums) the attacker finds possible where ``objective`` is least (greatest)."""
         solution = self.minimize(-objective if largest else objective)
         if solution is None:
             raise RuntimeError("the true table is not feasible: the program is wrong")
-        return float(objective @ solution[: len(objective)])
+        table: Matrix = solution[: len(objective)]
+        return table
+
+    def true_table(self) -> Matrix:
+        """The published table itself (counts, then sums): always one the attacker finds possible."""
+        if self.scored:
+            return np.concatenate([self.counts, self.sums])
+        return self.counts.copy()
+
+
+class _Witnesses:
+    """Tables the attacker finds possible, found while auditing: each is a proof that a bound is loose.
+
+    A figure's count can reach 1 when some possible table gives it 1 or less, whichever program found
+    that table; so a check is solved only when no table found so far already answers it. The outcome is
+    the one solving every check would give: a bound is taken from a table only in the direction that
+    cannot make a figure fail, and a failing figure's range is always solved exactly.
+    """
+
+    def __init__(self, attacker: Attacker) -> None:
+        self.attacker = attacker
+        self.tables: list[Matrix] = [attacker.true_table()]
+        self.solves = 0
+
+    def solve(self, objective: Matrix, *, largest: bool) -> float:
+        """The exact extreme of ``objective``, keeping the table that reaches it."""
+        table = self.attacker.extreme_table(objective, largest=largest)
+        self.tables.append(table)
+        self.solves += 1
+        return float(objective @ table)
+
+    def seen(self, objective: Matrix) -> tuple[float, float]:
+        """The least and greatest ``objective`` over the tables found so far."""
+        values = np.array(self.tables) @ objective
+        return float(values.min()), float(values.max())
+
+    def spread(self, objective: Matrix, wanted: float) -> float:
+        """The spread of ``objective`` if the tables found show at least ``wanted``, else the exact one."""
+        low, high = self.seen(objective)
+        if high - low >= wanted:
+            return high - low
+        return self.solve(objective, largest=True) - self.solve(objective, largest=False)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -321,6 +366,7 @@ def audit(
     *,
     strict_labels: bool = False,
     first_failure: bool = False,
+    first: Sequence[str] = (),
 ) -> AuditReport:
     """Bound every hidden small figure's count (and mean) over all tables consistent with what is shown.
 
@@ -330,6 +376,8 @@ def audit(
         hidden: names of the hidden figures (cells or aggregates); every other figure is shown.
         strict_labels: the attacker reads "hidden to protect a smaller group" as "not 1..k-1".
         first_failure: stop at the first failure (to learn only whether the publication passes).
+        first: figures to check before the others (those that failed before fail again soonest); the
+            outcome does not depend on the order, only which failure a ``first_failure`` audit reports.
 
     Returns:
         How much was published and checked, every failure with the attacker's range, and the time.
@@ -350,25 +398,34 @@ def audit(
             n = int(attacker.values[f])
             failures.append(Failure(names[f], "shown", n, n, n, 1, k - 1))
     checked = [f for f in sorted(attacker.hidden - table.unpublished()) if attacker.small(f)]
+    ahead = {index[name]: place for place, name in enumerate(first) if name in index}
+    checked.sort(key=lambda f: ahead.get(f, len(ahead)))
+    found = _Witnesses(attacker)
     solves = 0
+    if len(checked) > 1 and not first_failure:  # two programs that often answer most checks at once
+        together = sum((attacker.objective(f, "count") for f in checked), np.zeros(attacker.width))
+        found.solve(together, largest=False)
+        found.solve(together, largest=True)
     for f in checked:
         if failures and first_failure:
             break
         n = int(attacker.values[f])
         count = attacker.objective(f, "count")
-        low, high = attacker.extreme(count, largest=False), attacker.extreme(count, largest=True)
-        solves += 2
+        low, high = found.seen(count)
+        low = low if low <= 1.5 else found.solve(count, largest=False)
+        high = high if high >= k - 1.5 else found.solve(count, largest=True)
         needed = (1, k - 1)
         if low > 1.5 or high < k - 1.5:
             needed = _needed(table, k, f)
             solves += 2
             if low > needed[0] + 0.5 or high < needed[1] - 0.5:
-                failures.append(Failure(names[f], "count", n, round(low), round(high), *needed))
+                exact = (found.solve(count, largest=False), found.solve(count, largest=True))
+                failures.append(Failure(names[f], "count", n, round(exact[0]), round(exact[1]), *needed))
         if attacker.scored:
             mean = attacker.objective(f, "mean")
-            spread = attacker.extreme(mean, largest=True) - attacker.extreme(mean, largest=False)
-            solves += 2
-            if spread < (0.5 if attacker.integer_sums else 1e-6 * max(1.0, float(np.abs(mean).max()))):
+            wanted = 0.5 if attacker.integer_sums else 1e-6 * max(1.0, float(np.abs(mean).max()))
+            spread = found.spread(mean, wanted)
+            if spread < wanted:
                 step = (table.scores.step or 1.0) if table.scores else 1.0
                 pinned = float(attacker.incidence[f] @ attacker.sums) * step / n
                 failures.append(Failure(names[f], "mean", n, pinned, pinned, *needed))
@@ -377,7 +434,7 @@ def audit(
         published_counts=len(shown),
         published_sums=len(scored),
         checked=len(checked),
-        solves=solves,
+        solves=solves + found.solves,
         failures=tuple(failures),
         seconds=time.perf_counter() - started,
     )
