@@ -63,6 +63,16 @@ async def _drafted(client: AsyncTestClient[Litestar], survey_id: int, period: st
     return _made_id(await post_form(client, "/board/report-backs", _form(survey_id, period, refs)))
 
 
+async def _member_and_draft(
+    client: AsyncTestClient[Litestar], conn: db.Connection, database_url: str
+) -> tuple[int, int]:
+    """A board member signed in, and the draft they kept of one shown figure of the whole survey."""
+    member = await _member_client(client, database_url)
+    survey_id = await _survey(conn)
+    draft_id = await _drafted(client, survey_id, "all", [await _shown_ref(conn, survey_id)])
+    return member, draft_id
+
+
 async def test_board_drafts_proposes_votes_and_releases_to_the_public_page(
     client: AsyncTestClient[Litestar], conn: db.Connection, database_url: str
 ) -> None:
@@ -96,10 +106,7 @@ async def test_board_drafts_proposes_votes_and_releases_to_the_public_page(
 async def test_a_second_release_supersedes_and_keeps_the_first(
     client: AsyncTestClient[Litestar], conn: db.Connection, database_url: str
 ) -> None:
-    member = await _member_client(client, database_url)
-    survey_id = await _survey(conn)
-    ref = await _shown_ref(conn, survey_id)
-    draft_id = await _drafted(client, survey_id, "all", [ref])
+    member, draft_id = await _member_and_draft(client, conn, database_url)
     for _ in range(2):
         await board_decides(
             conn, await report_back.propose_release(conn, draft_id, K, reason="", actor_id=member)
@@ -225,10 +232,7 @@ async def test_a_figure_hidden_after_proposing_refuses_the_release(
 async def test_nothing_unreleased_is_public(
     client: AsyncTestClient[Litestar], conn: db.Connection, database_url: str
 ) -> None:
-    member = await _member_client(client, database_url)
-    survey_id = await _survey(conn)
-    ref = await _shown_ref(conn, survey_id)
-    draft_id = await _drafted(client, survey_id, "all", [ref])
+    member, draft_id = await _member_and_draft(client, conn, database_url)
     await report_back.propose_release(conn, draft_id, K, reason="", actor_id=member)
     client.cookies.clear()  # signed out
     listing = await client.get("/results")
