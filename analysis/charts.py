@@ -131,39 +131,30 @@ def build(tables: Tables, rule: ScoringRule, view: View, survey_name: str, granu
     words = periods.words(tables.period)
     subtitle = f"{survey_name}, {words}. Each point: the mean with its 95% interval; k = {tables.k}."
     unit = "week" if granularity == "week" else "month"
+    kind: Literal["line", "bar"]
     if view == "by-period":
         rows = [row for row in tables.by_period.rows if row.measure == rule.measure]
+        kind, by, x_label = "line", unit, f"{unit.capitalize()} (n: responses with a score)"
         points = [
             _point(row, period_label(row.period or ""), periods.words(row.period or ""), tables.k)
             for row in rows
         ]
-        return Chart(
-            key=f"{rule.measure}-{view}",
-            kind="line",
-            measure=rule.measure,
-            title=f"{rule.name}: mean by {unit}",
-            subtitle=subtitle,
-            x_label=f"{unit.capitalize()} (n: responses with a score)",
-            y_label=y_label(rule),
-            low=rule.score_min,
-            high=rule.score_max,
-            higher_is_better=rule.higher_is_better,
-            points=points,
-            cutoffs=cutoffs(rule),
-        )
-    rows = [row for row in tables.by_site.rows if row.measure == rule.measure]
+    else:
+        rows = [row for row in tables.by_site.rows if row.measure == rule.measure]
+        kind, by, x_label = "bar", "site", "Site (n: responses with a score)"
+        points = [_point(row, row.site or "", row.site or "", tables.k) for row in rows]
     return Chart(
         key=f"{rule.measure}-{view}",
-        kind="bar",
+        kind=kind,
         measure=rule.measure,
-        title=f"{rule.name}: mean by site",
+        title=f"{rule.name}: mean by {by}",
         subtitle=subtitle,
-        x_label="Site (n: responses with a score)",
+        x_label=x_label,
         y_label=y_label(rule),
         low=rule.score_min,
         high=rule.score_max,
         higher_is_better=rule.higher_is_better,
-        points=[_point(row, row.site or "", row.site or "", tables.k) for row in rows],
+        points=points,
         cutoffs=cutoffs(rule),
     )
 

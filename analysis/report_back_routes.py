@@ -68,16 +68,16 @@ def _texts(data: ReportBackForm) -> dict[str, ReportTexts]:
     }
 
 
-async def _check(conn: Connection, data: ReportBackForm, k: int) -> tuple[dict[str, ReportTexts], list[str]]:
+async def _checked(
+    conn: Connection, data: ReportBackForm, k: int
+) -> tuple[dict[str, dict[str, str]], list[dict[str, str]]]:
+    """A draft's texts and figure references as stored, once every figure passed the protected set."""
     kept, definition = await report_back.context(conn, data.survey, k)
     texts = _texts(data)
     refs = as_list(data.figures)
     report_back.content(data.period, texts, refs, kept, definition)
-    return texts, refs
-
-
-def _stored(texts: dict[str, ReportTexts]) -> dict[str, dict[str, str]]:
-    return {lang: {"title": t.title, "heard": t.heard, "did": t.did} for lang, t in texts.items()}
+    stored = {lang: {"title": t.title, "heard": t.heard, "did": t.did} for lang, t in texts.items()}
+    return stored, [{"ref": ref} for ref in refs]
 
 
 class ReportBackBoardController(BoardPages):
@@ -157,11 +157,11 @@ class ReportBackBoardController(BoardPages):
     ) -> Template | Redirect:
         """Keep a new draft, after checking every figure against the protected set (422 naming what fails)."""
         try:
-            texts, refs = await _check(conn, data, settings.min_cell)
+            texts, figures = await _checked(conn, data, settings.min_cell)
         except RefusedError as refused:
             return _refused(str(refused))
         draft_id = await report_back_queries.insert_draft(
-            conn, data.survey, data.period, _stored(texts), [{"ref": r} for r in refs], principal.account_id
+            conn, data.survey, data.period, texts, figures, principal.account_id
         )
         return back_to(f"/board/report-backs/{draft_id}", "drafted")
 
@@ -194,12 +194,10 @@ class ReportBackBoardController(BoardPages):
         if found is None or found.survey_id != data.survey:
             raise NotFoundException("There is no such report-back.")
         try:
-            texts, refs = await _check(conn, data, settings.min_cell)
+            texts, figures = await _checked(conn, data, settings.min_cell)
         except RefusedError as refused:
             return _refused(str(refused))
-        await report_back_queries.update_draft(
-            conn, draft_id, data.period, _stored(texts), [{"ref": r} for r in refs]
-        )
+        await report_back_queries.update_draft(conn, draft_id, data.period, texts, figures)
         return back_to(f"/board/report-backs/{draft_id}", "changed")
 
     @post("/{draft_id:int}/propose", operation_id="board_report_back_propose")

@@ -49,7 +49,8 @@ def slug(text: str, *, fallback: str, limit: int = 40) -> str:
     return key if key[:1].isalpha() else f"{fallback}_{key}".strip("_")
 
 
-def _unique(key: str, taken: set[str]) -> str:
+def unique(key: str, taken: set[str]) -> str:
+    """``key``, or ``key_2``, ``key_3``... when it is taken already; the one returned is taken now."""
     candidate, number = key, 2
     while candidate in taken:
         candidate = f"{key}_{number}"
@@ -58,7 +59,8 @@ def _unique(key: str, taken: set[str]) -> str:
     return candidate
 
 
-def _lines(text: str) -> list[str]:
+def nonblank_lines(text: str) -> list[str]:
+    """The lines of ``text`` that say something, stripped (one answer a line)."""
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -84,7 +86,7 @@ def _options(
     a member who reads it to translate.
     """
     written = as_list(written_options) + [""] * len(languages)
-    per_language = [_lines(text) for text in written[: len(languages)]]
+    per_language = [nonblank_lines(text) for text in written[: len(languages)]]
     count = len(per_language[0])
     if count < 2:
         raise ProposalError("Please write at least two answers, one per line.")
@@ -102,7 +104,7 @@ def _options(
     taken: set[str] = {"prefer_not_to_say", *(str(option.code) for option in kept)}
     options = [
         Option(
-            codes[label] if label in codes else _unique(slug(label, fallback="answer", limit=30), taken),
+            codes[label] if label in codes else unique(slug(label, fallback="answer", limit=30), taken),
             {language: lines[number] for language, lines in zip(languages, per_language, strict=True)},
         )
         for number, label in enumerate(per_language[0])
@@ -145,7 +147,7 @@ def _added(form: AddForm, definition: SurveyDefinition) -> AddQuestion:
         if text.strip()
     }
     taken = {question.key for question in definition.questions}
-    key = _unique(slug(texts[first], fallback="question"), taken)
+    key = unique(slug(texts[first], fallback="question"), taken)
     options, _left = (
         _options(form.options, languages, []) if form.type in {"single_choice", "multi_choice"} else ([], [])
     )

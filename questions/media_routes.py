@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Final
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException
-from litestar.params import Body, FromPath, URLEncodedBody
+from litestar.params import FromPath, MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from questions import board_pages, media, media_queries, membership_queries, proposals
@@ -139,7 +138,7 @@ class BoardMediaController(BoardPages):
         conn: ConnectionDependency,
         principal: PrincipalDependency,
         survey_id: RowId,
-        data: Annotated[RecordingUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: MultipartBody[RecordingUpload],
     ) -> Template | Redirect:
         """Keep a recording of one line of the script, if its words are still the draft's."""
 
@@ -194,7 +193,7 @@ class BoardMediaController(BoardPages):
         conn: ConnectionDependency,
         principal: PrincipalDependency,
         survey_id: RowId,
-        data: Annotated[PictureUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: MultipartBody[PictureUpload],
     ) -> Template | Redirect:
         """Check and store a picture, and propose it for one answer: the board decides."""
         draft = (await board_pages.draft_context(conn, survey_id))["draft"]

@@ -16,8 +16,7 @@ import msgspec
 from litestar import get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, URLEncodedBody
+from litestar.params import MultipartBody, URLEncodedBody
 from litestar.response import Template
 
 from questions import versions, xlsform
@@ -81,7 +80,7 @@ class ImportAdminController(AdminPages):
         self,
         principal: PrincipalDependency,
         settings: NamedDependency[Settings],
-        data: Annotated[ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        data: MultipartBody[ImportUpload],
     ) -> Template:
         """Read an uploaded XLSForm and show its import report; nothing is stored."""
         file_name = (data.workbook.filename or "").strip()

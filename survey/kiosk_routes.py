@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
     from litestar.handlers.base import BaseRouteHandler
 
+    from survey.db import Connection
+
 
 KIOSK_COOKIE: Final = "survey_kiosk"
 KIOSK_HEADER: Final = "x-kiosk-request"
@@ -137,20 +139,18 @@ class KioskPageController(Controller):
         self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[KioskExit]
     ) -> Template | Redirect:
         """Leave kiosk mode with the site's staff PIN: the tablet is paused until the PIN resumes it."""
-        outcome = await kiosks.staff_pin(conn, provide_kiosk(request), pin=data.pin, pause=True)
-        if outcome.result == "right":
-            return Redirect("/kiosk", status_code=303)
-        return _pin_refused("kiosk/exit.html", outcome)
+        return await _staff_pin(
+            conn, provide_kiosk(request), data.pin, pause=True, template="kiosk/exit.html"
+        )
 
     @post("/resume", operation_id="kiosk_resume", guards=[requires_kiosk], opt={"kiosk": True})
     async def staff_resume(
         self, request: Request[Any, Any, Any], conn: ConnectionDependency, data: URLEncodedBody[KioskExit]
     ) -> Template | Redirect:
         """Resume a paused tablet with the site's staff PIN: the survey shows again."""
-        outcome = await kiosks.staff_pin(conn, provide_kiosk(request), pin=data.pin, pause=False)
-        if outcome.result == "right":
-            return Redirect("/kiosk", status_code=303)
-        return _pin_refused("kiosk/paused.html", outcome)
+        return await _staff_pin(
+            conn, provide_kiosk(request), data.pin, pause=False, template="kiosk/paused.html"
+        )
 
 
 def _wait_words(outcome: kiosks.PinOutcome) -> str:
@@ -158,8 +158,16 @@ def _wait_words(outcome: kiosks.PinOutcome) -> str:
     return "a minute" if minutes <= 1 else f"{minutes} minutes"
 
 
-def _pin_refused(template: str, outcome: kiosks.PinOutcome) -> Template | Redirect:
-    """The same page again with a calm word: 403 for a wrong PIN, 429 with Retry-After while waiting."""
+async def _staff_pin(
+    conn: Connection, identity: kiosk_queries.KioskIdentity, pin: str, *, pause: bool, template: str
+) -> Template | Redirect:
+    """Check the staff PIN: the kiosk on success, else ``template`` again with a calm word.
+
+    A wrong PIN is a 403; while the tablet waits after too many, a 429 with Retry-After.
+    """
+    outcome = await kiosks.staff_pin(conn, identity, pin=pin, pause=pause)
+    if outcome.result == "right":
+        return Redirect("/kiosk", status_code=303)
     if outcome.result == "gone":
         return Redirect("/kiosk/enroll", status_code=303)
     if outcome.result == "waiting":

@@ -15,7 +15,8 @@ import msgspec
 from analysis.periods import words as period_words
 from questions import bank, versions
 from questions import queries as question_queries
-from questions.drafting import slug
+from questions.drafting import nonblank_lines, slug, unique
+from questions.forms import as_list
 from questions.schemas import Option, Question, SurveyDefinition
 from questions.translations import placeholders
 from questions.validation import DefinitionError, validate
@@ -84,31 +85,17 @@ def _fitted(question: Question, languages: list[str]) -> Question:
 def _new_question(form: SurveyCreate, language: str, taken: set[str]) -> Question:
     """The question the admin wrote, in the survey's language, with answers one per line."""
     text = form.new_text.strip()
-    key = _unique(slug(text, fallback="question"), taken)
+    key = unique(slug(text, fallback="question"), taken)
     options: list[Option] = []
     if form.new_type in {"single_choice", "multi_choice"}:
-        lines = [line.strip() for line in form.new_options.splitlines() if line.strip()]
+        lines = nonblank_lines(form.new_options)
         if len(lines) < 2:
             raise SurveyAdminError("new_options: write at least two answers, one per line.", "new_options")
         codes: set[str] = {"prefer_not_to_say"}
         options = [
-            Option(_unique(slug(line, fallback="answer", limit=30), codes), {language: line})
-            for line in lines
+            Option(unique(slug(line, fallback="answer", limit=30), codes), {language: line}) for line in lines
         ]
     return Question(key=key, type=form.new_type, text={language: text}, options=options)
-
-
-def _unique(key: str, taken: set[str]) -> str:
-    candidate, number = key, 2
-    while candidate in taken:
-        candidate = f"{key}_{number}"
-        number += 1
-    taken.add(candidate)
-    return candidate
-
-
-def _as_list(value: list[str] | str) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
 
 
 async def definition_from(conn: Connection, form: SurveyCreate) -> SurveyDefinition:
@@ -120,13 +107,13 @@ async def definition_from(conn: Connection, form: SurveyCreate) -> SurveyDefinit
     language = check_language(form.language, "language")
     instruments = await bank_instruments(conn)
     items = {item.key: item for item in bank.program_items()}
-    chosen = _as_list(form.instrument)
+    chosen = as_list(form.instrument)
     unknown = [key for key in chosen if key not in instruments]
     if unknown:
         raise SurveyAdminError(
             f"instrument: there is no instrument {unknown[0]!r} in the bank.", "instrument"
         )
-    picked = _as_list(form.item)
+    picked = as_list(form.item)
     unknown = [key for key in picked if key not in items]
     if unknown:
         raise SurveyAdminError(f"item: there is no program item {unknown[0]!r} in the bank.", "item")

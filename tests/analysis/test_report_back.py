@@ -9,6 +9,7 @@ import html
 import re
 from datetime import date
 
+import httpx
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -51,6 +52,27 @@ async def _shown_ref(conn: db.Connection, survey_id: int, period: str = "all") -
     return report_back.choices(kept, definition, period)[0].ref
 
 
+def _made_id(made: httpx.Response) -> int:
+    """The id a 303 leads to (``/board/report-backs/12?done=drafted``: 12)."""
+    assert made.status_code == 303, made.text
+    return int(made.headers["location"].split("/")[-1].split("?")[0])
+
+
+async def _drafted(client: AsyncTestClient[Litestar], survey_id: int, period: str, refs: list[str]) -> int:
+    """A new draft's id, kept through the board's page."""
+    return _made_id(await post_form(client, "/board/report-backs", _form(survey_id, period, refs)))
+
+
+async def _member_and_draft(
+    client: AsyncTestClient[Litestar], conn: db.Connection, database_url: str
+) -> tuple[int, int]:
+    """A board member signed in, and the draft they kept of one shown figure of the whole survey."""
+    member = await _member_client(client, database_url)
+    survey_id = await _survey(conn)
+    draft_id = await _drafted(client, survey_id, "all", [await _shown_ref(conn, survey_id)])
+    return member, draft_id
+
+
 async def test_board_drafts_proposes_votes_and_releases_to_the_public_page(
     client: AsyncTestClient[Litestar], conn: db.Connection, database_url: str
 ) -> None:
@@ -60,13 +82,10 @@ async def test_board_drafts_proposes_votes_and_releases_to_the_public_page(
     assert page.status_code == 200
     offered = re.findall(r'name="figures" value="([^"]+)"', page.text)
     assert offered, "the protected set shows figures for the whole survey"
-    made = await post_form(client, "/board/report-backs", _form(survey_id, "all", offered[:2]))
-    assert made.status_code == 303, made.text
-    draft_id = int(made.headers["location"].split("/")[-1].split("?")[0])
+    draft_id = await _drafted(client, survey_id, "all", offered[:2])
     assert (await client.get("/results")).text.count("Naloxone for everyone") == 0  # a draft is not public
     proposed = await post_form(client, f"/board/report-backs/{draft_id}/propose", {"reason": "Ready"})
-    assert proposed.status_code == 303, proposed.text
-    proposal_id = int(proposed.headers["location"].split("/")[-1].split("?")[0])
+    proposal_id = _made_id(proposed)
     redirected = await client.get(f"/board/proposals/{proposal_id}", follow_redirects=False)
     assert redirected.headers["location"] == f"/board/report-backs/proposals/{proposal_id}"
     await board_decides(conn, proposal_id)
@@ -87,11 +106,7 @@ async def test_board_drafts_proposes_votes_and_releases_to_the_public_page(
 async def test_a_second_release_supersedes_and_keeps_the_first(
     client: AsyncTestClient[Litestar], conn: db.Connection, database_url: str
 ) -> None:
-    member = await _member_client(client, database_url)
-    survey_id = await _survey(conn)
-    ref = await _shown_ref(conn, survey_id)
-    made = await post_form(client, "/board/report-backs", _form(survey_id, "all", [ref]))
-    draft_id = int(made.headers["location"].split("/")[-1].split("?")[0])
+    member, draft_id = await _member_and_draft(client, conn, database_url)
     for _ in range(2):
         await board_decides(
             conn, await report_back.propose_release(conn, draft_id, K, reason="", actor_id=member)
@@ -189,9 +204,7 @@ async def test_a_figure_hidden_after_proposing_refuses_the_release(
         if (f := kept.figure("who5", "all", None, p)) and f.hidden is None and f.n
     )
     ref = "mean:who5"
-    made = await post_form(client, "/board/report-backs", _form(survey_id, month, [ref]))
-    assert made.status_code == 303, made.text
-    draft_id = int(made.headers["location"].split("/")[-1].split("?")[0])
+    draft_id = await _drafted(client, survey_id, month, [ref])
     proposal_id = await report_back.propose_release(conn, draft_id, K, reason="", actor_id=member)
     # Retention deletes most of that month's responses before the board decides.
     doomed = [
@@ -219,11 +232,7 @@ async def test_a_figure_hidden_after_proposing_refuses_the_release(
 async def test_nothing_unreleased_is_public(
     client: AsyncTestClient[Litestar], conn: db.Connection, database_url: str
 ) -> None:
-    member = await _member_client(client, database_url)
-    survey_id = await _survey(conn)
-    ref = await _shown_ref(conn, survey_id)
-    made = await post_form(client, "/board/report-backs", _form(survey_id, "all", [ref]))
-    draft_id = int(made.headers["location"].split("/")[-1].split("?")[0])
+    member, draft_id = await _member_and_draft(client, conn, database_url)
     await report_back.propose_release(conn, draft_id, K, reason="", actor_id=member)
     client.cookies.clear()  # signed out
     listing = await client.get("/results")

@@ -46,6 +46,13 @@ async def as_member(client: AsyncTestClient[Litestar], name: str) -> None:
     assert (await sign_in(client, name)).status_code == 303
 
 
+async def seeded_as_ash(client: AsyncTestClient[Litestar], database_url: str) -> int:
+    """The demo survey's id, seeded as by :func:`seeded`, with the member ``ash`` signed in."""
+    survey_id = await seeded(database_url)
+    await as_member(client, "ash")
+    return survey_id
+
+
 async def vote(
     client: AsyncTestClient[Litestar], proposal: str, choice: str, reason: str = ""
 ) -> httpx.Response:
@@ -83,8 +90,7 @@ async def propose_wording(client: AsyncTestClient[Litestar], survey_id: int, tex
 async def test_a_proposal_goes_from_draft_to_accepted_to_a_published_version(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
-    survey_id = await seeded(database_url)
-    await as_member(client, "ash")
+    survey_id = await seeded_as_ash(client, database_url)
     proposal = await propose_wording(client, survey_id, "Do you carry naloxone with you?")
     assert (await post_form(client, f"{proposal}/comments", {"body": "Shorter is better"})).status_code == 303
     assert (await vote(client, proposal, "approve")).status_code == 303
@@ -160,8 +166,7 @@ async def test_publishing_without_the_quorum_fails_through_every_route(
 async def test_the_language_check_flags_words_and_reports_the_reading_level(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
-    await seeded(database_url)
-    await as_member(client, "ash")
+    await seeded_as_ash(client, database_url)
     text = "Has any addict here been clean for a month?"
     response = await client.get(
         "/board/language-check",
@@ -187,8 +192,7 @@ async def test_the_language_check_flags_words_and_reports_the_reading_level(
 
 
 async def test_the_board_extends_its_word_list(client: AsyncTestClient[Litestar], database_url: str) -> None:
-    await seeded(database_url)
-    await as_member(client, "ash")
+    await seeded_as_ash(client, database_url)
     added = await post_form(
         client,
         "/board/words",
@@ -209,8 +213,7 @@ async def test_the_board_extends_its_word_list(client: AsyncTestClient[Litestar]
 async def test_a_wrong_field_names_itself_and_changes_nothing(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
-    survey_id = await seeded(database_url)
-    await as_member(client, "ash")
+    survey_id = await seeded_as_ash(client, database_url)
     response = await post_form(
         client, f"/board/surveys/{survey_id}/proposals/move", {"question": "who5_1", "position": "zero"}
     )
@@ -222,8 +225,7 @@ async def test_a_wrong_field_names_itself_and_changes_nothing(
 async def test_the_preview_serves_the_kiosk_code_with_the_changed_survey(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
-    survey_id = await seeded(database_url)
-    await as_member(client, "ash")
+    survey_id = await seeded_as_ash(client, database_url)
     proposal = await propose_wording(client, survey_id, "Naloxone: do you carry it?")
     page = soup(await client.get(f"{proposal}/preview?side=after&language=en"))
     root = page.select_one("#kiosk")
@@ -238,8 +240,7 @@ async def test_the_preview_serves_the_kiosk_code_with_the_changed_survey(
 async def test_adding_a_question_in_every_language_of_the_survey(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
-    survey_id = await seeded(database_url)
-    await as_member(client, "ash")
+    survey_id = await seeded_as_ash(client, database_url)
     fields = {
         "type": "single_choice",
         "text": ["Did you feel safe here today?", "¿Se sintió seguro aquí hoy?"],
@@ -327,8 +328,7 @@ async def test_taking_a_vote_back_asks_first_and_says_when_it_decides(
 async def test_blank_and_out_of_range_inputs_get_a_4xx(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
-    survey_id = await seeded(database_url)
-    await as_member(client, "ash")
+    survey_id = await seeded_as_ash(client, database_url)
     proposal = await propose_wording(client, survey_id, "Carry naloxone?")
     assert (await post_form(client, f"{proposal}/comments", {"body": "   "})).status_code == 400
     blank_word = await post_form(client, "/board/words", {"language": "en", "phrase": " ", "suggestion": "x"})
@@ -365,8 +365,7 @@ async def test_a_first_publish_lists_every_question_as_added(
 async def test_a_new_wording_says_which_translations_to_check(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
-    survey_id = await seeded(database_url)
-    await as_member(client, "ash")
+    survey_id = await seeded_as_ash(client, database_url)
     proposal = await propose_wording(client, survey_id, "Do you have naloxone with you?")
     assert "Español" in text_of(soup(await client.get(proposal)), "#to-check")
 
@@ -374,8 +373,7 @@ async def test_a_new_wording_says_which_translations_to_check(
 async def test_answers_are_added_and_kept_answers_keep_their_codes(
     client: AsyncTestClient[Litestar], database_url: str
 ) -> None:
-    survey_id = await seeded(database_url)
-    await as_member(client, "ash")
+    survey_id = await seeded_as_ash(client, database_url)
     page = soup(await client.get(f"/board/surveys/{survey_id}/propose/options?question=naloxone_carried"))
     typed = [str(area.text) for area in page.select("textarea[name=options]")]
     assert len(typed) == 2

@@ -14,7 +14,7 @@ from questions.language_check import find_words, reading_level, shipped_words
 from questions.schemas import Question, SurveyDefinition
 from questions.validation import validate
 from survey.db import Connection
-from tests.support import make_account, post_form, sign_in
+from tests.support import post_form
 
 Client = AsyncTestClient[Litestar]
 PACK_KEYS = ["naloxone_received", "naloxone_used", "services_used", "say_in_program"]
@@ -110,13 +110,6 @@ def test_a_broken_pack_is_refused_naming_what(change: object, message: str) -> N
     change(raw)  # type: ignore[operator]
     with pytest.raises(msgspec.ValidationError, match=message):
         bank.parse_pack(msgspec.json.encode(raw), bank.starting_items())
-
-
-@pytest.fixture
-async def admin(client: Client, database_url: str) -> Client:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
-    return client
 
 
 async def test_an_admin_picks_the_pack_for_a_draft_and_only_the_board_can_publish_it(

@@ -16,16 +16,9 @@ from questions import queries as question_queries
 from survey.db import Connection
 from tests.questions.test_xlsform import KOBO_FORM
 from tests.questions.xlsforms.make_builder_forms import workbook
-from tests.support import csrf_token, make_account, post_form, sign_in
+from tests.support import csrf_token, post_form
 
 Client = AsyncTestClient[Litestar]
-
-
-@pytest.fixture
-async def admin(client: Client, database_url: str) -> Client:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
-    return client
 
 
 async def upload(client: Client, name: str, content: bytes) -> httpx.Response:

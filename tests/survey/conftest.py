@@ -9,6 +9,7 @@ import pytest
 from questions import queries as question_queries
 from survey import kiosks
 from survey.db import Connection
+from tests.helpers_shared import admin as admin
 
 
 @pytest.fixture

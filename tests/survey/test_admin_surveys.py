@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from bs4 import BeautifulSoup
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -15,13 +14,6 @@ from tests.support import make_account, post_form, sign_in
 Client = AsyncTestClient[Litestar]
 
 FROM_BANK = {"name": "Voices 2025", "language": "en", "instrument": "who5", "item": "naloxone_carried"}
-
-
-@pytest.fixture
-async def admin(client: Client, database_url: str) -> Client:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
-    return client
 
 
 async def _survey_id(conn: Connection, name: str) -> int | None:

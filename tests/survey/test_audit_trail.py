@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 from bs4 import BeautifulSoup
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
@@ -16,13 +15,6 @@ from survey.db import Connection
 from tests.support import make_account, post_form, sign_in
 
 Client = AsyncTestClient[Litestar]
-
-
-@pytest.fixture
-async def admin(client: Client, database_url: str) -> Client:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
-    return client
 
 
 def _rows(html: str) -> list[list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -35,11 +36,8 @@ async def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(
     assert outside.headers["location"] == "/admin"
 
 
-async def test_only_a_hash_of_the_session_token_is_stored(
-    client: Client, database_url: str, conn: Conn
-) -> None:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
+@pytest.mark.usefixtures("admin")
+async def test_only_a_hash_of_the_session_token_is_stored(client: Client, conn: Conn) -> None:
     cookie = client.cookies[SESSION_COOKIE]
     stored = await conn.fetchval("SELECT token_hash FROM web_session")
     assert stored
@@ -67,9 +65,8 @@ async def test_too_many_failures_block_that_name_only(
     assert other.status_code == 303
 
 
-async def test_sign_out_ends_the_session_for_good(client: Client, database_url: str, conn: Conn) -> None:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
+@pytest.mark.usefixtures("admin")
+async def test_sign_out_ends_the_session_for_good(client: Client, conn: Conn) -> None:
     cookie = client.cookies[SESSION_COOKIE]
     assert (await post_form(client, "/signout", {})).status_code == 303
     client.cookies.set(SESSION_COOKIE, cookie)
@@ -88,9 +85,8 @@ async def test_turning_an_account_off_ends_its_session(client: Client, database_
     assert (await client.get("/account", follow_redirects=False)).status_code == 303
 
 
-async def test_a_post_without_csrf_token_is_refused(client: Client, database_url: str) -> None:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
+@pytest.mark.usefixtures("admin")
+async def test_a_post_without_csrf_token_is_refused(client: Client) -> None:
     response = await client.post("/admin/sites", data={"name": "Riverside"}, follow_redirects=False)
     assert response.status_code == 403
 

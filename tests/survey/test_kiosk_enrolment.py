@@ -87,11 +87,8 @@ async def test_the_staff_pin_leaves_kiosk_mode_and_pauses_the_tablet(
 
 
 @pytest.mark.demo_data
-async def test_admin_sets_a_sites_survey_resources_and_pin(
-    client: Client, database_url: str, conn: Connection
-) -> None:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
+@pytest.mark.usefixtures("admin")
+async def test_admin_sets_a_sites_survey_resources_and_pin(client: Client, conn: Connection) -> None:
     site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
     survey_id = await conn.fetchval("SELECT id FROM survey")
     saved = await post_form(

@@ -11,18 +11,10 @@ from litestar.testing import AsyncTestClient
 
 from survey import kiosks, release
 from survey.db import Connection
-from tests.support import make_account, sign_in
 
 Client = AsyncTestClient[Litestar]
 
 pytestmark = pytest.mark.demo_data()
-
-
-@pytest.fixture
-async def admin(client: Client, database_url: str) -> Client:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
-    return client
 
 
 async def _tablet(conn: Connection) -> dict[str, str]:

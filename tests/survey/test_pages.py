@@ -86,11 +86,8 @@ async def test_api_errors_are_json(client: Client) -> None:
     assert response.json()["status_code"] == 401
 
 
-async def test_a_bad_form_field_is_named_and_changes_nothing(
-    client: Client, database_url: str, conn: Connection
-) -> None:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
+@pytest.mark.usefixtures("admin")
+async def test_a_bad_form_field_is_named_and_changes_nothing(client: Client, conn: Connection) -> None:
     before = await conn.fetchval("SELECT count(*) FROM site")
     response = await post_form(
         client, "/admin/sites", {"name": "Riverside", "default_language": "not a language!"}
@@ -101,19 +98,15 @@ async def test_a_bad_form_field_is_named_and_changes_nothing(
     assert await conn.fetchval("SELECT count(*) FROM site") == before
 
 
-async def test_an_unknown_form_field_is_refused(client: Client, database_url: str) -> None:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
+@pytest.mark.usefixtures("admin")
+async def test_an_unknown_form_field_is_refused(client: Client) -> None:
     response = await post_form(client, "/admin/sites", {"name": "Riverside", "colour": "blue"})
     assert response.status_code == 400
     assert "colour" in one(soup(response.text), "ul.problems").get_text()
 
 
-async def test_admin_adds_an_account_and_sees_its_password_once(
-    client: Client, database_url: str, conn: Connection
-) -> None:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
+@pytest.mark.usefixtures("admin")
+async def test_admin_adds_an_account_and_sees_its_password_once(client: Client, conn: Connection) -> None:
     response = await post_form(
         client,
         "/admin/accounts",
@@ -141,9 +134,8 @@ async def test_the_last_admin_cannot_be_turned_off(
     assert await conn.fetchval("SELECT active FROM account WHERE id = $1", admin.id) is True
 
 
-async def test_admin_adds_a_site(client: Client, database_url: str) -> None:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
+@pytest.mark.usefixtures("admin")
+async def test_admin_adds_a_site(client: Client) -> None:
     response = await post_form(client, "/admin/sites", {"name": "Riverside Van", "default_language": "es"})
     names = [item.get_text(" ", strip=True) for item in soup(response.text).select("ul.site-list li > p")]
     assert names == ["Riverside Van (español — Spanish) · no survey yet · no staff PIN yet"]

@@ -16,13 +16,6 @@ Client = AsyncTestClient[Litestar]
 pytestmark = pytest.mark.demo_data()
 
 
-@pytest.fixture
-async def admin(client: Client, database_url: str) -> Client:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
-    return client
-
-
 async def _survey_id(conn: Connection) -> int:
     found: int = await conn.fetchval("SELECT id FROM survey ORDER BY id LIMIT 1")
     return found

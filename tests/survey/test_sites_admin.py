@@ -18,13 +18,6 @@ Client = AsyncTestClient[Litestar]
 pytestmark = pytest.mark.demo_data
 
 
-@pytest.fixture
-async def admin(client: Client, database_url: str) -> Client:
-    await make_account(database_url, "ada", ["admin"])
-    await sign_in(client, "ada")
-    return client
-
-
 async def _first_site(conn: Connection) -> int:
     site_id: int = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
     return site_id
