@@ -16,6 +16,7 @@ first, is shown again wherever the audit still passes without it, so none is hid
 
 from __future__ import annotations
 
+import hashlib
 import math
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -270,18 +271,57 @@ def protect(
         The shown figures with their counts, the hidden ones with their labels, and the final audit.
     """
     search = _Search(table, k, strict_labels=strict_labels, keep_shown=keep_shown, importance=importance)
-    hidden, report = search.complete(set(search.primary), search.keep)
-    if prune:
-        hidden, report = search.prune(hidden, report)
-        if exchange:
-            hidden, report = search.exchange(hidden, report)
     names, values, never = search.names, search.values, search.never
-    determined = determined_cells(table, k, [names[f] for f in hidden])
-    if determined:
-        raise RuntimeError(f"unpublished small cells are given exactly by the shown figures: {determined}")
+    shape = _shape(table, k, search, strict_labels=strict_labels, prune=prune, exchange=exchange)
+    if shape in _DECIDED:
+        decided, report, rounds = _DECIDED[shape]
+        hidden = set(decided)
+    else:
+        hidden, report = search.complete(set(search.primary), search.keep)
+        if prune:
+            hidden, report = search.prune(hidden, report)
+            if exchange:
+                hidden, report = search.exchange(hidden, report)
+        determined = determined_cells(table, k, [names[f] for f in hidden])
+        if determined:
+            raise RuntimeError(
+                f"unpublished small cells are given exactly by the shown figures: {determined}"
+            )
+        rounds = search.rounds
+        if len(_DECIDED) >= DECIDED_SHAPES:
+            _DECIDED.pop(next(iter(_DECIDED)))
+        _DECIDED[shape] = (frozenset(hidden), report, rounds)
     return Protection(
         shown={names[f]: int(values[f]) for f in range(len(names)) if f not in hidden | never},
         hidden={names[f]: FEWER_THAN_K if f in search.primary else PROTECTS for f in sorted(hidden - never)},
         report=report,
-        rounds=search.rounds,
+        rounds=rounds,
     )
+
+
+DECIDED_SHAPES: Final = 512
+"""How many decisions a process keeps (a few KB each): a set is rebuilt often with the same tables."""
+_DECIDED: dict[bytes, tuple[frozenset[int], AuditReport, int]] = {}
+
+
+def _shape(
+    table: TableSet, k: int, search: _Search, *, strict_labels: bool, prune: bool, exchange: bool
+) -> bytes:
+    """Everything a decision depends on, without the figures' names: the same shape, the same choice.
+
+    The search reads figures by position only (costs, order, audits), so a set whose site was renamed,
+    or rebuilt from the same cells after retention, gets the decision already made for that shape.
+    """
+    given = (
+        table.counts,
+        [aggregate.cells for aggregate in table.aggregates],
+        table.scores,
+        table.cells_published,
+        k,
+        sorted(search.keep),
+        search.weights,
+        strict_labels,
+        prune,
+        exchange,
+    )
+    return hashlib.sha256(msgspec.json.encode(given)).digest()

@@ -45,10 +45,13 @@ async def test_a_changed_rule_rescored_everywhere(conn: Connection) -> None:
 @pytest.mark.slow
 def test_the_rescore_command_shows_its_count(tmp_path: Path, database_url: str) -> None:
     survey(tmp_path, database_url, "demo", "seed")
-    survey(tmp_path, database_url, "demo", "responses", "--count", "200")
+    # Few responses: the commands are under test here, not the protected set (tests/analysis/test_protected).
+    added = survey(tmp_path, database_url, "demo", "responses", "--count", "60")
+    assert added.returncode == 0, added.stderr
+    assert "60 synthetic responses added" in added.stdout
     result = survey(tmp_path, database_url, "analysis", "rescore")
     assert result.returncode == 0, result.stderr
-    assert "200 responses rescored" in result.stdout
+    assert "60 responses rescored" in result.stdout
     assert "Protected figures ready for 1 survey(s) at k = 11" in result.stdout
     audited = survey(tmp_path, database_url, "analysis", "audit", "1")
     assert audited.returncode == 0, audited.stderr
