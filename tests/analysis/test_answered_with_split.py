@@ -16,7 +16,7 @@ from tests.support import make_account, raw_token
 
 Client = AsyncTestClient[Litestar]
 
-pytestmark = pytest.mark.demo_data(responses=800, seed=7, today=date(2026, 11, 21))
+pytestmark = pytest.mark.demo_data(responses=300, seed=7, today=date(2026, 11, 21))
 # Most answer on their own; a few with the tablet reading, fewer with help, some do not say.
 SPLIT = "CASE WHEN x < 0.78 THEN 'own' WHEN x < 0.9 THEN 'read_aloud' WHEN x < 0.95 THEN 'helped' END"
 

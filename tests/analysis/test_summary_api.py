@@ -22,7 +22,7 @@ from tests.support import make_account, raw_token, sign_in
 Client = AsyncTestClient[Litestar]
 TODAY = date(2026, 11, 21)
 
-pytestmark = pytest.mark.demo_data(responses=3000, seed=3, today=TODAY)
+pytestmark = pytest.mark.demo_data(responses=2500, seed=5, today=TODAY)  # shared with the dashboard tests
 
 
 @pytest.fixture
