@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from litestar.cli.main import litestar_group
 from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich_click import RichGroup
 
 from analysis import protected_store, rescore
 from analysis.queries import response_count
@@ -474,10 +475,16 @@ def main() -> None:
         questions_group,
         analysis_group,
     )
+    # Our own commands need no Litestar app: Litestar's group builds one before any command runs (a
+    # second and a half each time), so it serves only help and Litestar's own commands (`routes`...).
+    first = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
+    group: click.Group = litestar_group
+    if first in {command.name for command in commands}:
+        group = RichGroup(name="survey", help=__doc__)
     for command in commands:
-        litestar_group.add_command(command)  # type: ignore[arg-type] # rich-click's group takes click commands
+        group.add_command(command)
     try:
-        litestar_group(prog_name="survey")
+        group(prog_name="survey")
     except SetupProblem as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
