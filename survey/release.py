@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -84,28 +85,45 @@ def seconds_until(moment: time, now: datetime) -> float:
     return (target - now).total_seconds()
 
 
-@asynccontextmanager
-async def daily_release(app: Litestar) -> AsyncIterator[None]:
-    """Lifespan: release what is due at start (a missed night), then every day at :data:`RELEASE_AT`."""
+DailyJob = Callable[["Connection"], Awaitable[bool | None]]
+"""One day's work: whether figures changed (the protected sets are then decided again), or ``None``
+when another worker holds the lock (try again in :data:`RETRY_SECONDS`)."""
 
-    async def run() -> None:
+
+@asynccontextmanager
+async def daily(app: Litestar, what: str, at: time, job: DailyJob) -> AsyncIterator[None]:
+    """Lifespan: run ``job`` at start (a missed night), then every day at ``at`` (UTC).
+
+    A failure (the database may be away: the outage handler says so once) is logged without details and
+    tried again in :data:`RETRY_SECONDS`.
+    """
+
+    async def loop() -> None:
         pool: Pool = app.state.pool
         delay = 0.0
         while True:
             await asyncio.sleep(delay)
             try:
                 async with pool.acquire() as conn:
-                    outcome = await release(conn)
-                    if outcome.status == "released":  # the first dashboard after it is then quick
+                    changed = await job(conn)
+                    if changed:  # the first dashboard after it is then quick
                         await protected_store.warm(conn, app.state.settings.min_cell)
-                delay = seconds_until(RELEASE_AT, datetime.now(UTC))
+                delay = RETRY_SECONDS if changed is None else seconds_until(at, datetime.now(UTC))
             except Exception:
-                # The database may be away (the outage handler says so once); try again in a while.
-                logger.warning("the daily release could not run; trying again in %d s", RETRY_SECONDS)
+                logger.warning("the daily %s could not run; trying again in %d s", what, RETRY_SECONDS)
                 delay = RETRY_SECONDS
 
-    task = asyncio.create_task(run())
+    task = asyncio.create_task(loop())
     try:
         yield
     finally:
         task.cancel()
+
+
+async def _release_job(conn: Connection) -> bool:
+    return (await release(conn)).status == "released"
+
+
+def daily_release(app: Litestar) -> AbstractAsyncContextManager[None]:
+    """Lifespan: release what is due at start (a missed night), then every day at :data:`RELEASE_AT`."""
+    return daily(app, "release", RELEASE_AT, _release_job)

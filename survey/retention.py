@@ -14,17 +14,15 @@ tables are then rewritten so no deleted text stays in their files. Every run is 
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import logging
-from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import TYPE_CHECKING, Annotated, Final, Literal
 
 import msgspec
 from msgspec import Meta
 
-from analysis import periods, protected_store
+from analysis import periods
 from questions import queries as question_queries
 from survey import release, release_queries, retention_queries
 from survey.audit_queries import audit
@@ -32,11 +30,11 @@ from survey.forms import Form
 from survey.problems import SetupProblem
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from contextlib import AbstractAsyncContextManager
 
     from litestar import Litestar
 
-    from survey.db import Connection, Pool
+    from survey.db import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -272,35 +270,17 @@ def summary_lines(outcome: RetentionOutcome) -> list[str]:
     return lines
 
 
-@asynccontextmanager
-async def daily_retention(app: Litestar) -> AsyncIterator[None]:
+async def _daily_job(conn: Connection) -> bool | None:
+    outcome = await run(conn, "daily")
+    if outcome.status == "busy":
+        return None
+    return outcome.deleted_anything or bool(outcome.released)
+
+
+def daily_retention(app: Litestar) -> AbstractAsyncContextManager[None]:
     """Lifespan: apply the policies at start (a missed night), then every day at :data:`RETENTION_AT`.
 
-    The same scheduling as the daily release (``release.daily_release``), and the same lock, so several
+    The same scheduling as the daily release (``release.daily``), and the same lock, so several
     workers or instances run it once.
     """
-
-    async def loop() -> None:
-        pool: Pool = app.state.pool
-        delay = 0.0
-        while True:
-            await asyncio.sleep(delay)
-            try:
-                async with pool.acquire() as conn:
-                    outcome = await run(conn, "daily")
-                    if outcome.deleted_anything or outcome.released:
-                        await protected_store.warm(conn, app.state.settings.min_cell)
-                delay = release.seconds_until(RETENTION_AT, datetime.now(UTC))
-                if outcome.status == "busy":
-                    delay = release.RETRY_SECONDS
-            except Exception:
-                logger.warning(
-                    "the daily retention could not run; trying again in %d s", release.RETRY_SECONDS
-                )
-                delay = release.RETRY_SECONDS
-
-    task = asyncio.create_task(loop())
-    try:
-        yield
-    finally:
-        task.cancel()
+    return release.daily(app, "retention", RETENTION_AT, _daily_job)
