@@ -57,7 +57,7 @@ async def release(conn: Connection, today: date | None = None) -> ReleaseOutcome
     """Release every held response that arrived before ``today``, shuffled, in one transaction.
 
     Args:
-        conn: a connection outside any transaction (the inbox is rewritten afterwards).
+        conn: a connection outside any transaction.
         today: the day whose arrivals stay held (the server's day when omitted).
     """
     today = today or today_utc()
@@ -72,7 +72,6 @@ async def release(conn: Connection, today: date | None = None) -> ReleaseOutcome
         still_held = await release_queries.held_count(conn)
     if not rows:
         return ReleaseOutcome("nothing_due", still_held=still_held)
-    await release_queries.compact_inbox(conn)
     logger.info("released %d held response(s) in one shuffled batch", len(rows))
     return ReleaseOutcome("released", responses=len(rows), still_held=still_held)
 

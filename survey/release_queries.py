@@ -24,8 +24,20 @@ ON CONFLICT (id) DO NOTHING RETURNING id
 """
 DUE: Final = "SELECT id, content_hash, held FROM response_inbox WHERE arrived_on < $1"
 HELD_COUNT: Final = "SELECT count(*) FROM response_inbox"
-TAKE_DUE: Final = "DELETE FROM response_inbox WHERE arrived_on < $1"
-COMPACT_INBOX: Final = "VACUUM FULL response_inbox"
+# Taking the released rows out empties the inbox's files, whatever other transactions are open: DELETE
+# then VACUUM FULL would keep every row a concurrent snapshot (an export, autovacuum's ANALYZE) may still
+# see. TRUNCATE gives the table new, empty files at commit; every row not released goes back in.
+# The lock (kiosk sends wait, reads go on) keeps a row from arriving between what is kept and the TRUNCATE.
+LOCK_INBOX: Final = "LOCK TABLE response_inbox IN EXCLUSIVE MODE"
+KEEP_HELD: Final = """
+CREATE TEMPORARY TABLE still_held ON COMMIT DROP AS
+SELECT id, arrived_on, content_hash, held FROM response_inbox WHERE NOT (id = ANY($1::uuid[]))
+"""
+EMPTY_INBOX: Final = "TRUNCATE response_inbox"
+PUT_BACK_HELD: Final = """
+INSERT INTO response_inbox (id, arrived_on, content_hash, held)
+SELECT id, arrived_on, content_hash, held FROM still_held
+"""
 LAST_RELEASE: Final = "SELECT released_on, responses FROM response_release ORDER BY released_on DESC LIMIT 1"
 RECORD_RELEASE: Final = """
 INSERT INTO response_release (released_on, responses) VALUES ($1, $2)
@@ -113,7 +125,11 @@ async def last_release(conn: Connection) -> Release | None:
 
 
 async def write_batch(conn: Connection, rows: list[InboxRow], today: date) -> None:
-    """Write ``rows`` to the response tables in this order, take them from the inbox, record the day."""
+    """Write ``rows`` to the response tables in this order, take them from the inbox, record the day.
+
+    The inbox is emptied with TRUNCATE (every row not released is put back), so no released row stays in
+    its files. From the lock to the caller's commit a kiosk's send waits (its outbox keeps it meanwhile).
+    """
     await response_queries.copy_released(
         conn,
         [
@@ -136,10 +152,8 @@ async def write_batch(conn: Connection, rows: list[InboxRow], today: date) -> No
             for s in r.held.scores
         ],
     )
-    await conn.execute(TAKE_DUE, today)
+    await conn.execute(LOCK_INBOX)
+    await conn.execute(KEEP_HELD, [r.id for r in rows])
+    await conn.execute(EMPTY_INBOX)
+    await conn.execute(PUT_BACK_HELD)
     await conn.execute(RECORD_RELEASE, today, len(rows))
-
-
-async def compact_inbox(conn: Connection) -> None:
-    """Rewrite the inbox's files (outside a transaction), so released rows leave no dead copies there."""
-    await conn.execute(COMPACT_INBOX)

@@ -1,9 +1,8 @@
 """Shared fixtures: one embedded PostgreSQL per run, a fresh database per test, the app, clients.
 
-Under pytest-xdist (``pytest -n 2``; ``make test`` runs one process, see the README's Development
-section) the workers share one embedded server in the run's base folder: the migrated template and each
-demo database are made once, by whichever worker asks first, under a file lock, and every worker copies
-them.
+Under pytest-xdist (``make test`` runs two workers) the workers share one embedded server in the run's
+base folder: the migrated template and each demo database are made once, by whichever worker asks first,
+under a file lock, and every worker copies them.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import msgspec
 import pytest
 from scipy.stats import kendalltau
 
-from survey import release, release_queries
+from survey import db, release, release_queries
 from survey.backup import tool
 from survey.settings import Settings
 
@@ -94,6 +94,40 @@ async def test_after_the_release_no_order_in_the_database_follows_the_send_order
     assert _follows(dumped, sent) < MOST_TAU, "the dump's order follows the send order"
     # The released rows leave no copy in the inbox's files.
     assert await conn.fetchval("SELECT pg_relation_size('response_inbox')") == 0
+
+
+async def test_an_open_snapshot_elsewhere_keeps_no_released_row_in_the_inbox_files(
+    client: AsyncTestClient[Litestar], kiosk: dict[str, Any], conn: Connection, database_url: str
+) -> None:
+    # An evaluator's long export (or autovacuum's ANALYZE) holds a snapshot older than the release: a
+    # VACUUM FULL must then keep every released row it might still see, in the inbox's files.
+    sent = await _send(client, kiosk, 12)
+    reader = await db.connect(database_url)
+    try:
+        snapshot = reader.transaction(isolation="repeatable_read")
+        await snapshot.start()
+        assert await reader.fetchval("SELECT count(*) FROM site") > 0  # the snapshot is taken
+        outcome = await release.release(conn, TOMORROW)
+        assert (outcome.status, outcome.responses) == ("released", len(sent))
+        assert await conn.fetchval("SELECT count(*) FROM response_inbox") == 0
+        assert await conn.fetchval("SELECT pg_relation_size('response_inbox')") == 0
+        await snapshot.rollback()
+    finally:
+        await reader.close()
+    assert await conn.fetchval("SELECT count(*) FROM response WHERE id = ANY($1::uuid[])", sent) == len(sent)
+
+
+async def test_a_response_sent_during_the_release_is_kept_for_the_next(
+    client: AsyncTestClient[Litestar], kiosk: dict[str, Any], conn: Connection
+) -> None:
+    earlier = await _send(client, kiosk, 5)
+    held = await release_queries.due(conn, TOMORROW)
+    # The release has read what is due; a tablet sends one more before the inbox is emptied.
+    later = await _send(client, kiosk, 1)
+    async with conn.transaction():
+        await release_queries.write_batch(conn, held, TOMORROW)
+    assert await conn.fetchval("SELECT count(*) FROM response WHERE id = ANY($1::uuid[])", earlier) == 5
+    assert [str(i) for i in await conn.fetchval("SELECT array_agg(id) FROM response_inbox")] == later
 
 
 async def test_no_table_of_responses_holds_a_time(conn: Connection) -> None:
