@@ -64,8 +64,8 @@ unit: $(DEV) browser-deps node_modules/.installed
 
 test: lint typecheck js unit
 
-# The edit loop: lint, types, the JavaScript and every test that neither opens a browser nor starts a
-# process (`slow`). `make test` runs everything.
+# The edit loop: lint, types, the JavaScript and every test that neither opens a browser nor is `slow`
+# (starts a process, or needs a seeded demo's protected set). `make test` runs everything.
 quick: lint typecheck js $(DEV)
 	$(BIN)/pytest -n 2 -m "not slow and not browser" -q
 

@@ -55,6 +55,21 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+SLOW_DEMO: Final = 100
+"""A demo database with more synthetic responses than this has a protected set decided for it (20-70 s)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` the tests whose database needs a decided protected set, so ``make quick`` skips them."""
+    for item in items:
+        mark = item.get_closest_marker(DEMO_DATA)
+        if mark is None:
+            continue
+        data = DemoData(*mark.args, **mark.kwargs)
+        if data.responses is not None and data.responses > SLOW_DEMO and data.warm:
+            item.add_marker(pytest.mark.slow)
+
+
 def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The folder this run's workers share: the base temporary folder, or its parent under xdist."""
     base = tmp_path_factory.getbasetemp()
