@@ -55,17 +55,15 @@ class Row(msgspec.Struct, kw_only=True):
         """The row's name, to write back on export, when it is a name XLSForm allows that is not ``key``."""
         return self.name if self.name != key and _XLSFORM_NAME.match(self.name) else None
 
+    def grouped(self, prefix: str) -> dict[str, Any]:
+        """The row's ``PREFIX::`` columns: ``bind`` (``relevant``, ``required``...), ``control``..."""
+        columns = self.data.get(prefix)
+        return columns if isinstance(columns, dict) else {}
+
     @property
     def bind(self) -> dict[str, Any]:
         """The row's ``bind::`` columns (``relevant``, ``constraint``, ``required``...)."""
-        bind = self.data.get("bind")
-        return bind if isinstance(bind, dict) else {}
-
-
-def _control(data: dict[str, Any]) -> dict[str, Any]:
-    """A row's ``control::`` columns (``appearance``...)."""
-    control = data.get("control")
-    return control if isinstance(control, dict) else {}
+        return self.grouped("bind")
 
 
 def _report(row: Row, outcome: Literal["imported", "left_out"]) -> RowReport:
@@ -244,7 +242,7 @@ class RowMapper:
         if row.data.get("choice_filter"):
             self.leave_out(row, "choice_filter", LEFT_OUT["choice_filter"])
             return
-        if "search(" in str(row.data.get("appearance") or _control(row.data).get("appearance") or ""):
+        if "search(" in str(row.data.get("appearance") or row.grouped("control").get("appearance") or ""):
             self.leave_out(row, "external", LEFT_OUT["external"] + " (its appearance is search())")
             return
         text = self.texts(row.data.get("label") or row.data.get("text"))
