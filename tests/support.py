@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -44,7 +44,21 @@ def free_port() -> int:
         return port
 
 
-class LiveServer:
+class LiveServer(Protocol):
+    """A server the tests reach over HTTP: its address, what it logged, and how to stop it."""
+
+    base_url: str
+
+    def log(self) -> str:
+        """Everything the server wrote so far."""
+        ...
+
+    def stop(self, signum: int = signal.SIGINT) -> None:
+        """Stop it and wait until it has shut down."""
+        ...
+
+
+class ServerProcess:
     """A ``survey run`` subprocess and where its log goes."""
 
     def __init__(self, process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
@@ -78,7 +92,7 @@ def survey_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
 
 def start_live_server(
     database_url: str | None, tmp_path: Path, *, workers: int = 1, extra_env: dict[str, str] | None = None
-) -> LiveServer:
+) -> ServerProcess:
     """Start ``survey run`` and wait until ``/healthz`` answers ok."""
     port = free_port()
     log_path = tmp_path / f"server-{port}.log"
@@ -89,7 +103,7 @@ def start_live_server(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    server = LiveServer(process, f"http://127.0.0.1:{port}", log_path)
+    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -1,13 +1,16 @@
-"""Real Chromium (Debian's package) driven by Playwright, against the real server."""
+"""Real Chromium (Debian's package) driven by Playwright, against the app served by uvicorn."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
+
+from tests.browser.support import ServerThread
+from tests.support import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without these, Chromium reaches for Google's services at start, which this closed network refuses.
@@ -41,3 +44,13 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
     tab = await context.new_page()
     yield tab
     await context.close()
+
+
+@pytest.fixture
+def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
+    """The app on the test's database, served by uvicorn in a thread (see ``ServerThread``)."""
+    server = ServerThread(database_url, tmp_path).start()
+    try:
+        yield server
+    finally:
+        server.stop()

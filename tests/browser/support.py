@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import signal
+import threading
+import time
 from pathlib import Path
 
+import uvicorn
 from playwright.async_api import Page
+
+from survey.app import create_app
+from survey.settings import Settings
+from tests.support import free_port, survey_env
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -18,6 +27,68 @@ async def axe_violations(page: Page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+class ServerThread:
+    """The app served by uvicorn in a thread of the test process, as ``survey run`` serves it.
+
+    The same application, settings (read from the same environment as the ``survey run`` subprocess of
+    ``tests/support.py``) and uvicorn options, without a new interpreter importing everything again
+    (about 3 s a test). ``survey run`` itself is tested in tests/survey/test_cli.py and
+    tests/survey/test_privacy_logs.py.
+    """
+
+    def __init__(self, database_url: str, tmp_path: Path) -> None:
+        settings = Settings.from_env(survey_env(tmp_path, database_url))
+        port = free_port()
+        self.base_url = f"http://127.0.0.1:{port}"
+        self._records: list[str] = []
+        self._handler = _Kept(self._records)
+        config = uvicorn.Config(
+            create_app(settings),
+            host="127.0.0.1",
+            port=port,
+            access_log=False,
+            log_config=None,
+            ws="none",
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            server_header=False,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, name=f"server-{port}", daemon=True)
+
+    def start(self) -> ServerThread:
+        """Serve, and return once uvicorn listens (the lifespan, with the database pool, has run)."""
+        logging.getLogger().addHandler(self._handler)
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the server did not start:\n{self.log()}")
+            time.sleep(0.02)
+        return self
+
+    def log(self) -> str:
+        """Every log line the process wrote while this server ran."""
+        return "\n".join(self._records)
+
+    def stop(self, signum: int = signal.SIGINT) -> None:
+        """Shut down as Ctrl-C would: the lifespan's shutdown runs, the pool closes."""
+        del signum  # a thread has one way to stop
+        self._server.should_exit = True
+        self._thread.join(timeout=20)
+        logging.getLogger().removeHandler(self._handler)
+
+
+class _Kept(logging.Handler):
+    def __init__(self, records: list[str]) -> None:
+        super().__init__()
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(self.format(record))
 
 
 class Link:
