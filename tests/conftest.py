@@ -19,11 +19,12 @@ from typing import Final, NamedTuple
 
 import asyncpg
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from analysis import protected_store
-from survey import db, demo, embedded, migrate, synthetic
+from survey import db, demo, embedded, migrate, passwords, synthetic
 from survey.app import create_app
 from survey.settings import DEFAULT_MIN_CELL, Settings
 from tests.support import LiveServer, start_live_server, with_database
@@ -33,6 +34,10 @@ DEMO_DATA: Final = "demo_data"
 # The session's cluster is thrown away, so it need not survive a power cut: without fsync a database is
 # created and dropped in milliseconds instead of a checkpoint each (PostgreSQL's "Non-Durable Settings").
 NON_DURABLE: Final = ("fsync", "synchronous_commit", "full_page_writes")
+# For the same reason, accounts made and signed in here use argon2id at its smallest cost (a fifth of a
+# second less per hash and per check): see survey.passwords.use_hasher. Servers and commands that tests
+# start as processes hash at the platform's cost (tests/survey/test_cli.py checks it).
+passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 class DemoData(NamedTuple):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher, extract_parameters
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from survey import passwords
 from survey.auth import SESSION_COOKIE
 from survey.db import Connection as Conn
 from survey.settings import Settings
@@ -50,6 +52,27 @@ async def test_wrong_password_is_refused_and_audited(client: Client, database_ur
     assert response.status_code == 400
     assert SESSION_COOKIE not in client.cookies
     assert await conn.fetchval("SELECT count(*) FROM audit_event WHERE action = 'signin_failed'") == 1
+
+
+async def test_a_hash_made_with_other_parameters_is_replaced_at_sign_in(
+    client: Client, database_url: str, conn: Conn
+) -> None:
+    account = await make_account(database_url, "ada", ["admin"])
+    # As an account from a release that hashed at another cost would have it.
+    older = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1).hash(PASSWORD)
+    await conn.execute("UPDATE account SET password_hash = $1 WHERE id = $2", older, account.id)
+    assert passwords.needs_rehash(older)
+    assert (await sign_in(client, "ada")).status_code == 303
+    stored = await conn.fetchval("SELECT password_hash FROM account WHERE id = $1", account.id)
+    assert stored != older
+    assert not passwords.needs_rehash(stored)
+    assert passwords.verify_password(stored, PASSWORD)
+    assert extract_parameters(stored) != extract_parameters(older)
+
+
+def test_the_platform_hashes_at_rfc_9106s_recommended_cost() -> None:
+    strong = extract_parameters(passwords.STRONG.hash(PASSWORD))
+    assert (strong.type.name, strong.memory_cost, strong.time_cost) == ("ID", 65536, 3)
 
 
 async def test_too_many_failures_block_that_name_only(

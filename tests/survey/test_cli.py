@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import httpx
 import psutil
 import pytest
+from argon2 import extract_parameters
 
-from survey import db
+from survey import db, passwords
 from survey.backup import tool
 from tests.support import SURVEY_BIN, start_live_server, survey_env, with_database
 
@@ -44,6 +46,22 @@ def postmasters(data_dir: Path) -> list[psutil.Process]:
     return found
 
 
+def test_a_command_starts_without_the_disclosure_audit_or_litestars_cli() -> None:
+    """scipy and Litestar's CLI load only for the commands that use them (``survey.cli.LAZY``)."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, survey.cli; print(sorted(m for m in ('scipy', 'matplotlib', 'litestar.cli.main')"
+            " if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"
+
+
 def test_demo_seed_then_site_and_user_lists(tmp_path: Path, database_url: str) -> None:
     seeded = survey(tmp_path, database_url, "demo", "seed")
     again = survey(tmp_path, database_url, "demo", "seed")
@@ -64,7 +82,9 @@ def test_demo_seed_then_site_and_user_lists(tmp_path: Path, database_url: str) -
     ]
 
 
-def test_user_create_prompts_for_a_password_and_token_works(tmp_path: Path, database_url: str) -> None:
+async def test_user_create_prompts_for_a_password_and_token_works(
+    tmp_path: Path, database_url: str, conn: db.Connection
+) -> None:
     created = survey(
         tmp_path,
         database_url,
@@ -90,6 +110,9 @@ def test_user_create_prompts_for_a_password_and_token_works(tmp_path: Path, data
     finally:
         server.stop()
     assert me.json()["roles"] == ["board", "evaluator"]
+    # A command hashes at the platform's own cost, whatever this test process uses for its accounts.
+    stored = await conn.fetchval("SELECT password_hash FROM account WHERE name = 'eval'")
+    assert extract_parameters(stored) == extract_parameters(passwords.STRONG.hash("x" * 12))
 
 
 async def test_backup_restores_into_a_new_database(tmp_path: Path, database_url: str, pg_url: str) -> None:
