@@ -8,12 +8,9 @@ import sys
 from pathlib import Path
 
 import click
-from litestar.cli.main import litestar_group
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich_click import RichGroup
 
-from analysis import protected_store, rescore
-from analysis.queries import response_count
 from questions import membership
 from questions.cli import board_group, questions_group
 from survey import (
@@ -25,8 +22,6 @@ from survey import (
     migrate,
     passwords,
     queries,
-    release,
-    retention,
     synthetic,
 )
 from survey.cli_support import console, migrate_with_progress, progress_bar, with_database
@@ -34,6 +29,10 @@ from survey.db import Connection, database_url, redact
 from survey.problems import SetupProblem
 from survey.schemas import ROLES, Role
 from survey.settings import Settings
+
+LAZY = "imported where used"
+"""The disclosure audit (scipy, about a second) and Litestar's own CLI are imported by the commands that
+use them, inside the command: every other command starts without them (tests/survey/test_cli.py)."""
 
 
 @click.command(name="run")
@@ -200,6 +199,9 @@ def analysis_group() -> None:
 @analysis_group.command(name="rescore")
 def analysis_rescore() -> None:
     """Recompute every response's scores with the current scoring rules."""
+    from analysis import rescore  # see LAZY
+    from analysis.queries import response_count
+
     total = with_database(response_count)
     with progress_bar("Rescoring responses", total) as advance:
         done = with_database(lambda conn: rescore.rescore(conn, progress=advance))
@@ -209,6 +211,8 @@ def analysis_rescore() -> None:
 
 def _warm() -> None:
     """Decide the protected sets now, so the first dashboard after new data is quick."""
+    from analysis import protected_store  # see LAZY
+
     k = Settings.from_env().min_cell
     click.echo("Deciding what the dashboards may show (the disclosure audit)...")
     surveys = with_database(lambda conn: protected_store.warm(conn, k))
@@ -219,6 +223,8 @@ def _warm() -> None:
 @click.argument("survey_id", type=click.IntRange(1, 2**63 - 1))
 def analysis_audit(survey_id: int) -> None:
     """Decide and audit the survey's protected figures again, and print what the audit checked."""
+    from analysis import protected_store  # see LAZY
+
     k = Settings.from_env().min_cell
     try:
         kept = with_database(lambda conn: protected_store.current(conn, survey_id, k, rebuild=True))
@@ -262,6 +268,8 @@ def responses_shuffle() -> None:
     The server does this itself a few minutes after each midnight (UTC); today's arrivals always wait for
     the day to end, so a batch is never less than a whole day, whenever this runs.
     """
+    from survey import release  # see LAZY
+
     outcome = with_database(release.release)
     if outcome.status == "busy":
         raise click.ClickException("Another process is releasing responses right now; try again shortly.")
@@ -280,6 +288,8 @@ def retention_group() -> None:
 @retention_group.command(name="run")
 def retention_run() -> None:
     """Delete now what every survey's policy says is due (the server does it each night); audited."""
+    from analysis import protected_store  # see LAZY
+    from survey import retention
 
     async def work(conn: Connection) -> retention.RetentionOutcome:
         outcome = await retention.run(conn, "command line")
@@ -478,9 +488,12 @@ def main() -> None:
     # Our own commands need no Litestar app: Litestar's group builds one before any command runs (a
     # second and a half each time), so it serves only help and Litestar's own commands (`routes`...).
     first = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)
-    group: click.Group = litestar_group
     if first in {command.name for command in commands}:
-        group = RichGroup(name="survey", help=__doc__)
+        group: click.Group = RichGroup(name="survey", help=__doc__)
+    else:
+        from litestar.cli.main import litestar_group  # see LAZY
+
+        group = litestar_group
     for command in commands:
         group.add_command(command)
     try:
