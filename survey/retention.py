@@ -14,6 +14,7 @@ tables are then rewritten so no deleted text stays in their files. Every run is 
 
 from __future__ import annotations
 
+import asyncio
 import calendar
 import logging
 from datetime import date, time, timedelta
@@ -237,9 +238,29 @@ async def run(conn: Connection, run_by: Run, today: date | None = None) -> Reten
         tables = ["answer"]
         if any(s.responses for s in outcome.surveys):
             tables += ["response", "measure_score"]
+        await _wait_for_older_snapshots(conn)
         await retention_queries.compact(conn, tables)
         logger.info("retention deleted what its policies said was due")
     return outcome
+
+
+REWRITE_WAIT: Final = 120.0
+"""Seconds the rewrite waits for transactions begun before the deletion (an export, autovacuum)."""
+
+
+async def _wait_for_older_snapshots(conn: Connection, wait: float = REWRITE_WAIT) -> None:
+    """Wait until no other session may still see the deleted rows, so the rewrite drops every one."""
+    deleted_by = await retention_queries.clock(conn)
+    deadline = asyncio.get_running_loop().time() + wait
+    while (still := await retention_queries.open_since_before(conn, deleted_by)) > 0:
+        if asyncio.get_running_loop().time() > deadline:
+            logger.warning(
+                "retention: %d transaction(s) open since before the deletion keep the deleted rows in the"
+                " table files until the next run rewrites them",
+                still,
+            )
+            return
+        await asyncio.sleep(0.1)
 
 
 def _periods_words(found: list[str]) -> str:

@@ -14,7 +14,7 @@ import msgspec
 from survey.db import fetch_all, fetch_one
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
 
     from survey.db import Connection
 
@@ -183,6 +183,15 @@ SELECT EXISTS (
 DELETED: Final = "SELECT period, what FROM retention_deleted WHERE survey_id = $1 ORDER BY period, what"
 # Rewrites the files, so deleted rows (their text above all) leave no dead copies on disk; the live rows
 # keep their order (already a shuffle of each daily batch), so the rewrite says nothing about arrival.
+# A rewrite keeps every deleted row that a transaction open since before the deletion may still see (an
+# export's snapshot, autovacuum's ANALYZE), so the run waits until none is left. Other roles' sessions
+# show their snapshot only to a superuser or a member of pg_read_all_stats (docs/admin.md).
+CLOCK: Final = "SELECT clock_timestamp()"
+OPEN_SINCE_BEFORE: Final = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()
+  AND backend_xmin IS NOT NULL AND xact_start < $1
+"""
 COMPACT: Final = {
     "answer": "VACUUM FULL answer",
     "response": "VACUUM FULL response",
@@ -287,6 +296,18 @@ async def delete_responses(conn: Connection, survey_id: int, periods: list[str])
 async def deleted_periods(conn: Connection, survey_id: int) -> list[DeletedPeriod]:
     """The survey's periods whose free text or responses were deleted."""
     return await fetch_all(conn, DELETED, DeletedPeriod, survey_id)
+
+
+async def clock(conn: Connection) -> datetime:
+    """The database server's clock now (held in memory only, never stored)."""
+    now: datetime = await conn.fetchval(CLOCK)
+    return now
+
+
+async def open_since_before(conn: Connection, moment: datetime) -> int:
+    """How many other sessions of this database hold a snapshot in a transaction begun before ``moment``."""
+    count: int = await conn.fetchval(OPEN_SINCE_BEFORE, moment)
+    return count
 
 
 async def compact(conn: Connection, tables: list[str]) -> None:

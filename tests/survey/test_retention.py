@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import uuid
@@ -17,7 +18,7 @@ from scipy.stats import kendalltau
 
 from analysis import indicator_queries, protected_store
 from analysis.protected import ProtectedSet
-from survey import audit_trail, audit_trail_queries, release, release_queries, response_queries, retention
+from survey import audit_trail, audit_trail_queries, db, release, release_queries, response_queries, retention
 from survey.settings import DEFAULT_MIN_CELL
 from tests.support import make_account, sign_in
 
@@ -192,6 +193,33 @@ async def test_free_text_is_deleted_when_due_and_leaves_no_copy_on_disk(conn: Co
     # The rest of those responses stays: only the written words go.
     assert await conn.fetchval("SELECT count(*) FROM answer WHERE response_id = ANY($1::uuid[])", old) == 12
     assert await conn.fetchval("SELECT count(*) FROM response WHERE period = '2025-12'") == 2 * PER_CELL
+    assert b"zebra-marmalade-3" not in await _table_bytes(conn, "answer")
+
+
+async def test_a_snapshot_open_elsewhere_during_the_run_keeps_no_deleted_text_on_disk(
+    conn: Connection, database_url: str
+) -> None:
+    """An export (or autovacuum's ANALYZE) reading while the run deletes: the rewrite waits for it to end.
+
+    The reader has not read ``answer`` yet, so it holds no lock the rewrite would wait on: only its
+    snapshot, which may still see the deleted answers.
+    """
+    survey_id = await _survey_id(conn)
+    await _add_texts(conn, "2026-01", [f"zebra-marmalade-{n}" for n in range(12)])
+    await _policy(conn, survey_id, months=3)
+    reader = await db.connect(database_url)
+    reading = reader.transaction(isolation="repeatable_read", readonly=True)
+    await reading.start()
+    assert await reader.fetchval("SELECT count(*) FROM response WHERE period = '2026-01'") >= 12
+    run = asyncio.create_task(retention.run(conn, "command line", today=date(2026, 5, 1)))
+    await asyncio.sleep(1.5)
+    assert not run.done(), "the rewrite ran while a snapshot that sees the deleted rows was open"
+    # The export's snapshot still reads what it began with, then ends.
+    assert await reader.fetchval("SELECT count(*) FROM answer WHERE value #>> '{}' LIKE 'zebra%'") == 12
+    await reading.commit()
+    await reader.close()
+    outcome = await asyncio.wait_for(run, timeout=60)
+    assert outcome.surveys[0].free_text_answers >= 12
     assert b"zebra-marmalade-3" not in await _table_bytes(conn, "answer")
 
 
