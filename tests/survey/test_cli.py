@@ -47,7 +47,7 @@ def postmasters(data_dir: Path) -> list[psutil.Process]:
 
 
 def test_a_command_starts_without_the_disclosure_audit_or_litestars_cli() -> None:
-    """scipy and Litestar's CLI load only for the commands that use them (``survey.cli.LAZY``)."""
+    """The audit's scipy and Litestar's CLI load only for the commands that use them (see LAZY)."""
     loaded = subprocess.run(
         [
             sys.executable,
