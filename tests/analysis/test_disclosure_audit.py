@@ -206,6 +206,7 @@ def programs(draw: st.DrawFn) -> tuple[TableSet, int]:
     return two_way(counts, [f"s{i}" for i in range(sites)], [f"m{j}" for j in range(months)]), k
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(programs())
 def test_protect_always_passes_and_hides_nothing_for_nothing(program: tuple[TableSet, int]) -> None:
@@ -246,6 +247,7 @@ k = 11, about a third of large cells go. Measured on this seeded sample: 37.5% a
 A program with more sites and months, or counts further above k, loses far less."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("k", [11, 5])
 def test_share_of_large_cells_hidden_on_random_small_programs(k: int) -> None:
     rng = np.random.default_rng(11)

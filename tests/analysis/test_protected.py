@@ -11,6 +11,7 @@ import itertools
 
 import msgspec
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -125,6 +126,7 @@ def small_programs(draw: st.DrawFn) -> tuple[list[CellHistogram], int]:
     return rows, draw(st.sampled_from([11, 5]))
 
 
+@pytest.mark.slow
 @settings(max_examples=10, deadline=None)
 @given(small_programs())
 def test_random_small_programs_pass_the_audit_and_resist_differencing(
@@ -152,6 +154,7 @@ def test_the_same_responses_in_any_order_give_the_same_set() -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_small_site_hides_little_of_a_large_program() -> None:
     """The demo's shape: a large site, a middling one, and an outreach site with 5 a month for 3 months."""
     rng = np.random.default_rng(4)
@@ -172,6 +175,7 @@ def test_a_small_site_hides_little_of_a_large_program() -> None:
     assert recoverable(measure, rows) == []
 
 
+@pytest.mark.slow
 def test_information_loss_on_a_small_program() -> None:
     """Three sites, 10-40 responses a month each, twelve months, two languages (70% / 30%)."""
     rng = np.random.default_rng(12)

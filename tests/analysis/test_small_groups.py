@@ -51,6 +51,7 @@ def test_the_mean_alone_pins_no_small_band_count(scale: Scale, k: int) -> None:
     assert proof.signatures > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scale", [WHO5, K6])
 @pytest.mark.parametrize("k", [11, 5])
 def test_the_mean_and_median_pin_small_band_counts(scale: Scale, k: int) -> None:

@@ -102,6 +102,7 @@ async def _policy(
     await retention.set_policy(conn, survey_id, free_text_months=months, response_years=years, actor_id=None)
 
 
+@pytest.mark.slow
 async def test_the_protected_set_and_every_export_are_the_same_after_responses_are_deleted(
     client: Client, conn: Connection, database_url: str
 ) -> None:
@@ -256,6 +257,7 @@ async def test_what_remains_keeps_no_order_of_arrival(conn: Connection) -> None:
     assert abs(tau) < 0.45
 
 
+@pytest.mark.slow
 async def test_a_response_still_held_is_not_deleted_and_its_period_waits_one_day(conn: Connection) -> None:
     survey_id = await _survey_id(conn)
     stored = await conn.fetchval("SELECT count(*) FROM response WHERE period = '2025-12'")
