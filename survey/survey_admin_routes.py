@@ -26,6 +26,7 @@ from survey.schemas import SurveyCreate, SurveyLanguageAdd, SurveyLanguageRetire
 
 if TYPE_CHECKING:
     from survey.db import Connection
+    from survey.schemas import Principal
 
 
 class SurveyRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,6 +84,37 @@ async def _block(request: HTMXRequest, conn: Connection, status_code: int = 200,
     return page(request, "admin/surveys.html", "surveys", await _context(conn, **extra), status_code)
 
 
+async def _change_language(
+    request: HTMXRequest,
+    conn: Connection,
+    principal: Principal,
+    survey_id: int,
+    data: SurveyLanguageAdd | SurveyLanguageRetire,
+) -> Template:
+    """Add (``SurveyLanguageAdd``) or retire a language on a survey's draft; the list saying which."""
+    add = isinstance(data, SurveyLanguageAdd)
+    try:
+        name = await survey_admin.change_language(
+            conn,
+            survey_id,
+            language=data.language,
+            title=data.title if isinstance(data, SurveyLanguageAdd) else "",
+            add=add,
+            actor_id=principal.account_id,
+        )
+    except (survey_admin.SurveyAdminError, sites.SiteError) as refused:
+        return await _block(request, conn, 422 if refused.field else 404, survey_error=str(refused))
+    language = sites.language_name(data.language)
+    notice = (
+        f"{language} added to the draft of {name}. Texts without a translation"
+        " show as “Needs translation” on the board's pages."
+        if add
+        else f"{language} retired from the draft of {name}; kiosks keep offering it"
+        " until the board publishes the draft."
+    )
+    return await _block(request, conn, survey_notice=notice)
+
+
 class SurveyAdminController(AdminPages):
     """Surveys: starting one from the bank or new questions, and the languages of its draft."""
 
@@ -124,22 +156,7 @@ class SurveyAdminController(AdminPages):
         data: URLEncodedBody[SurveyLanguageAdd],
     ) -> Template:
         """Add a language to a survey's draft; texts without a translation are marked for the board."""
-        try:
-            name = await survey_admin.change_language(
-                conn,
-                survey_id,
-                language=data.language,
-                title=data.title,
-                add=True,
-                actor_id=principal.account_id,
-            )
-        except (survey_admin.SurveyAdminError, sites.SiteError) as refused:
-            return await _block(request, conn, 422 if refused.field else 404, survey_error=str(refused))
-        notice = (
-            f"{sites.language_name(data.language)} added to the draft of {name}. Texts without a translation"
-            " show as “Needs translation” on the board's pages."
-        )
-        return await _block(request, conn, survey_notice=notice)
+        return await _change_language(request, conn, principal, survey_id, data)
 
     @post("/{survey_id:int}/languages/retire", operation_id="admin_survey_language_retire")
     async def retire_language(
@@ -151,17 +168,7 @@ class SurveyAdminController(AdminPages):
         data: URLEncodedBody[SurveyLanguageRetire],
     ) -> Template:
         """Retire a language from a survey's draft; published versions keep it until the board publishes."""
-        try:
-            name = await survey_admin.change_language(
-                conn, survey_id, language=data.language, title="", add=False, actor_id=principal.account_id
-            )
-        except (survey_admin.SurveyAdminError, sites.SiteError) as refused:
-            return await _block(request, conn, 422 if refused.field else 404, survey_error=str(refused))
-        notice = (
-            f"{sites.language_name(data.language)} retired from the draft of {name}; kiosks keep offering it"
-            " until the board publishes the draft."
-        )
-        return await _block(request, conn, survey_notice=notice)
+        return await _change_language(request, conn, principal, survey_id, data)
 
     @post("/{survey_id:int}/retention", operation_id="admin_survey_retention")
     async def set_retention(

@@ -7,9 +7,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
-from tests.browser.support import ServerThread
+from tests.browser.support import ServerThread, enrolled_token, tablet
 from tests.support import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,3 +54,13 @@ def live_server(database_url: str, tmp_path: Path) -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+async def context(
+    browser: Browser, live_server: LiveServer, database_url: str
+) -> AsyncIterator[BrowserContext]:
+    """A tablet enrolled as a kiosk at the demo's first site, running the demo survey."""
+    context = await tablet(browser, live_server, await enrolled_token(database_url))
+    yield context
+    await context.close()

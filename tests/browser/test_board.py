@@ -32,6 +32,17 @@ async def vote_approve(page: Page, decides: bool) -> None:
     await page.get_by_role("button", name="Yes, approve").click()
 
 
+async def send_and_both_approve(page: Page, base: str, second: str) -> str:
+    """Send the checked proposal and approve it; ``second`` signs in to cast the deciding vote. Its URL."""
+    await page.get_by_role("button", name="Send it to the board").click()
+    proposal = page.url.split("?")[0]
+    await vote_approve(page, decides=False)
+    await sign_in_as(page, base, second)
+    await page.goto(proposal)
+    await vote_approve(page, decides=True)
+    return proposal
+
+
 async def demo_board(database_url: str) -> None:
     """The demo program, with a quorum of two and the members Ash and Robin, who walk the board's pages."""
     conn = await db.connect(database_url)
@@ -116,13 +127,7 @@ async def test_propose_comment_vote_and_publish_on_a_phone(
     await page.get_by_label(re.compile("^I have read the list")).check()
     await page.get_by_role("button", name="Check my proposal").click()
     await expect(page.locator("li.change-changed")).to_have_count(1)
-    await page.get_by_role("button", name="Send it to the board").click()
-    publish_url = page.url.split("?")[0]
-    await vote_approve(page, decides=False)
-
-    await sign_in_as(page, base, "ash")
-    await page.goto(publish_url)
-    await vote_approve(page, decides=True)
+    await send_and_both_approve(page, base, "ash")
     await expect(page.locator("#status")).to_contain_text("Version 2 is published")
     await page.get_by_role("link", name=re.compile("^Back to")).click()
     await page.get_by_role("link", name="Version 2").click()

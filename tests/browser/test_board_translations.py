@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.support import axe_violations
-from tests.browser.test_board import demo_board, sign_in_as, vote_approve
+from tests.browser.test_board import demo_board, send_and_both_approve, sign_in_as, vote_approve
 from tests.support import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -107,12 +107,7 @@ async def test_one_language_proposal_translated_by_another_member_then_published
     await walk.check("translation form")
     await page.get_by_role("button", name="Check my proposal").click()
     await expect(page.locator("section.check ins").first).to_be_visible()
-    await page.get_by_role("button", name="Send it to the board").click()
-    translation = page.url.split("?")[0]
-    await vote_approve(page, decides=False)
-    await sign_in_as(page, base, "ash")
-    await page.goto(translation)
-    await vote_approve(page, decides=True)
+    translation = await send_and_both_approve(page, base, "ash")
     await expect(page.locator("#status")).to_contain_text("Accepted")
     assert translation != added
 

@@ -13,71 +13,12 @@ import msgspec
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from questions import versions
 from questions.schemas import SurveyDefinition
 from survey import db, kiosks, release
-from tests.browser.support import Link, axe_violations
-from tests.support import LiveServer, demo_kiosk, publish_with_board
+from tests.browser.support import Link, axe_violations, enrolled_token, tablet
+from tests.support import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-TABLET = {"viewport": {"width": 768, "height": 1024}, "has_touch": True}
-# The tablet's voice, faked at the engine but with Chromium's own utterances and speech events: it
-# records what is said, has an English and a Spanish voice (window.__voices, which a later init script
-# may replace), starts each utterance in turn and ends the current one on window.__finishSpeaking().
-RECORD_SPEECH = """
-window.__spoken = [];
-if (window.speechSynthesis) {
-  const queue = [];
-  let current = null;
-  const fire = (u, type) => u.dispatchEvent(new SpeechSynthesisEvent(type, {utterance: u}));
-  const startNext = () => { current = queue.shift() || null; if (current) fire(current, "start"); };
-  window.speechSynthesis.getVoices = () => window.__voices || [
-    {lang: "en-US", name: "Test English", voiceURI: "test-en", localService: true, default: true},
-    {lang: "es-ES", name: "Test Español", voiceURI: "test-es", localService: true, default: false},
-  ];
-  window.speechSynthesis.speak = (u) => {
-    window.__spoken.push({text: u.text, lang: u.lang});
-    queue.push(u);
-    if (!current) startNext();
-  };
-  window.speechSynthesis.cancel = () => {
-    queue.length = 0;
-    const was = current;
-    current = null;
-    if (was) fire(was, "end");
-  };
-  window.__finishSpeaking = () => {
-    const was = current;
-    current = null;
-    if (was) fire(was, "end");
-    startNext();
-  };
-}
-"""
-
-
-async def enrolled_token(database_url: str, survey: SurveyDefinition | None = None) -> str:
-    """A kiosk at the demo's first site, running ``survey`` (published) instead of the demo when given."""
-    token = await demo_kiosk(database_url)
-    if survey is not None:
-        conn = await db.connect(database_url)
-        try:
-            survey_id = await versions.create_survey(
-                conn, name="Other survey", definition=survey, actor_id=None
-            )
-            await publish_with_board(database_url, survey_id)
-            await conn.execute("UPDATE site SET survey_id = $1", survey_id)
-        finally:
-            await conn.close()
-    return token
-
-
-async def tablet(browser: Browser, server: LiveServer | Link, token: str, **extra: Any) -> BrowserContext:
-    context = await browser.new_context(**{**TABLET, **extra})
-    await context.add_cookies([{"name": "survey_kiosk", "value": token, "url": server.base_url}])
-    await context.add_init_script(RECORD_SPEECH)
-    return context
 
 
 @pytest.fixture
@@ -90,12 +31,11 @@ async def link(live_server: LiveServer) -> AsyncIterator[Link]:
 
 
 @pytest.fixture
-async def kiosk(browser: Browser, live_server: LiveServer, database_url: str) -> AsyncIterator[Page]:
-    context = await tablet(browser, live_server, await enrolled_token(database_url))
+async def kiosk(context: BrowserContext, live_server: LiveServer) -> Page:
+    """The kiosk page open on the enrolled tablet (``context`` closes it)."""
     page = await context.new_page()
     await page.goto(f"{live_server.base_url}/kiosk")
-    yield page
-    await context.close()
+    return page
 
 
 async def stored(database_url: str) -> list[dict[str, Any]]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from survey import db, release
 from tests.browser.support import axe_violations
-from tests.browser.test_kiosk import enrolled_token, skip_to_the_end, start, tablet, until
+from tests.browser.test_kiosk import skip_to_the_end, start, until
 from tests.support import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -20,15 +19,6 @@ CHOICES = {
     "read_aloud": "With the tablet reading to me",
     "helped": "With someone's help",
 }
-
-
-@pytest.fixture
-async def context(
-    browser: Browser, live_server: LiveServer, database_url: str
-) -> AsyncIterator[BrowserContext]:
-    context = await tablet(browser, live_server, await enrolled_token(database_url))
-    yield context
-    await context.close()
 
 
 async def to_the_end(page: Page, language: str = "English") -> None:

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, Page
 
-from tests.browser.support import axe_violations
-from tests.browser.test_kiosk import enrolled_token, start, tablet
+from tests.browser.support import axe_violations, enrolled_token, tablet
+from tests.browser.test_kiosk import start
 from tests.support import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

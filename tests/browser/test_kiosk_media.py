@@ -12,8 +12,8 @@ from playwright.async_api import Browser, expect
 from questions import media, media_queries
 from questions.schemas import SurveyDefinition
 from survey import db
-from tests.browser.support import Link, axe_violations
-from tests.browser.test_kiosk import enrolled_token, start, tablet, until
+from tests.browser.support import Link, axe_violations, enrolled_token, tablet
+from tests.browser.test_kiosk import start, until
 from tests.support import LiveServer
 from tests.survey.test_media_files import png, wav
 

@@ -7,29 +7,19 @@ chosen language.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from survey import db
 from tests.browser.support import axe_violations
-from tests.browser.test_kiosk import enrolled_token, screen_key, skip_to_the_end, start, stored, tablet, until
+from tests.browser.test_kiosk import screen_key, skip_to_the_end, start, stored, until
 from tests.support import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PROGRESS = re.compile(r"^Question (\d+) of (up to )?(\d+)$")
-
-
-@pytest.fixture
-async def context(
-    browser: Browser, live_server: LiveServer, database_url: str
-) -> AsyncIterator[BrowserContext]:
-    context = await tablet(browser, live_server, await enrolled_token(database_url))
-    yield context
-    await context.close()
 
 
 async def opened(context: BrowserContext, live_server: LiveServer, *, clock: bool = False) -> Page:

@@ -1,6 +1,6 @@
 """Read-aloud as in a self-interview, with Chromium's speech events over a fake voice list.
 
-See RECORD_SPEECH in test_kiosk.py: real utterances and SpeechSynthesisEvents; the fake engine only
+See RECORD_SPEECH in support.py: real utterances and SpeechSynthesisEvents; the fake engine only
 decides when each utterance ends.
 """
 
@@ -13,8 +13,8 @@ import pytest
 from playwright.async_api import Browser, Page, expect
 
 from questions.schemas import SurveyDefinition
-from tests.browser.support import axe_violations
-from tests.browser.test_kiosk import enrolled_token, skip_to_the_end, start, tablet
+from tests.browser.support import axe_violations, enrolled_token, tablet
+from tests.browser.test_kiosk import skip_to_the_end, start
 from tests.support import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

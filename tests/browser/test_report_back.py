@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from analysis import report_back, report_back_queries
 from survey import db, kiosks
 from survey.settings import DEFAULT_MIN_CELL
-from tests.browser.support import axe_violations
-from tests.browser.test_kiosk import skip_to_the_end, start, tablet, until
+from tests.browser.support import axe_violations, tablet
+from tests.browser.test_kiosk import skip_to_the_end, start, until
 from tests.support import PASSWORD, LiveServer, board_decides, make_member
 
 pytestmark = [

@@ -27,11 +27,16 @@ async def published_survey(conn: Connection) -> int:
     return survey_id
 
 
+async def approved(conn: Connection, proposal_id: int, voters: list[int]) -> None:
+    """Every voter approves the proposal, in turn."""
+    for voter in voters:
+        await proposals.vote(conn, proposal_id, "approve", actor_id=voter)
+
+
 async def accepted(conn: Connection, survey_id: int, change: Change, voters: list[int]) -> int:
     """A proposal the first voter makes and every voter approves (each of these tests needs them all)."""
     proposal_id = await proposals.propose(conn, survey_id, change, reason="", actor_id=voters[0])
-    for voter in voters:
-        await proposals.vote(conn, proposal_id, "approve", actor_id=voter)
+    await approved(conn, proposal_id, voters)
     return proposal_id
 
 
@@ -133,8 +138,7 @@ async def test_an_accepted_change_outdates_open_proposals_on_the_same_question(
     second = await proposals.propose(conn, survey_id, reword("Two"), reason="", actor_id=members[1])
     draft = await current_draft(conn, survey_id)
     publishing = await propose_publishing(conn, survey_id, draft, members[0])
-    for member in members:
-        await proposals.vote(conn, first, "approve", actor_id=member)
+    await approved(conn, first, members)
 
     for overtaken in (second, publishing):
         found = await proposal_queries.proposal(conn, overtaken)
@@ -256,8 +260,7 @@ async def test_two_publish_proposals_of_one_draft_publish_it_once(
     await accepted(conn, survey_id, reword("New words"), members)
     draft = await current_draft(conn, survey_id)
     first, second = [await propose_publishing(conn, survey_id, draft, member) for member in members]
-    for member in members:
-        await proposals.vote(conn, first, "approve", actor_id=member)
+    await approved(conn, first, members)
 
     overtaken = await proposal_queries.proposal(conn, second)
     assert overtaken is not None
@@ -276,8 +279,7 @@ async def test_a_move_is_outdated_when_the_order_changes_first(conn: Connection,
     other_move = await proposals.propose(
         conn, survey_id, MoveQuestion(question=keys[0], position=3), reason="", actor_id=members[1]
     )
-    for member in members:
-        await proposals.vote(conn, other_move, "approve", actor_id=member)
+    await approved(conn, other_move, members)
 
     found = await proposal_queries.proposal(conn, move)
     assert found is not None
