@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
 
 import msgspec
 import numpy as np
 
+from analysis import disclosure_audit
 from analysis.disclosure_audit import (
     FEWER_THAN_K,
     PROTECTS,
@@ -254,6 +256,7 @@ def protect(
     keep_shown: Collection[str] = (),
     importance: Mapping[str, float] | None = None,
     exchange: bool = True,
+    decisions: Decisions | None = None,
 ) -> Protection:
     """Primary and complementary suppression of a table set, audited until nothing is exposed.
 
@@ -266,6 +269,7 @@ def protect(
         importance: a multiplier of each figure's hiding cost (default 1): a headline figure that readers
             need more than a month's costs more to hide.
         exchange: after pruning, try swapping the costliest complementary figures for cheaper ones.
+        decisions: decisions already made, by shape (see ``Decisions``); one made here is added to it.
 
     Returns:
         The shown figures with their counts, the hidden ones with their labels, and the final audit.
@@ -273,9 +277,9 @@ def protect(
     search = _Search(table, k, strict_labels=strict_labels, keep_shown=keep_shown, importance=importance)
     names, values, never = search.names, search.values, search.never
     shape = _shape(table, k, search, strict_labels=strict_labels, prune=prune, exchange=exchange)
-    if shape in _DECIDED:
-        decided, report, rounds = _DECIDED[shape]
-        hidden = set(decided)
+    known = decisions.get(shape) if decisions is not None else None
+    if known is not None:
+        hidden, report, rounds = set(known.hidden), known.report, known.rounds
     else:
         hidden, report = search.complete(set(search.primary), search.keep)
         if prune:
@@ -288,9 +292,8 @@ def protect(
                 f"unpublished small cells are given exactly by the shown figures: {determined}"
             )
         rounds = search.rounds
-        if len(_DECIDED) >= DECIDED_SHAPES:
-            _DECIDED.pop(next(iter(_DECIDED)))
-        _DECIDED[shape] = (frozenset(hidden), report, rounds)
+        if decisions is not None:
+            decisions.add(shape, Decision(frozenset(hidden), report, rounds))
     return Protection(
         shown={names[f]: int(values[f]) for f in range(len(names)) if f not in hidden | never},
         hidden={names[f]: FEWER_THAN_K if f in search.primary else PROTECTS for f in sorted(hidden - never)},
@@ -299,9 +302,39 @@ def protect(
     )
 
 
-DECIDED_SHAPES: Final = 512
-"""How many decisions a process keeps (a few KB each): a set is rebuilt often with the same tables."""
-_DECIDED: dict[bytes, tuple[frozenset[int], AuditReport, int]] = {}
+class Decision(msgspec.Struct, frozen=True):
+    """What the search chose for one shape: the positions it hides, the audit that passed, its rounds."""
+
+    hidden: frozenset[int]
+    report: AuditReport
+    rounds: int
+
+
+class Decisions:
+    """Decisions by the shape of the table set they were made for: a shape decided is never searched again.
+
+    ``protect`` reads figures by position only, so the same shape always gets the same decision.
+    ``analysis.protected_store`` fills one from the database before a build and keeps ``made`` after it.
+    """
+
+    def __init__(self, known: Mapping[bytes, Decision] | None = None) -> None:
+        self.known = dict(known or {})
+        self.made: dict[bytes, Decision] = {}
+
+    def get(self, shape: bytes) -> Decision | None:
+        """The decision made for ``shape``, if any."""
+        return self.known.get(shape)
+
+    def add(self, shape: bytes, decision: Decision) -> None:
+        """Keep a decision just made."""
+        self.known[shape] = decision
+        self.made[shape] = decision
+
+
+# A decision depends on the search and the audit as they are: a change to either is a new shape.
+_CODE: Final = hashlib.sha256(
+    Path(__file__).read_bytes() + Path(disclosure_audit.__file__).read_bytes()
+).hexdigest()
 
 
 def _shape(
@@ -310,7 +343,8 @@ def _shape(
     """Everything a decision depends on, without the figures' names: the same shape, the same choice.
 
     The search reads figures by position only (costs, order, audits), so a set whose site was renamed,
-    or rebuilt from the same cells after retention, gets the decision already made for that shape.
+    or rebuilt from the same cells after retention, gets the decision already made for that shape; the
+    hash of this module and of the audit is part of it, so a decision outlives no change to either.
     """
     given = (
         table.counts,
@@ -323,5 +357,6 @@ def _shape(
         strict_labels,
         prune,
         exchange,
+        _CODE,
     )
     return hashlib.sha256(msgspec.json.encode(given)).digest()

@@ -19,7 +19,7 @@ import msgspec
 
 from analysis import periods
 from analysis.disclosure_audit import PROTECTS, Aggregate, AuditReport, Scores, TableSet
-from analysis.disclosure_protect import protect
+from analysis.disclosure_protect import Decisions, protect
 from analysis.figure_stats import FigureStats, describe
 from analysis.histogram_stats import Histogram, histogram
 from analysis.period_rows import LinkedRow, ReliabilityRow
@@ -283,6 +283,7 @@ def _decide(
     importance: dict[str, float] | None = None,
     *,
     exchange: bool = False,
+    decisions: Decisions | None = None,
 ) -> tuple[dict[str, str], AuditReport]:
     try:
         protection = protect(
@@ -292,6 +293,7 @@ def _decide(
             keep_shown=fixed_shown,
             importance=importance,
             exchange=exchange,
+            decisions=decisions,
         )
     except RuntimeError as failed:  # no choice of complementary figures passed: hide every figure
         LOG.warning("protection failed (%s): every figure of this set is hidden", failed)
@@ -302,8 +304,10 @@ def _decide(
     return protection.hidden, protection.report
 
 
-def build_measure(rule: ScoringRule, rows: list[CellHistogram], k: int) -> MeasureSet:
-    """Protect one measure's figures and band counts from its cell histograms."""
+def build_measure(
+    rule: ScoringRule, rows: list[CellHistogram], k: int, decisions: Decisions | None = None
+) -> MeasureSet:
+    """Protect one measure's figures and band counts from its cell histograms (see ``build``)."""
     cells = _collect(rows)
     labels, groups = _aggregates(cells)
     counts = tuple(sum(h.values()) for h in cells.histograms)
@@ -327,7 +331,7 @@ def build_measure(rule: ScoringRule, rows: list[CellHistogram], k: int) -> Measu
         if members in canonical:
             name = canonical[members]
             importance[name] = max(importance.get(name, 0.0), _importance(label))
-    hidden, report = _decide(table, k, importance=importance, exchange=True)
+    hidden, report = _decide(table, k, importance=importance, exchange=True, decisions=decisions)
     figures = []
     for (dimension, group, period), members in zip(labels, groups, strict=True):
         reason = hidden.get(canonical[members]) if members in canonical else NOT_BROKEN_DOWN
@@ -348,9 +352,9 @@ def build_measure(rule: ScoringRule, rows: list[CellHistogram], k: int) -> Measu
                 stats=describe(scores, k, rule.score_min, rule.score_max) if scores is not None else None,
             )
         )
-    bands, band_audit = _bands(rule, cells, labels, groups, hidden, canonical, k)
+    bands, band_audit = _bands(rule, cells, labels, groups, hidden, canonical, k, decisions)
     shown_sets = {members for members, name in canonical.items() if name not in hidden}
-    modes, mode_audit = _modes(rule, rows, labels, groups, shown_sets, k)
+    modes, mode_audit = _modes(rule, rows, labels, groups, shown_sets, k, decisions)
     return MeasureSet(
         rule.measure,
         figures,
@@ -370,6 +374,7 @@ def _bands(
     hidden: dict[str, str],
     canonical: dict[tuple[int, ...], str],
     k: int,
+    decisions: Decisions | None,
 ) -> tuple[list[BandFigure], AuditSummary | None]:
     """Band counts of the shown all-sites figures: finest cells x band, with the totals' decisions fixed."""
     if not rule.bands or not cells.keys:
@@ -410,7 +415,7 @@ def _bands(
         cells_published=False,
     )
     fixed = frozenset(f"total|{i}" for i in range(len(shown_sets)))
-    decided, report = _decide(table, k, fixed)
+    decided, report = _decide(table, k, fixed, decisions=decisions)
     value = {a.name: sum(counts[i] for i in a.cells) for a in aggregates}
     found = []
     for label, _ in totals:
@@ -440,6 +445,7 @@ def _modes(
     groups: list[tuple[int, ...]],
     shown_sets: set[tuple[int, ...]],
     k: int,
+    decisions: Decisions | None,
 ) -> tuple[list[Figure], AuditSummary | None]:
     """The all-sites figures split by how the survey was answered: stored period x mode, counts and sums.
 
@@ -491,7 +497,7 @@ def _modes(
     )
     fixed = frozenset(f"total|{period}" for period in totals)
     importance = {_name(*label): _importance(label) for label, _ in wanted}
-    decided, report = _decide(table, k, fixed, importance=importance, exchange=True)
+    decided, report = _decide(table, k, fixed, importance=importance, exchange=True, decisions=decisions)
     found = []
     for label, members in wanted:
         reason = decided.get(_name(*label))
@@ -581,7 +587,7 @@ def number_rule(question: Question) -> ScoringRule:
     )
 
 
-def build_items(rows: list[AnswerCell], k: int) -> list[ItemFigure]:
+def build_items(rows: list[AnswerCell], k: int, decisions: Decisions | None = None) -> list[ItemFigure]:
     """Protect the answer counts of each choice question along the period hierarchy (all sites).
 
     The finest cells (option x site x language x version x stored period) are never published; each
@@ -623,7 +629,7 @@ def build_items(rows: list[AnswerCell], k: int) -> list[ItemFigure]:
             name: LEVEL_IMPORTANCE[periods.level_of(name.rsplit("|", 1)[1]) or "all"]
             for name in canonical.values()
         }
-        hidden, _ = _decide(table, k, importance=importance, exchange=True)
+        hidden, _ = _decide(table, k, importance=importance, exchange=True, decisions=decisions)
         for label, n in zip(labels, sizes, strict=True):
             group = tuple(members[label])
             reason = hidden.get(canonical[group]) if label in published else NOT_BROKEN_DOWN
@@ -646,11 +652,17 @@ def build(
     measures: list[ScoringRule],
     rows: list[CellHistogram],
     answers: list[AnswerCell] | None = None,
+    decisions: Decisions | None = None,
 ) -> ProtectedSet:
-    """The protected set of a survey from its cell histograms and answer counts (one GROUP BY each)."""
+    """The protected set of a survey from its cell histograms and answer counts (one GROUP BY each).
+
+    ``decisions`` holds the ones already made by shape (``analysis.protected_store`` reads them from
+    the database); a shape found there is not searched again, and new ones are added to it.
+    """
     by_measure: dict[str, list[CellHistogram]] = {}
     for row in rows:
         by_measure.setdefault(row.measure, []).append(row)
     stored = sorted({row.period for row in rows}, key=periods.sort_key)
-    built = [build_measure(rule, by_measure.get(rule.measure, []), k) for rule in measures]
-    return ProtectedSet(survey_id, k, revision, stored, built, build_items(answers or [], k), layout=LAYOUT)
+    built = [build_measure(rule, by_measure.get(rule.measure, []), k, decisions) for rule in measures]
+    items = build_items(answers or [], k, decisions)
+    return ProtectedSet(survey_id, k, revision, stored, built, items, layout=LAYOUT)

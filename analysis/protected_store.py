@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 from analysis import kept_cell_queries, period_results, protected, queries
+from analysis.disclosure_protect import Decisions
 from questions import queries as question_queries
 
 CHOICE_TYPES: Final = frozenset({"single_choice", "multi_choice"})
@@ -63,12 +64,16 @@ async def load(
         rows += await kept_cell_queries.histograms(conn, survey_id)
         rows += await kept_cell_queries.number_cells(conn, survey_id, [rule.items[0] for rule in numbers])
         answers += await kept_cell_queries.answer_cells(conn, survey_id, choices)
-        built = protected.build(survey_id, k, revision, [*definition.measures, *numbers], rows, answers)
+        # A shape already decided (here or by another worker, before a restart) is not searched again.
+        decisions = Decisions(await queries.decisions(conn))
+        measures = [*definition.measures, *numbers]
+        built = protected.build(survey_id, k, revision, measures, rows, answers, decisions)
         linked, reliability = await period_results.compute(
             conn, survey_id, definition.measures, built.periods, k
         )
         built = msgspec.structs.replace(built, linked=linked, reliability=reliability)
         await queries.keep_set(conn, built, version_id)
+        await queries.keep_decisions(conn, decisions.made)
         return built, definition
 
 

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import msgspec
 
+from analysis.disclosure_protect import Decision
 from analysis.protected import LAYOUT, AnswerCell, CellHistogram, ProtectedSet
 from questions.schemas import SurveyDefinition
 from questions.scoring_rules import ScoringRule
@@ -185,6 +186,22 @@ ON CONFLICT (survey_id, k) DO UPDATE
 SET revision = excluded.revision, version_id = excluded.version_id, body = excluded.body
 """
 LOCK_SET: Final = "SELECT pg_advisory_xact_lock(hashtextextended('protected_set', $1))"
+DECISIONS: Final = "SELECT shape, decision::text AS decision FROM protection_decision"
+KEEP_DECISION: Final = """
+INSERT INTO protection_decision (shape, decision) VALUES ($1, $2) ON CONFLICT (shape) DO NOTHING
+"""
+FORGET_OLD_DECISIONS: Final = """
+DELETE FROM protection_decision WHERE id <= (SELECT max(id) FROM protection_decision) - $1
+"""
+DECISIONS_KEPT: Final = 2000
+"""How many decisions the database keeps (the newest; about 1 KB each, a build makes 10-40)."""
+
+
+class StoredDecision(msgspec.Struct, frozen=True):
+    """A row of ``protection_decision``."""
+
+    shape: bytes
+    decision: str
 
 
 async def cell_histograms(conn: Connection, survey_id: int) -> list[CellHistogram]:
@@ -222,6 +239,19 @@ async def kept_set(
 async def keep_set(conn: Connection, kept: ProtectedSet, version_id: int) -> None:
     """Keep a protected set as the current one for its survey at its k."""
     await conn.execute(KEEP_SET, kept.survey, kept.k, kept.revision, version_id, kept)
+
+
+async def decisions(conn: Connection) -> dict[bytes, Decision]:
+    """Every decision kept, by shape (``analysis.disclosure_protect.Decisions``)."""
+    rows = await fetch_all(conn, DECISIONS, StoredDecision)
+    return {row.shape: msgspec.json.decode(row.decision, type=Decision) for row in rows}
+
+
+async def keep_decisions(conn: Connection, made: dict[bytes, Decision]) -> None:
+    """Keep the decisions a build made, and forget all but the newest ``DECISIONS_KEPT``."""
+    if made:
+        await conn.executemany(KEEP_DECISION, list(made.items()))
+        await conn.execute(FORGET_OLD_DECISIONS, DECISIONS_KEPT)
 
 
 async def lock_set(conn: Connection, survey_id: int) -> None:

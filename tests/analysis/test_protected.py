@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from analysis import periods
 from analysis.disclosure_audit import FEWER_THAN_K
+from analysis.disclosure_protect import Decisions
 from analysis.protected import (
     NOT_BROKEN_DOWN,
     NUMBER_BINS,
@@ -152,6 +153,25 @@ def test_the_same_responses_in_any_order_give_the_same_set() -> None:
     assert msgspec.json.encode([(m.figures, m.bands) for m in first.measures]) == msgspec.json.encode(
         [(m.figures, m.bands) for m in second.measures]
     )
+
+
+def test_a_shape_already_decided_is_read_not_searched_again_whatever_its_names() -> None:
+    rows = rows_for(REPRODUCTION, seed=3)
+    decisions = Decisions()
+    first = build(1, K, 7, [WHO5], rows, decisions=decisions)
+    assert decisions.made, "the build hands back the decisions it made, to be kept"
+    # The same cells under other site names, in the same order: the same shapes.
+    renamed = [msgspec.structs.replace(row, site=f"Renamed {row.site}") for row in rows]
+    kept = Decisions(decisions.made)
+    second = build(1, K, 8, [WHO5], renamed, decisions=kept)
+    assert kept.made == {}, "a shape already decided was searched again"
+    searched = build(1, K, 8, [WHO5], renamed)  # no decision given: the search runs and agrees
+    assert [(f.group, f.n, f.hidden) for m in second.measures for f in m.figures] == [
+        (f.group, f.n, f.hidden) for m in searched.measures for f in m.figures
+    ]
+    assert [(f.n, f.hidden) for m in second.measures for f in m.figures] == [
+        (f.n, f.hidden) for m in first.measures for f in m.figures
+    ]
 
 
 @pytest.mark.slow
