@@ -36,7 +36,7 @@ async def load(
 
     Built at most once per state (a release, a rescore, a new version): concurrent requests wait on one
     advisory lock while the first builds, then read what it kept. ``rebuild`` builds and audits it again
-    whatever is kept (``survey analysis audit``).
+    whatever is kept, deciding every table again without the decisions kept (``survey analysis audit``).
 
     Raises:
         LookupError: the survey has no published version.
@@ -64,8 +64,9 @@ async def load(
         rows += await kept_cell_queries.histograms(conn, survey_id)
         rows += await kept_cell_queries.number_cells(conn, survey_id, [rule.items[0] for rule in numbers])
         answers += await kept_cell_queries.answer_cells(conn, survey_id, choices)
-        # A shape already decided (here or by another worker, before a restart) is not searched again.
-        decisions = Decisions(await queries.decisions(conn))
+        # A shape already decided (here or by another worker, before a restart) is not searched again;
+        # ``rebuild`` searches every one again and keeps what it found.
+        decisions = Decisions() if rebuild else Decisions(await queries.decisions(conn))
         measures = [*definition.measures, *numbers]
         built = protected.build(survey_id, k, revision, measures, rows, answers, decisions)
         linked, reliability = await period_results.compute(

@@ -188,7 +188,8 @@ SET revision = excluded.revision, version_id = excluded.version_id, body = exclu
 LOCK_SET: Final = "SELECT pg_advisory_xact_lock(hashtextextended('protected_set', $1))"
 DECISIONS: Final = "SELECT shape, decision::text AS decision FROM protection_decision"
 KEEP_DECISION: Final = """
-INSERT INTO protection_decision (shape, decision) VALUES ($1, $2) ON CONFLICT (shape) DO NOTHING
+INSERT INTO protection_decision (shape, decision) VALUES ($1, $2)
+ON CONFLICT (shape) DO UPDATE SET decision = excluded.decision
 """
 FORGET_OLD_DECISIONS: Final = """
 DELETE FROM protection_decision WHERE id <= (SELECT max(id) FROM protection_decision) - $1

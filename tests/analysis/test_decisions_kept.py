@@ -37,6 +37,21 @@ async def test_a_renamed_site_reads_the_decisions_the_first_build_kept(conn: Con
     assert await conn.fetchval("SELECT count(*) FROM protection_decision") == kept
 
 
+async def test_the_audit_command_decides_every_table_again(conn: Connection) -> None:
+    survey_id = await conn.fetchval("SELECT survey_id FROM survey_version ORDER BY id LIMIT 1")
+    await conn.execute(
+        "UPDATE protection_decision SET decision = jsonb_set(decision, '{report,seconds}', $1::text::jsonb)",
+        str(MARK),
+    )
+    audited = await protected_store.current(
+        conn, survey_id, DEFAULT_MIN_CELL, rebuild=True
+    )  # survey analysis audit
+    assert MARK not in {m.audit.seconds for m in audited.measures}
+    await conn.execute("UPDATE analysis_revision SET revision = revision + 1")
+    again = await protected_store.current(conn, survey_id, DEFAULT_MIN_CELL)
+    assert MARK not in {m.audit.seconds for m in again.measures}, "the audit kept what it found"
+
+
 async def test_changed_cells_are_decided_and_kept_once(conn: Connection) -> None:
     survey_id = await conn.fetchval("SELECT survey_id FROM survey_version ORDER BY id LIMIT 1")
     before = await conn.fetchval("SELECT count(*) FROM protection_decision")
