@@ -209,17 +209,17 @@ class _Cells(msgspec.Struct):
 
 
 def _collect(rows: Iterable[CellHistogram]) -> _Cells:
-    index: dict[tuple[str, str, int, str], int] = {}
-    found = _Cells([], [])
+    """The finest cells in one order whatever the rows' (stored and kept cells come from two queries).
+
+    So the same cells always make the same table shape, and a set rebuilt after retention moved some
+    cells into the kept tables reads the decisions made before (``analysis.disclosure_protect``).
+    """
+    histograms: dict[tuple[str, str, int, str], dict[float, int]] = {}
     for row in rows:
-        key = (row.site, row.language, row.version, row.period)
-        if key not in index:
-            index[key] = len(found.keys)
-            found.keys.append(key)
-            found.histograms.append({})
-        bucket = found.histograms[index[key]]
+        bucket = histograms.setdefault((row.site, row.language, row.version, row.period), {})
         bucket[row.value] = bucket.get(row.value, 0) + row.n
-    return found
+    keys = sorted(histograms)
+    return _Cells(keys, [histograms[key] for key in keys])
 
 
 def _aggregates(cells: _Cells) -> tuple[list[tuple[str, str | None, str]], list[tuple[int, ...]]]:
@@ -604,7 +604,7 @@ def build_items(rows: list[AnswerCell], k: int, decisions: Decisions | None = No
         for row in by_question[question]:
             key = (row.option, row.site, row.language, row.version, row.period)
             keys[key] = keys.get(key, 0) + row.n
-        cells = list(keys)
+        cells = sorted(keys)  # one order whatever the rows' (see ``_collect``)
         members: dict[tuple[str, str | None, str], list[int]] = {}
         for i, (option, _, _, _, period) in enumerate(cells):
             for reporting in periods.ancestors(period).values():
