@@ -142,6 +142,7 @@ async def test_the_protected_set_and_every_export_are_the_same_after_responses_a
         }
 
 
+@pytest.mark.slow
 async def test_a_second_run_deletes_nothing_more_and_keeps_the_figures(conn: Connection) -> None:
     survey_id = await _survey_id(conn)
     before = await protected_store.current(conn, survey_id, DEFAULT_MIN_CELL)
