@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn
@@ -74,13 +75,23 @@ def run_command(host: str, port: int, workers: int, reload: bool) -> None:
         port=port,
         workers=workers,
         reload=reload,
-        access_log=False,
         log_config=logs.log_config(settings.log_level),
-        ws="none",
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
-        server_header=False,
+        **server_options(settings),
     )
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """Uvicorn's options for the platform: no access log, no websockets, the trusted proxies' headers.
+
+    Shared by ``survey run`` and the browser tests' in-process server (tests/browser/support.py).
+    """
+    return {
+        "access_log": False,
+        "ws": "none",
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+        "server_header": False,
+    }
 
 
 def _exit_normally(signum: int, _frame: object) -> None:

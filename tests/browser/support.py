@@ -17,6 +17,7 @@ from questions import versions
 from questions.schemas import SurveyDefinition
 from survey import db
 from survey.app import create_app
+from survey.cli import server_options
 from survey.settings import Settings
 from tests.support import LiveServer, demo_kiosk, free_port, publish_with_board, survey_env
 
@@ -108,15 +109,7 @@ class ServerThread:
         self._records: list[str] = []
         self._handler = _Kept(self._records)
         config = uvicorn.Config(
-            create_app(settings),
-            host="127.0.0.1",
-            port=port,
-            access_log=False,
-            log_config=None,
-            ws="none",
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
-            server_header=False,
+            create_app(settings), host="127.0.0.1", port=port, log_config=None, **server_options(settings)
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name=f"server-{port}", daemon=True)
