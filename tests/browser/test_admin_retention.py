@@ -6,7 +6,7 @@ import json
 import uuid
 
 import pytest
-from playwright.async_api import Browser, Page, Route, ViewportSize, expect
+from playwright.async_api import Browser, Page, Response, Route, ViewportSize, expect
 
 from survey import db, retention_queries
 from tests.browser.support import axe_violations
@@ -68,6 +68,10 @@ async def test_an_admin_sets_retention_in_the_browser(
         await conn.close()
 
 
+def _first_contact(response: Response) -> bool:
+    return "/api/kiosk/survey?outbox=" in response.url
+
+
 async def test_the_kiosks_table_shows_a_tablets_waiting_outbox(
     browser: Browser, page: Page, live_server: LiveServer, database_url: str
 ) -> None:
@@ -82,7 +86,10 @@ async def test_the_kiosks_table_shows_a_tablets_waiting_outbox(
     try:
         kiosk = await tablet.new_page()
         await kiosk.route("**/api/kiosk/responses", unreachable)  # the tablet cannot send: it keeps them
-        await kiosk.goto(f"{live_server.base_url}/kiosk")
+        # The tablet's first contact of the day (its survey request) carries the outbox count: the admin
+        # page can only show it once that request has been answered.
+        async with kiosk.expect_response(_first_contact):
+            await kiosk.goto(f"{live_server.base_url}/kiosk")
         await expect(kiosk.locator("main")).not_to_be_empty()
         await _sign_in(page, live_server, "/admin")
         row = page.locator("tr[data-kiosk]").filter(has_text="Test tablet")
@@ -96,7 +103,8 @@ async def test_the_kiosks_table_shows_a_tablets_waiting_outbox(
             await conn.execute("UPDATE kiosk SET last_contact_on = last_contact_on - 1")
         finally:
             await conn.close()
-        await kiosk.reload()
+        async with kiosk.expect_response(_first_contact):
+            await kiosk.reload()
         await expect(kiosk.locator("main")).not_to_be_empty()
         await page.reload()
         row = page.locator("tr[data-kiosk]").filter(has_text="Test tablet")
