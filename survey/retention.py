@@ -234,28 +234,28 @@ async def run(conn: Connection, run_by: Run, today: date | None = None) -> Reten
             account_id=None,
             detail={"run": run_by, "day": today.isoformat(), "surveys": msgspec.to_builtins(outcome.surveys)},
         )
+        deleted_by = await retention_queries.deleting_xid(conn)
     if outcome.deleted_anything:
         tables = ["answer"]
         if any(s.responses for s in outcome.surveys):
             tables += ["response", "measure_score"]
-        await _wait_for_older_snapshots(conn)
+        await _wait_for_older_snapshots(conn, deleted_by)
         await retention_queries.compact(conn, tables)
         logger.info("retention deleted what its policies said was due")
     return outcome
 
 
 REWRITE_WAIT: Final = 120.0
-"""Seconds the rewrite waits for transactions begun before the deletion (an export, autovacuum)."""
+"""Seconds the rewrite waits for transactions that may still see the deleted rows (an export, autovacuum)."""
 
 
-async def _wait_for_older_snapshots(conn: Connection, wait: float = REWRITE_WAIT) -> None:
-    """Wait until no other session may still see the deleted rows, so the rewrite drops every one."""
-    deleted_by = await retention_queries.clock(conn)
+async def _wait_for_older_snapshots(conn: Connection, deleted_by: int, wait: float = REWRITE_WAIT) -> None:
+    """Wait until no other session may still see the rows ``deleted_by`` deleted: the rewrite drops all."""
     deadline = asyncio.get_running_loop().time() + wait
-    while (still := await retention_queries.open_since_before(conn, deleted_by)) > 0:
+    while (still := await retention_queries.still_seeing(conn, deleted_by)) > 0:
         if asyncio.get_running_loop().time() > deadline:
             logger.warning(
-                "retention: %d transaction(s) open since before the deletion keep the deleted rows in the"
+                "retention: %d transaction(s) that may still see the deleted rows keep them in the"
                 " table files until the next run rewrites them",
                 still,
             )

@@ -14,7 +14,7 @@ import msgspec
 from survey.db import fetch_all, fetch_one
 
 if TYPE_CHECKING:
-    from datetime import date, datetime
+    from datetime import date
 
     from survey.db import Connection
 
@@ -186,11 +186,16 @@ DELETED: Final = "SELECT period, what FROM retention_deleted WHERE survey_id = $
 # A rewrite keeps every deleted row that a transaction open since before the deletion may still see (an
 # export's snapshot, autovacuum's ANALYZE), so the run waits until none is left. Other roles' sessions
 # show their snapshot only to a superuser or a member of pg_read_all_stats (docs/admin.md).
-CLOCK: Final = "SELECT clock_timestamp()"
-OPEN_SINCE_BEFORE: Final = """
+DELETING_XID: Final = "SELECT xid(pg_current_xact_id())"
+# A rewrite keeps every row whose deleting transaction a snapshot may not yet see as committed: snapshots
+# of this database whose xmin is at or before it, and the rewrite's own snapshot, whose xmin is the oldest
+# transaction running anywhere in the cluster (another database's long write counts too). age() compares
+# transaction ids across wraparound; NULL (no id, no snapshot) counts as nothing.
+STILL_SEEING: Final = """
 SELECT count(*) FROM pg_stat_activity
-WHERE datname = current_database() AND pid <> pg_backend_pid()
-  AND backend_xmin IS NOT NULL AND xact_start < $1
+WHERE pid <> pg_backend_pid()
+  AND (age(backend_xid) >= age($1::xid)
+       OR (datname = current_database() AND age(backend_xmin) >= age($1::xid)))
 """
 COMPACT: Final = {
     "answer": "VACUUM FULL answer",
@@ -298,15 +303,15 @@ async def deleted_periods(conn: Connection, survey_id: int) -> list[DeletedPerio
     return await fetch_all(conn, DELETED, DeletedPeriod, survey_id)
 
 
-async def clock(conn: Connection) -> datetime:
-    """The database server's clock now (held in memory only, never stored)."""
-    now: datetime = await conn.fetchval(CLOCK)
-    return now
+async def deleting_xid(conn: Connection) -> int:
+    """The id of this (deleting) transaction, assigned now if it has none yet."""
+    xid: int = await conn.fetchval(DELETING_XID)
+    return xid
 
 
-async def open_since_before(conn: Connection, moment: datetime) -> int:
-    """How many other sessions of this database hold a snapshot in a transaction begun before ``moment``."""
-    count: int = await conn.fetchval(OPEN_SINCE_BEFORE, moment)
+async def still_seeing(conn: Connection, deleted_by: int) -> int:
+    """How many other sessions may still see rows that transaction ``deleted_by`` deleted as live."""
+    count: int = await conn.fetchval(STILL_SEEING, deleted_by)
     return count
 
 

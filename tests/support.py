@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -18,7 +19,7 @@ from questions import membership, membership_queries, proposals
 from questions import queries as question_queries
 from questions.changes import PublishDraft, QuorumChange, WelcomeMember, WordingChange
 from questions.demo import demo_definition
-from survey import accounts, db, demo, kiosks, migrate, passwords
+from survey import accounts, db, demo, kiosks, migrate, passwords, release
 from survey.app import CSRF_COOKIE
 from survey.schemas import Account, Role
 
@@ -255,3 +256,13 @@ def migrations_before(version: int, folder: Path) -> Path:
         if migration.version < version:
             (folder / migration.name).write_text(migration.sql)
     return folder
+
+
+def tomorrow() -> date:
+    """The server's next day, read when called: a module constant goes stale over a midnight mid-run."""
+    return release.today_utc() + timedelta(days=1)
+
+
+async def release_sent(conn: db.Connection) -> release.ReleaseOutcome:
+    """Release every response sent so far (today's too), as the night's release will."""
+    return await release.release(conn, tomorrow())

@@ -6,7 +6,6 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -14,9 +13,9 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from questions.schemas import SurveyDefinition
-from survey import db, kiosks, release
+from survey import db, kiosks
 from tests.browser.support import Link, axe_violations, enrolled_token, tablet
-from tests.support import LiveServer
+from tests.support import LiveServer, release_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,7 +41,7 @@ async def stored(database_url: str) -> list[dict[str, Any]]:
     """What reached the response tables, after releasing what was held as the next day's batch."""
     conn = await db.connect(database_url)
     try:
-        await release.release(conn, release.today_utc() + timedelta(days=1))
+        await release_sent(conn)
         rows = await conn.fetch("SELECT id, language FROM response")
         result = []
         for row in rows:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
-from survey import db, release
+from survey import db
 from tests.browser.support import axe_violations
 from tests.browser.test_kiosk import skip_to_the_end, start, until
-from tests.support import LiveServer
+from tests.support import LiveServer, release_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,7 +39,7 @@ async def sent(page: Page) -> None:
 async def released_values(database_url: str) -> list[str | None]:
     conn = await db.connect(database_url)
     try:
-        await release.release(conn, release.today_utc() + timedelta(days=1))
+        await release_sent(conn)
         rows = await conn.fetch("SELECT answered_with FROM response")
         return sorted((row["answered_with"] for row in rows), key=lambda value: value or "")
     finally:

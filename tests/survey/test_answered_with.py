@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -12,11 +11,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey import release
 from survey.db import Connection
+from tests.support import release_sent
 
 Client = AsyncTestClient[Litestar]
-NEXT_DAY = release.today_utc() + timedelta(days=1)
 
 pytestmark = pytest.mark.demo_data
 
@@ -48,7 +46,7 @@ async def test_each_choice_and_none_are_held_then_released_into_the_response_row
         sent[submission["id"]] = choice
     held = await conn.fetch("SELECT id, held->>'answered_with' AS answered_with FROM response_inbox")
     assert {str(row["id"]): row["answered_with"] for row in held} == sent
-    await release.release(conn, NEXT_DAY)
+    await release_sent(conn)
     rows = await conn.fetch("SELECT id, answered_with FROM response")
     assert {str(row["id"]): row["answered_with"] for row in rows} == sent
 
@@ -77,7 +75,7 @@ async def test_a_resend_is_idempotent_and_another_choice_under_the_same_id_confl
     skipped = {key: value for key, value in submission.items() if key != "answered_with"}
     without = await client.post("/api/kiosk/responses", json=skipped, headers=kiosk["headers"])
     assert [r.status_code for r in (first, again, other, without)] == [201, 200, 409, 409]
-    await release.release(conn, NEXT_DAY)
+    await release_sent(conn)
     released_again = await client.post("/api/kiosk/responses", json=submission, headers=kiosk["headers"])
     assert released_again.status_code == 200
     assert await counts(conn) == (0, 1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -11,9 +10,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey import json_body, release
+from survey import json_body
 from survey.db import Connection
 from survey.json_body import MAX_DEPTH
+from tests.support import release_sent
 
 Client = AsyncTestClient[Litestar]
 BIGINT_PAST = 2**63
@@ -152,7 +152,7 @@ async def test_a_whole_number_answer_is_stored_as_an_integer(
 ) -> None:
     response = await post_raw(client, kiosk, ("{" + fields(kiosk, meals_days=3) + "}").encode())
     assert response.status_code == 201, response.text
-    await release.release(conn, release.today_utc() + timedelta(days=1))
+    await release_sent(conn)
     stored = await conn.fetchval("SELECT value FROM answer WHERE question_key = 'meals_days'")
     assert (stored, type(stored)) == (3, int)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -11,14 +11,14 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey import kiosks, release
+from survey import kiosks
 from survey.db import Connection
 from survey.intake import linkage_hashes, period_of
 from survey.kiosk_routes import KIOSK_COOKIE
 from survey.settings import Settings
+from tests.support import release_sent
 
 Client = AsyncTestClient[Litestar]
-NEXT_DAY = release.today_utc() + timedelta(days=1)
 """Responses wait in the inbox for the day to end; the tests release them as the next day's batch."""
 
 pytestmark = pytest.mark.demo_data
@@ -74,7 +74,7 @@ async def test_a_response_lands_with_its_answers_and_scores(
     submitted = body(kiosk, SPANISH_ANSWERS)
     response = await client.post("/api/kiosk/responses", json=submitted, headers=kiosk["headers"])
     assert response.status_code == 201, response.text
-    await release.release(conn, NEXT_DAY)
+    await release_sent(conn)
     rows = await conn.fetch(
         "SELECT question_key, value FROM answer WHERE response_id = $1", uuid.UUID(submitted["id"])
     )
@@ -101,7 +101,7 @@ async def test_the_same_response_twice_is_stored_once(
         "/api/kiosk/responses", json={**submitted, "answers": {"who5_1": 2}}, headers=kiosk["headers"]
     )
     assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
-    await release.release(conn, NEXT_DAY)
+    await release_sent(conn)
     assert await conn.fetchval("SELECT count(*) FROM response") == 1
     assert await conn.fetchval("SELECT value FROM answer WHERE question_key = 'who5_1'") == 4
 
@@ -121,7 +121,7 @@ async def test_answers_hidden_by_skip_logic_are_dropped(
     assert (
         await client.post("/api/kiosk/responses", json=submitted, headers=kiosk["headers"])
     ).status_code == 201
-    await release.release(conn, NEXT_DAY)
+    await release_sent(conn)
     keys = {row["question_key"] for row in await conn.fetch("SELECT question_key FROM answer")}
     assert keys == {"overdose_seen", "life_areas"}
 
@@ -184,7 +184,7 @@ async def test_linkage_parts_are_stored_only_as_keyed_hashes(
     assert (
         await client.post("/api/kiosk/responses", json=submitted, headers=kiosk["headers"])
     ).status_code == 201
-    await release.release(conn, NEXT_DAY)
+    await release_sent(conn)
     stored = await conn.fetchval("SELECT linkage FROM response")
     assert stored == linkage_hashes(settings.linkage_pepper, ["m", "07", "b"])
     assert stored != linkage_hashes("another pepper", ["M", "07", "B"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import subprocess
 import uuid
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -19,6 +18,7 @@ from scipy.stats import kendalltau
 from survey import db, release, release_queries
 from survey.backup import tool
 from survey.settings import Settings
+from tests.support import tomorrow
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -30,7 +30,6 @@ SENT = 60
 # Under a random shuffle Kendall's tau of 60 items has a standard deviation near 0.09; 0.45 is five of
 # them, so a real shuffle fails this about once in a few million runs, and any kept order fails it always.
 MOST_TAU = 0.45
-TOMORROW = release.today_utc() + timedelta(days=1)
 
 pytestmark = pytest.mark.demo_data
 
@@ -72,7 +71,7 @@ async def test_after_the_release_no_order_in_the_database_follows_the_send_order
     assert await conn.fetchval("SELECT count(*) FROM response WHERE id = ANY($1::uuid[])", sent) == 0
     assert await conn.fetchval("SELECT count(*) FROM response_inbox") == SENT
 
-    outcome = await release.release(conn, TOMORROW)
+    outcome = await release.release(conn, tomorrow())
 
     assert (outcome.status, outcome.responses, outcome.still_held) == ("released", SENT, 0)
     for table, key in (("response", "id"), ("answer", "response_id"), ("measure_score", "response_id")):
@@ -107,7 +106,7 @@ async def test_an_open_snapshot_elsewhere_keeps_no_released_row_in_the_inbox_fil
         snapshot = reader.transaction(isolation="repeatable_read")
         await snapshot.start()
         assert await reader.fetchval("SELECT count(*) FROM site") > 0  # the snapshot is taken
-        outcome = await release.release(conn, TOMORROW)
+        outcome = await release.release(conn, tomorrow())
         assert (outcome.status, outcome.responses) == ("released", len(sent))
         assert await conn.fetchval("SELECT count(*) FROM response_inbox") == 0
         assert await conn.fetchval("SELECT pg_relation_size('response_inbox')") == 0
@@ -121,11 +120,11 @@ async def test_a_response_sent_during_the_release_is_kept_for_the_next(
     client: AsyncTestClient[Litestar], kiosk: dict[str, Any], conn: Connection
 ) -> None:
     earlier = await _send(client, kiosk, 5)
-    held = await release_queries.due(conn, TOMORROW)
+    held = await release_queries.due(conn, tomorrow())
     # The release has read what is due; a tablet sends one more before the inbox is emptied.
     later = await _send(client, kiosk, 1)
     async with conn.transaction():
-        await release_queries.write_batch(conn, held, TOMORROW)
+        await release_queries.write_batch(conn, held, tomorrow())
     assert await conn.fetchval("SELECT count(*) FROM response WHERE id = ANY($1::uuid[])", earlier) == 5
     assert [str(i) for i in await conn.fetchval("SELECT array_agg(id) FROM response_inbox")] == later
 
@@ -154,7 +153,7 @@ async def test_todays_arrivals_wait_for_the_day_to_end(
     now = await release.release(conn)
     assert (now.status, now.still_held) == ("nothing_due", 3)
     assert await conn.fetchval("SELECT count(*) FROM response WHERE id = ANY($1::uuid[])", sent) == 0
-    later = await release.release(conn, TOMORROW)
+    later = await release.release(conn, tomorrow())
     assert (later.status, later.responses) == ("released", 3)
     assert await conn.fetchval("SELECT count(*) FROM response WHERE id = ANY($1::uuid[])", sent) == 3
     assert await conn.fetchval("SELECT count(*) FROM answer WHERE response_id = ANY($1::uuid[])", sent) == 15
@@ -169,7 +168,7 @@ async def test_resends_are_safe_before_and_after_the_release(
     assert (await client.post("/api/kiosk/responses", json=body, headers=headers)).status_code == 201
     assert (await client.post("/api/kiosk/responses", json=body, headers=headers)).status_code == 200
     assert (await client.post("/api/kiosk/responses", json=other, headers=headers)).status_code == 409
-    await release.release(conn, TOMORROW)
+    await release.release(conn, tomorrow())
     assert (await client.post("/api/kiosk/responses", json=body, headers=headers)).status_code == 200
     assert (await client.post("/api/kiosk/responses", json=other, headers=headers)).status_code == 409
     assert await conn.fetchval("SELECT count(*) FROM response_inbox") == 0
@@ -186,7 +185,7 @@ async def test_a_second_process_releasing_at_the_same_time_waits_its_turn(
     try:
         async with conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", release_queries.RELEASE_LOCK_KEY)
-            assert (await release.release(other, TOMORROW)).status == "busy"
-        assert (await release.release(other, TOMORROW)).responses == 2
+            assert (await release.release(other, tomorrow())).status == "busy"
+        assert (await release.release(other, tomorrow())).responses == 2
     finally:
         await other.close()

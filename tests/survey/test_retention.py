@@ -20,7 +20,7 @@ from analysis import indicator_queries, protected_store
 from analysis.protected import ProtectedSet
 from survey import audit_trail, audit_trail_queries, db, release, release_queries, response_queries, retention
 from survey.settings import DEFAULT_MIN_CELL
-from tests.support import make_account, sign_in
+from tests.support import make_account, sign_in, with_database
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -169,7 +169,8 @@ async def _table_bytes(conn: Connection, table: str) -> bytes:
     await conn.execute("CHECKPOINT")
     data_dir = Path(await conn.fetchval("SELECT current_setting('data_directory')"))
     relation = data_dir / await conn.fetchval("SELECT pg_relation_filepath($1::regclass)", table)
-    return b"".join(path.read_bytes() for path in sorted(relation.parent.glob(relation.name + "*")))
+    segments = sorted(relation.parent.glob(relation.name + ".*"))  # past 1 GB; not another relation's file
+    return b"".join(path.read_bytes() for path in [relation, *segments])
 
 
 async def test_free_text_is_deleted_when_due_and_leaves_no_copy_on_disk(conn: Connection) -> None:
@@ -220,6 +221,31 @@ async def test_a_snapshot_open_elsewhere_during_the_run_keeps_no_deleted_text_on
     assert await reader.fetchval("SELECT count(*) FROM answer WHERE value #>> '{}' LIKE 'zebra%'") == 12
     await reading.commit()
     await reader.close()
+    outcome = await asyncio.wait_for(run, timeout=60)
+    assert outcome.surveys[0].free_text_answers >= 12
+    assert b"zebra-marmalade-3" not in await _table_bytes(conn, "answer")
+
+
+async def test_a_write_open_in_another_database_keeps_no_deleted_text_on_disk(
+    conn: Connection, database_url: str
+) -> None:
+    """Another database of the same server is writing when the run deletes: the rewrite waits for it too.
+
+    The rewrite's own snapshot starts at the oldest transaction running anywhere on the server, so a write
+    begun before the deletion in any database keeps the deleted rows as "recently dead" in the new files.
+    """
+    survey_id = await _survey_id(conn)
+    await _add_texts(conn, "2026-01", [f"zebra-marmalade-{n}" for n in range(12)])
+    await _policy(conn, survey_id, months=3)
+    elsewhere = await db.connect(with_database(database_url, "postgres"))
+    writing = elsewhere.transaction()
+    await writing.start()
+    assert await elsewhere.fetchval("SELECT pg_current_xact_id()") is not None  # it holds a transaction id
+    run = asyncio.create_task(retention.run(conn, "command line", today=date(2026, 5, 1)))
+    await asyncio.sleep(1.5)
+    assert not run.done(), "the rewrite ran while a write older than the deletion was open elsewhere"
+    await writing.rollback()
+    await elsewhere.close()
     outcome = await asyncio.wait_for(run, timeout=60)
     assert outcome.surveys[0].free_text_answers >= 12
     assert b"zebra-marmalade-3" not in await _table_bytes(conn, "answer")
