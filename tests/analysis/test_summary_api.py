@@ -253,6 +253,16 @@ async def test_a_grouping_of_two_dimensions_must_include_the_period(
         "/api/evaluate/summary", params={"survey": "1", "group_by": "site,language"}, headers=evaluator
     )
     assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("group_by takes one of"), detail
+    assert detail.endswith("or one of them and period"), detail
+    allowed = await client.get(
+        "/api/evaluate/summary", params={"survey": "1", "group_by": "site,period"}, headers=evaluator
+    )
+    assert allowed.status_code == 200, "with the period, the same two-way grouping is shown"
+    rows = allowed.json()["rows"]
+    assert rows
+    assert all(row["site"] and row["period"] for row in rows), "each row names both its site and period"
 
 
 async def test_empty_period_fields_mean_no_bound(
