@@ -11,7 +11,7 @@ import numpy.typing as npt
 from scipy import special
 from scipy import stats as scipy_stats
 
-from analysis.stats import BOOTSTRAP_LIMIT, RESAMPLES, SEED, wilson
+from analysis.stats import BOOTSTRAP_LIMIT, RESAMPLES, SEED, Described, wilson
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -27,15 +27,9 @@ class Histogram(msgspec.Struct, frozen=True):
     counts: tuple[int, ...]
 
 
-class HistogramSummary(msgspec.Struct, frozen=True):
+class HistogramSummary(Described, frozen=True):
     """One measure in one group; figures are ``None`` where ``n`` cannot support them."""
 
-    n: int
-    mean: float | None
-    sd: float | None
-    median: float | None
-    q1: float | None
-    q3: float | None
     iqr: float | None
     ci_low: float | None
     ci_high: float | None

@@ -30,8 +30,12 @@ Z95: Final = 1.959963984540054
 Array = npt.NDArray[np.float64] | npt.NDArray[np.int64]
 
 
-class Summary(msgspec.Struct, frozen=True):
-    """Describes one measure in one group; figures are ``None`` where ``n`` cannot support them."""
+class Described(msgspec.Struct, frozen=True):
+    """The size, mean, SD, median and quartiles of one measure in one group (``None``: too few for it).
+
+    The base of ``Summary`` and of ``analysis.histogram_stats.HistogramSummary``: the same figures, whether
+    computed from an array or from a histogram; each adds its interval after them.
+    """
 
     n: int
     mean: float | None
@@ -39,6 +43,11 @@ class Summary(msgspec.Struct, frozen=True):
     median: float | None
     q1: float | None
     q3: float | None
+
+
+class Summary(Described, frozen=True):
+    """Describes one measure in one group; figures are ``None`` where ``n`` cannot support them."""
+
     ci_low: float | None
     ci_high: float | None
     ci_method: str | None
