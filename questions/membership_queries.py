@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 import msgspec
 
 from questions.changes import BoardChange
+from questions.proposal_kind_queries import StoredProposal
 from survey.db import fetch_all, fetch_one
 
 if TYPE_CHECKING:
@@ -104,19 +104,9 @@ class Standing(msgspec.Struct, frozen=True, kw_only=True):
     member: bool
 
 
-class BoardProposal(msgspec.Struct, frozen=True, kw_only=True):
+class BoardProposal(StoredProposal[BoardChange], frozen=True, kw_only=True):
     """A proposal about the board (no survey, no draft), with the chosen name of the member it is about."""
 
-    id: int
-    kind: str
-    change: BoardChange
-    reason: str
-    status: str
-    outcome: str
-    proposed_by: int
-    proposer: str
-    proposed_at: datetime
-    closed_at: datetime | None
     about: str
     """The chosen name of the account welcomed or stepping down ('' for a quorum change)."""
 

@@ -7,7 +7,7 @@ layer that registered the kind (:func:`questions.proposals.register_kind`) reads
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
 import msgspec
 
@@ -30,12 +30,15 @@ INSERT_EXTERNAL_PROPOSAL: Final = (
 )
 
 
-class ExternalProposal(msgspec.Struct, frozen=True, kw_only=True):
-    """A proposal of a registered kind, as stored; ``change`` is left as JSON for its kind to read."""
+ChangeT = TypeVar("ChangeT")
+
+
+class StoredProposal(msgspec.Struct, Generic[ChangeT], frozen=True, kw_only=True):
+    """A proposal with no survey or draft, as stored, with its proposer's chosen name; ``change`` as read."""
 
     id: int
     kind: str
-    change: dict[str, object]
+    change: ChangeT
     reason: str
     status: str
     outcome: str
@@ -43,6 +46,10 @@ class ExternalProposal(msgspec.Struct, frozen=True, kw_only=True):
     proposer: str
     proposed_at: datetime
     closed_at: datetime | None
+
+
+class ExternalProposal(StoredProposal[dict[str, object]], frozen=True, kw_only=True):
+    """A proposal of a registered kind, as stored; ``change`` is left as JSON for its kind to read."""
 
 
 async def proposal_kind(conn: Connection, proposal_id: int) -> str | None:

@@ -9,7 +9,7 @@ Import understands the subset forms use for skip logic: ``${q} = 'a'``, ``!=``, 
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from questions.scoring_rules import PREFER_NOT_TO_SAY
 from questions.skip_logic import (
@@ -25,6 +25,9 @@ from questions.skip_logic import (
     OneOf,
     Scalar,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _TOKEN: Final = re.compile(
     r"\s*(?:(?P<ref>\$\{[a-z][a-z0-9_]*\})|(?P<string>'[^']*'|\"[^\"]*\")|(?P<number>-?\d+(?:\.\d+)?)"
@@ -66,18 +69,18 @@ class _Parser:
         return token
 
     def expression(self) -> Expression:
-        parts = [self.conjunction()]
-        while self.peek() == ("word", "or"):
-            self.take()
-            parts.append(self.conjunction())
-        return parts[0] if len(parts) == 1 else AnyOf(of=parts)
+        return self.joined("or", self.conjunction, AnyOf)
 
     def conjunction(self) -> Expression:
-        parts = [self.unary()]
-        while self.peek() == ("word", "and"):
+        return self.joined("and", self.unary, All)
+
+    def joined(self, word: str, operand: Callable[[], Expression], node: type[All | AnyOf]) -> Expression:
+        """One ``operand``, or several joined by ``word`` as one ``node``."""
+        parts = [operand()]
+        while self.peek() == ("word", word):
             self.take()
-            parts.append(self.unary())
-        return parts[0] if len(parts) == 1 else All(of=parts)
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else node(of=parts)
 
     def unary(self) -> Expression:
         kind, value = self.peek()

@@ -18,6 +18,8 @@ from survey.audit_queries import audit
 from survey.problems import SetupProblem
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from survey.db import Connection
     from survey.kiosk_queries import KioskIdentity, KioskRow
 
@@ -137,13 +139,8 @@ async def revoke(conn: Connection, *, kiosk_id: int, actor_id: int | None) -> No
     Raises:
         KioskError: no such kiosk, or it is revoked already.
     """
-    async with conn.transaction():
-        label = await kiosk_queries.revoke(conn, kiosk_id)
-        if label is None:
-            raise KioskError("There is no such kiosk, or it is already turned off.")
-        await audit(
-            conn, "kiosk_revoked", account_id=actor_id, subject=str(kiosk_id), detail={"label": label}
-        )
+    refusal = "There is no such kiosk, or it is already turned off."
+    await _stop(conn, kiosk_id, actor_id, kiosk_queries.revoke, "kiosk_revoked", refusal)
 
 
 async def rename(conn: Connection, *, kiosk_id: int, label: str, actor_id: int | None) -> str:
@@ -173,13 +170,28 @@ async def archive(conn: Connection, *, kiosk_id: int, actor_id: int | None) -> s
     Raises:
         KioskError: no such kiosk, or it is archived already.
     """
+    refusal = "There is no such kiosk, or it is archived already."
+    return await _stop(conn, kiosk_id, actor_id, kiosk_queries.archive, "kiosk_archived", refusal)
+
+
+async def _stop(
+    conn: Connection,
+    kiosk_id: int,
+    actor_id: int | None,
+    stop: Callable[[Connection, int], Awaitable[str | None]],
+    action: str,
+    refusal: str,
+) -> str:
+    """Stop a kiosk's token with ``stop`` and audit ``action`` with its label, in one transaction; the label.
+
+    Raises:
+        KioskError: ``stop`` found no kiosk to stop; ``refusal`` says so.
+    """
     async with conn.transaction():
-        label = await kiosk_queries.archive(conn, kiosk_id)
+        label = await stop(conn, kiosk_id)
         if label is None:
-            raise KioskError("There is no such kiosk, or it is archived already.")
-        await audit(
-            conn, "kiosk_archived", account_id=actor_id, subject=str(kiosk_id), detail={"label": label}
-        )
+            raise KioskError(refusal)
+        await audit(conn, action, account_id=actor_id, subject=str(kiosk_id), detail={"label": label})
     return label
 
 

@@ -48,9 +48,7 @@ async def copy_responses(
     scores: Iterable[ScoreRecord],
 ) -> None:
     """Bulk-load responses with their answers and scores by COPY (call it inside a transaction)."""
-    await conn.copy_records_to_table("response", records=responses, columns=RESPONSE_COLUMNS)
-    await conn.copy_records_to_table("answer", records=answers, columns=ANSWER_COLUMNS)
-    await conn.copy_records_to_table("measure_score", records=scores, columns=SCORE_COLUMNS)
+    await _copy(conn, responses, RESPONSE_COLUMNS, answers, scores)
 
 
 async def copy_released(
@@ -60,6 +58,16 @@ async def copy_released(
     scores: Iterable[ScoreRecord],
 ) -> None:
     """Bulk-load a released batch, with how each response was answered (call it inside a transaction)."""
-    await conn.copy_records_to_table("response", records=responses, columns=RELEASED_COLUMNS)
+    await _copy(conn, responses, RELEASED_COLUMNS, answers, scores)
+
+
+async def _copy(
+    conn: Connection,
+    responses: Iterable[tuple[object, ...]],
+    response_columns: tuple[str, ...],
+    answers: Iterable[AnswerRecord],
+    scores: Iterable[ScoreRecord],
+) -> None:
+    await conn.copy_records_to_table("response", records=responses, columns=response_columns)
     await conn.copy_records_to_table("answer", records=answers, columns=ANSWER_COLUMNS)
     await conn.copy_records_to_table("measure_score", records=scores, columns=SCORE_COLUMNS)

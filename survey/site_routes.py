@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import asyncpg
 from litestar import post
 from litestar.di import NamedDependency
@@ -16,6 +18,10 @@ from survey.auth import PrincipalDependency
 from survey.db import ConnectionDependency, RowId
 from survey.schemas import KioskCreate, KioskRename, SiteCreate, SitePin, SiteRename, SiteSettings
 from survey.settings import Settings
+
+if TYPE_CHECKING:
+    from survey.db import Connection
+    from survey.schemas import Principal
 
 
 def _resources(data: SiteSettings) -> dict[str, str]:
@@ -35,6 +41,14 @@ def _resources(data: SiteSettings) -> dict[str, str]:
     return {language: text.strip() for language, text in zip(languages, texts, strict=True)}
 
 
+async def _refused(
+    request: HTMXRequest, conn: Connection, principal: Principal, refused: sites.SiteError
+) -> Template:
+    """The sites card saying why: 422 when a form field is at fault, 404 when the site is not there."""
+    status = 422 if refused.field else 404
+    return await admin_block(request, conn, principal, "sites", status, site_error=str(refused))
+
+
 class SiteAdminController(AdminPages):
     """Sites: adding one, what its kiosks run and show, and its staff PIN, for the admin role."""
 
@@ -52,7 +66,7 @@ class SiteAdminController(AdminPages):
         try:
             sites.check_language(data.default_language, "default_language")
         except sites.SiteError as refused:
-            return await admin_block(request, conn, principal, "sites", 422, site_error=str(refused))
+            return await _refused(request, conn, principal, refused)
         try:
             async with conn.transaction():
                 site = await queries.insert_site(conn, data.name, data.default_language)
@@ -83,8 +97,7 @@ class SiteAdminController(AdminPages):
                 actor_id=principal.account_id,
             )
         except sites.SiteError as refused:
-            status = 422 if refused.field else 404
-            return await admin_block(request, conn, principal, "sites", status, site_error=str(refused))
+            return await _refused(request, conn, principal, refused)
         return await admin_block(request, conn, principal, "sites", site_notice=f"Settings of {name} saved.")
 
     @post("/{site_id:int}/name", operation_id="admin_site_rename")
@@ -106,8 +119,7 @@ class SiteAdminController(AdminPages):
                 actor_id=principal.account_id,
             )
         except sites.SiteError as refused:
-            status = 422 if refused.field else 404
-            return await admin_block(request, conn, principal, "sites", status, site_error=str(refused))
+            return await _refused(request, conn, principal, refused)
         return await admin_block(request, conn, principal, "sites", site_notice=f"Site {name} saved.")
 
     @post("/{site_id:int}/archive", operation_id="admin_site_archive")
@@ -118,7 +130,7 @@ class SiteAdminController(AdminPages):
         try:
             name = await sites.archive(conn, site_id=site_id, actor_id=principal.account_id)
         except sites.SiteError as refused:
-            return await admin_block(request, conn, principal, "sites", 404, site_error=str(refused))
+            return await _refused(request, conn, principal, refused)
         notice = f"{name} is archived: its kiosks have stopped; its responses and history are kept."
         return await admin_block(request, conn, principal, "sites", site_notice=notice)
 
