@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
@@ -18,15 +17,6 @@ from tests.browser.support import Link, axe_violations, enrolled_token, tablet
 from tests.support import LiveServer, release_sent
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture
-async def link(live_server: LiveServer) -> AsyncIterator[Link]:
-    """The tablet's network to the live server, which a test can cut and restore."""
-    relay = Link(int(live_server.base_url.rsplit(":", 1)[1]))
-    await relay.start()
-    yield relay
-    await relay.close()
 
 
 @pytest.fixture
