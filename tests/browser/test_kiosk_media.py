@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 
-import msgspec
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -13,7 +12,7 @@ from questions.schemas import SurveyDefinition
 from survey import db
 from tests.browser.support import Link, axe_violations, enrolled_token, tablet
 from tests.browser.test_kiosk import start, until
-from tests.support import LiveServer
+from tests.support import LiveServer, single_choice_survey
 from tests.survey.test_media_files import png, wav
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,20 +30,11 @@ def survey(picture: str | None = None) -> SurveyDefinition:
     option = {"code": "good", "label": {"en": "Good"}}
     if picture:
         option["picture"] = picture
-    return msgspec.convert(
-        {
-            "title": {"en": "Media"},
-            "languages": ["en"],
-            "questions": [
-                {
-                    "key": "feeling",
-                    "type": "single_choice",
-                    "text": {"en": "How are you today?"},
-                    "options": [option, {"code": "bad", "label": {"en": "Bad"}}],
-                }
-            ],
-        },
-        SurveyDefinition,
+    return single_choice_survey(
+        {"en": "Media"},
+        "feeling",
+        {"en": "How are you today?"},
+        [option, {"code": "bad", "label": {"en": "Bad"}}],
     )
 
 

@@ -8,34 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from questions.schemas import SurveyDefinition
 from tests.browser.support import axe_violations, enrolled_token, tablet
 from tests.browser.test_kiosk import skip_to_the_end, start
-from tests.support import LiveServer
+from tests.support import LiveServer, single_choice_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CALM = msgspec.convert(
-    {
-        "title": {"en": "Calm", "es": "Calma"},
-        "languages": ["en", "es"],
-        "questions": [
-            {
-                "key": "calm",
-                "type": "single_choice",
-                "text": {"en": "I have felt calm", "es": "Me he sentido tranquilo/a"},
-                "options": [
-                    {"code": "yes", "label": {"en": "Yes", "es": "Sí"}},
-                    {"code": "no", "label": {"en": "No", "es": "No"}},
-                ],
-            }
-        ],
-    },
-    SurveyDefinition,
+CALM = single_choice_survey(
+    {"en": "Calm", "es": "Calma"},
+    "calm",
+    {"en": "I have felt calm", "es": "Me he sentido tranquilo/a"},
+    [{"code": "yes", "label": {"en": "Yes", "es": "Sí"}}, {"code": "no", "label": {"en": "No", "es": "No"}}],
 )
 
 
