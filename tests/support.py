@@ -269,13 +269,13 @@ async def publish_with_board(database_url: str, survey_id: int) -> None:
         await conn.close()
 
 
-def migrations_before(version: int, folder: Path) -> Path:
-    """A folder holding only the migrations numbered below ``version``, to test a migration on old rows."""
+async def apply_migrations_before(conn: db.Connection, version: int, folder: Path) -> None:
+    """Apply only the migrations below ``version``, copied into ``folder``: to test one on old rows."""
     folder.mkdir()
     for migration in migrate.load():
         if migration.version < version:
             (folder / migration.name).write_text(migration.sql)
-    return folder
+    await migrate.apply_all(conn, folder)
 
 
 def tomorrow() -> date:
