@@ -245,6 +245,14 @@ async def empty_database_url(pg_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
+async def empty_conn(empty_database_url: str) -> AsyncIterator[db.Connection]:
+    """A direct connection to a fresh database without any migration (see ``empty_database_url``)."""
+    connection = await db.connect(empty_database_url)
+    yield connection
+    await connection.close()
+
+
+@pytest.fixture
 async def conn(database_url: str) -> AsyncIterator[db.Connection]:
     """A direct connection to the test's database, for arranging and checking rows."""
     connection = await db.connect(database_url)

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+import msgspec
 
 from questions import membership, membership_queries, proposals
 from questions import queries as question_queries
 from questions.changes import PublishDraft, QuorumChange, WelcomeMember, WordingChange
 from questions.demo import demo_definition
+from questions.schemas import SurveyDefinition
 from survey import accounts, db, demo, kiosks, migrate, passwords, release
 from survey.app import CSRF_COOKIE
 from survey.schemas import Account, Role
@@ -184,6 +186,24 @@ async def board_decides(conn: db.Connection, proposal_id: int) -> None:
     raise AssertionError(f"the board's approvals did not decide proposal {proposal_id}")
 
 
+def single_choice_survey(
+    title: dict[str, str], key: str, text: dict[str, str], options: list[dict[str, Any]], **fields: Any
+) -> SurveyDefinition:
+    """A survey of one single-choice question, in the languages of its title.
+
+    Args:
+        title: The survey's title by language; its keys are the survey's languages, in order.
+        key: The question's key.
+        text: The question's words by language.
+        options: The answers as a definition's JSON writes them (``code``, ``label``, ``picture``).
+        fields: Any other field of the question, such as ``help`` or ``audio``.
+    """
+    question = {"key": key, "type": "single_choice", "text": text, "options": options, **fields}
+    return msgspec.convert(
+        {"title": title, "languages": list(title), "questions": [question]}, SurveyDefinition
+    )
+
+
 def reword(text: str, key: str | None = None) -> WordingChange:
     """New English words for one demo question (``key``, else the first), keeping its help and options."""
     definition = demo_definition()
@@ -249,13 +269,13 @@ async def publish_with_board(database_url: str, survey_id: int) -> None:
         await conn.close()
 
 
-def migrations_before(version: int, folder: Path) -> Path:
-    """A folder holding only the migrations numbered below ``version``, to test a migration on old rows."""
+async def apply_migrations_before(conn: db.Connection, version: int, folder: Path) -> None:
+    """Apply only the migrations below ``version``, copied into ``folder``: to test one on old rows."""
     folder.mkdir()
     for migration in migrate.load():
         if migration.version < version:
             (folder / migration.name).write_text(migration.sql)
-    return folder
+    await migrate.apply_all(conn, folder)
 
 
 def tomorrow() -> date:

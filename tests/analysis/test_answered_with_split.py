@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from analysis import periods
 from survey.db import Connection
+from tests.analysis.support import SpanAttack
 from tests.support import make_account, raw_token
 
 Client = AsyncTestClient[Litestar]
@@ -51,33 +51,14 @@ async def test_the_split_shows_true_counts_and_no_view_recovers_a_small_group(
             " WHERE m.measure = 'who5' GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
         )
     ]
-    counts = np.array([float(part[5]) for part in parts])
-    position = {"site": 0, "language": 1, "version": 2, "answered_with": 4}
-    shown: list[np.ndarray] = []
-    small: list[np.ndarray] = []
+    attack = SpanAttack(parts, {"site": 0, "language": 1, "version": 2, "answered_with": 4})
     split_seen = 0
     for period in periods.offered(sorted({part[3] for part in parts})):
         for group_by in ("", "site", "language", "version", "answered_with"):
             for row in await rows(client, evaluator, period=period, group_by=group_by):
-                vector = np.array(
-                    [
-                        float(
-                            periods.contains(period, part[3])
-                            and (not group_by or str(part[position[group_by]]) == str(row[group_by]))
-                        )
-                        for part in parts
-                    ]
-                )
                 split_seen += group_by == "answered_with"
-                if not row["suppressed"]:
-                    assert row["n"] == int(vector @ counts), "every shown n is the true count"
-                    shown.append(vector)
-                elif row["hidden"] == "fewer than k":
-                    small.append(vector)
+                attack.view(period, group_by, row)
     assert split_seen, "the split is offered"
     whole = await rows(client, evaluator, group_by="answered_with")
     assert {row["answered_with"] for row in whole if not row["suppressed"]} >= {"own", "read_aloud"}
-    small += [np.eye(len(parts))[i] for i, n in enumerate(counts) if 1 <= n < 11]
-    basis = np.array(shown)
-    rank = np.linalg.matrix_rank(basis)
-    assert [t for t in small if np.linalg.matrix_rank(np.vstack([basis, t])) == rank] == []
+    assert attack.recovered() == []

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import msgspec
-import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from litestar import Litestar
@@ -17,6 +16,7 @@ from survey import synthetic
 from survey.app import create_app
 from survey.db import Connection
 from survey.settings import Settings
+from tests.analysis.support import SpanAttack
 from tests.support import make_account, raw_token, sign_in
 
 Client = AsyncTestClient[Litestar]
@@ -214,36 +214,15 @@ async def test_no_combination_of_views_recovers_a_small_group(
             " WHERE m.measure = 'who5' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
         )
     ]
-    counts = np.array([float(cell[4]) for cell in cells])
-    offered = periods.offered(sorted({cell[3] for cell in cells}))
-    shown: list[np.ndarray] = []
-    targets: list[np.ndarray] = []
-    position = {"site": 0, "language": 1, "version": 2}
-    for period in offered:
+    attack = SpanAttack(cells, {"site": 0, "language": 1, "version": 2})
+    for period in periods.offered(sorted({cell[3] for cell in cells})):
         for group_by in ("", "site", "language", "version"):
             body = await summary(client, evaluator, period=period, group_by=group_by)
             for row in body["rows"]:
-                if row["measure"] != "who5":
-                    continue
-                vector = np.array(
-                    [
-                        float(
-                            periods.contains(period, cell[3])
-                            and (not group_by or str(cell[position[group_by]]) == str(row[group_by]))
-                        )
-                        for cell in cells
-                    ]
-                )
-                if not row["suppressed"]:
-                    assert row["n"] == int(vector @ counts), "every shown n is the true count"
-                    shown.append(vector)
-                elif row["hidden"] == "fewer than k":
-                    targets.append(vector)
-    assert targets, "the small site's groups are among the views"
-    targets += [np.eye(len(cells))[i] for i, n in enumerate(counts) if 1 <= n < 11]
-    basis = np.array(shown)
-    rank = np.linalg.matrix_rank(basis)
-    assert [t for t in targets if np.linalg.matrix_rank(np.vstack([basis, t])) == rank] == []
+                if row["measure"] == "who5":
+                    attack.view(period, group_by, row)
+    assert attack.small, "the small site's groups are among the views"
+    assert attack.recovered() == []
 
 
 async def test_a_grouping_of_two_dimensions_must_include_the_period(

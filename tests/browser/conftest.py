@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 
-from tests.browser.support import ServerThread, enrolled_token, tablet
+from tests.browser.support import Link, ServerThread, enrolled_token, tablet
 from tests.support import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -64,3 +64,12 @@ async def context(
     context = await tablet(browser, live_server, await enrolled_token(database_url))
     yield context
     await context.close()
+
+
+@pytest.fixture
+async def link(live_server: LiveServer) -> AsyncIterator[Link]:
+    """The tablet's network to the live server, which a test can cut and restore."""
+    relay = Link(int(live_server.base_url.rsplit(":", 1)[1]))
+    await relay.start()
+    yield relay
+    await relay.close()

@@ -5,28 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
-import msgspec
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from questions.schemas import SurveyDefinition
 from survey import db, kiosks
 from tests.browser.support import Link, axe_violations, enrolled_token, tablet
-from tests.support import LiveServer, release_sent
+from tests.support import LiveServer, release_sent, single_choice_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture
-async def link(live_server: LiveServer) -> AsyncIterator[Link]:
-    """The tablet's network to the live server, which a test can cut and restore."""
-    relay = Link(int(live_server.base_url.rsplit(":", 1)[1]))
-    await relay.start()
-    yield relay
-    await relay.close()
 
 
 @pytest.fixture
@@ -240,24 +228,12 @@ async def test_read_aloud_speaks_the_question_in_the_chosen_language(kiosk: Page
 async def test_a_recorded_reading_plays_instead_of_speech(
     browser: Browser, live_server: LiveServer, database_url: str
 ) -> None:
-    recorded = msgspec.convert(
-        {
-            "title": {"en": "Audio"},
-            "languages": ["en"],
-            "questions": [
-                {
-                    "key": "feeling",
-                    "type": "single_choice",
-                    "text": {"en": "How are you today?"},
-                    "audio": {"en": "/static/audio/feeling-en.mp3"},
-                    "options": [
-                        {"code": "good", "label": {"en": "Good"}},
-                        {"code": "bad", "label": {"en": "Bad"}},
-                    ],
-                }
-            ],
-        },
-        SurveyDefinition,
+    recorded = single_choice_survey(
+        {"en": "Audio"},
+        "feeling",
+        {"en": "How are you today?"},
+        [{"code": "good", "label": {"en": "Good"}}, {"code": "bad", "label": {"en": "Bad"}}],
+        audio={"en": "/static/audio/feeling-en.mp3"},
     )
     context = await tablet(browser, live_server, await enrolled_token(database_url, recorded))
     await context.add_init_script(
@@ -277,23 +253,11 @@ async def test_a_recorded_reading_plays_instead_of_speech(
 async def test_a_right_to_left_language_renders_right_to_left(
     browser: Browser, live_server: LiveServer, database_url: str
 ) -> None:
-    arabic = msgspec.convert(
-        {
-            "title": {"ar": "استبيان"},
-            "languages": ["ar"],
-            "questions": [
-                {
-                    "key": "feeling",
-                    "type": "single_choice",
-                    "text": {"ar": "كيف حالك اليوم؟"},
-                    "options": [
-                        {"code": "good", "label": {"ar": "جيد"}},
-                        {"code": "bad", "label": {"ar": "سيئ"}},
-                    ],
-                }
-            ],
-        },
-        SurveyDefinition,
+    arabic = single_choice_survey(
+        {"ar": "استبيان"},
+        "feeling",
+        {"ar": "كيف حالك اليوم؟"},
+        [{"code": "good", "label": {"ar": "جيد"}}, {"code": "bad", "label": {"ar": "سيئ"}}],
     )
     context = await tablet(browser, live_server, await enrolled_token(database_url, arabic))
     page = await context.new_page()

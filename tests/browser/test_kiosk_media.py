@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import msgspec
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -14,7 +12,7 @@ from questions.schemas import SurveyDefinition
 from survey import db
 from tests.browser.support import Link, axe_violations, enrolled_token, tablet
 from tests.browser.test_kiosk import start, until
-from tests.support import LiveServer
+from tests.support import LiveServer, single_choice_survey
 from tests.survey.test_media_files import png, wav
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -28,33 +26,15 @@ LISTEN = (
 )
 
 
-@pytest.fixture
-async def network(live_server: LiveServer) -> AsyncIterator[Link]:
-    """The tablet's network to the live server, which a test can cut."""
-    relay = Link(int(live_server.base_url.rsplit(":", 1)[1]))
-    await relay.start()
-    yield relay
-    await relay.close()
-
-
 def survey(picture: str | None = None) -> SurveyDefinition:
     option = {"code": "good", "label": {"en": "Good"}}
     if picture:
         option["picture"] = picture
-    return msgspec.convert(
-        {
-            "title": {"en": "Media"},
-            "languages": ["en"],
-            "questions": [
-                {
-                    "key": "feeling",
-                    "type": "single_choice",
-                    "text": {"en": "How are you today?"},
-                    "options": [option, {"code": "bad", "label": {"en": "Bad"}}],
-                }
-            ],
-        },
-        SurveyDefinition,
+    return single_choice_survey(
+        {"en": "Media"},
+        "feeling",
+        {"en": "How are you today?"},
+        [option, {"code": "bad", "label": {"en": "Bad"}}],
     )
 
 
@@ -113,7 +93,7 @@ async def test_a_recorded_question_plays_then_the_tablet_reads_the_answers(
 
 
 async def test_an_answer_picture_is_shown_large_with_its_words_and_kept_offline(
-    browser: Browser, network: Link, database_url: str
+    browser: Browser, link: Link, database_url: str
 ) -> None:
     token = await enrolled_token(database_url, survey(PICTURE.digest))
     conn = await db.connect(database_url)
@@ -121,9 +101,9 @@ async def test_an_answer_picture_is_shown_large_with_its_words_and_kept_offline(
         await media_queries.save_media(conn, PICTURE, None)
     finally:
         await conn.close()
-    context = await tablet(browser, network, token)
+    context = await tablet(browser, link, token)
     page = await context.new_page()
-    await page.goto(f"{network.base_url}/kiosk")
+    await page.goto(f"{link.base_url}/kiosk")
     await until(page, "navigator.serviceWorker.controller !== null")
     await page.reload()  # now through the service worker, which keeps the survey's files
     await asyncio.sleep(1)
@@ -138,7 +118,7 @@ async def test_an_answer_picture_is_shown_large_with_its_words_and_kept_offline(
     await picture.click()
     await expect(page.get_by_label("Good")).to_be_checked()
     assert await axe_violations(page) == []
-    network.down()
+    link.down()
     await page.reload()
     await start(page)
     await until(page, "document.querySelector('img.answer-picture').naturalWidth === 300")

@@ -127,7 +127,18 @@ async def test_the_thank_you_stays_until_touched(
     assert len(await stored(database_url)) == 1
 
 
-async def linkage_of_the_response(page: Page, database_url: str) -> Any:
+async def at_the_code(context: BrowserContext, live_server: LiveServer) -> Page:
+    """The kiosk at the linkage code screen, every question skipped."""
+    page = await opened(context, live_server)
+    await start(page)
+    await skip_to_the_end(page)
+    return page
+
+
+async def linkage_sent(page: Page, database_url: str) -> Any:
+    """Send the answers from the last screen, and read the linkage code the response was stored with."""
+    await page.get_by_role("button", name="Send my answers").click()
+    await expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     # The thank-you shows at once; the response leaves the outbox in the background.
     await until(page, "localStorage.getItem('survey-outbox') === null")
     await stored(database_url)  # releases the held response
@@ -141,9 +152,7 @@ async def linkage_of_the_response(page: Page, database_url: str) -> Any:
 async def test_an_unfinished_code_asks_to_finish_or_skip_it(
     context: BrowserContext, live_server: LiveServer, database_url: str
 ) -> None:
-    page = await opened(context, live_server)
-    await start(page)
-    await skip_to_the_end(page)
+    page = await at_the_code(context, live_server)
     question = page.locator("#unfinished")
     await page.locator("#linkage-0").fill("M")
     await page.get_by_role("button", name="Use this code").click()
@@ -162,22 +171,16 @@ async def test_an_unfinished_code_asks_to_finish_or_skip_it(
     await expect(page.locator("#linkage-1")).to_be_focused()
     await page.locator("#linkage-1").fill("7")
     await page.get_by_role("button", name="Use this code").click()
-    await page.get_by_role("button", name="Send my answers").click()
-    await expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
-    assert await linkage_of_the_response(page, database_url) is not None
+    assert await linkage_sent(page, database_url) is not None
 
 
 async def test_nothing_typed_in_the_code_is_no_code_without_a_question(
     context: BrowserContext, live_server: LiveServer, database_url: str
 ) -> None:
-    page = await opened(context, live_server)
-    await start(page)
-    await skip_to_the_end(page)
+    page = await at_the_code(context, live_server)
     await page.get_by_role("button", name="Use this code").click()
     await expect(page.get_by_role("heading", name="Ready to send?")).to_be_visible()
-    await page.get_by_role("button", name="Send my answers").click()
-    await expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
-    assert await linkage_of_the_response(page, database_url) is None
+    assert await linkage_sent(page, database_url) is None
 
 
 async def test_progress_never_jumps_and_every_screen_can_stop(

@@ -6,36 +6,23 @@ decides when each utterance ends.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
-import msgspec
 import pytest
 from playwright.async_api import Browser, Page, expect
 
-from questions.schemas import SurveyDefinition
 from tests.browser.support import axe_violations, enrolled_token, tablet
 from tests.browser.test_kiosk import skip_to_the_end, start
-from tests.support import LiveServer
+from tests.support import LiveServer, single_choice_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CALM = msgspec.convert(
-    {
-        "title": {"en": "Calm", "es": "Calma"},
-        "languages": ["en", "es"],
-        "questions": [
-            {
-                "key": "calm",
-                "type": "single_choice",
-                "text": {"en": "I have felt calm", "es": "Me he sentido tranquilo/a"},
-                "options": [
-                    {"code": "yes", "label": {"en": "Yes", "es": "Sí"}},
-                    {"code": "no", "label": {"en": "No", "es": "No"}},
-                ],
-            }
-        ],
-    },
-    SurveyDefinition,
+CALM = single_choice_survey(
+    {"en": "Calm", "es": "Calma"},
+    "calm",
+    {"en": "I have felt calm", "es": "Me he sentido tranquilo/a"},
+    [{"code": "yes", "label": {"en": "Yes", "es": "Sí"}}, {"code": "no", "label": {"en": "No", "es": "No"}}],
 )
 
 
@@ -46,6 +33,14 @@ async def calm_page(browser: Browser, live_server: LiveServer, database_url: str
     page = await context.new_page()
     await page.goto(f"{live_server.base_url}/kiosk")
     return page
+
+
+@pytest.fixture
+async def kiosk(browser: Browser, live_server: LiveServer, database_url: str) -> AsyncIterator[Page]:
+    """The kiosk open on a tablet enrolled with ``CALM``, which has an English and a Spanish voice."""
+    page = await calm_page(browser, live_server, database_url)
+    yield page
+    await page.context.close()
 
 
 async def spoken(page: Page) -> list[str]:
@@ -62,56 +57,44 @@ async def question_start(page: Page) -> int:
     return (await spoken(page)).index("I have felt calm")
 
 
-async def test_each_screen_reads_itself_in_order_highlighting_each_part(
-    browser: Browser, live_server: LiveServer, database_url: str
-) -> None:
-    page = await calm_page(browser, live_server, database_url)
-    await start(page, read_aloud=True)
-    said = await spoken(page)
-    assert said[await question_start(page) :] == ["I have felt calm", "1. Yes", "2. No", "Prefer not to say"]
-    assert await reading(page) == ["I have felt calm"]
-    await page.evaluate("window.__finishSpeaking()")
-    assert [text.split() for text in await reading(page)] == [["1", "Yes"]]
-    await page.evaluate("window.__finishSpeaking()")
-    await page.evaluate("window.__finishSpeaking()")
-    assert await reading(page) == ["Prefer not to say"]
-    assert await axe_violations(page) == [], "the highlight keeps the screen accessible"
-    await page.evaluate("window.__finishSpeaking()")
-    assert await reading(page) == []
+async def test_each_screen_reads_itself_in_order_highlighting_each_part(kiosk: Page) -> None:
+    await start(kiosk, read_aloud=True)
+    said = await spoken(kiosk)
+    assert said[await question_start(kiosk) :] == ["I have felt calm", "1. Yes", "2. No", "Prefer not to say"]
+    assert await reading(kiosk) == ["I have felt calm"]
+    await kiosk.evaluate("window.__finishSpeaking()")
+    assert [text.split() for text in await reading(kiosk)] == [["1", "Yes"]]
+    await kiosk.evaluate("window.__finishSpeaking()")
+    await kiosk.evaluate("window.__finishSpeaking()")
+    assert await reading(kiosk) == ["Prefer not to say"]
+    assert await axe_violations(kiosk) == [], "the highlight keeps the screen accessible"
+    await kiosk.evaluate("window.__finishSpeaking()")
+    assert await reading(kiosk) == []
 
 
-async def test_repeat_reads_the_screen_again_and_tapping_an_answer_reads_it(
-    browser: Browser, live_server: LiveServer, database_url: str
-) -> None:
-    page = await calm_page(browser, live_server, database_url)
-    await start(page, read_aloud=True)
-    first = len(await spoken(page))
-    await page.get_by_role("button", name="Repeat").click()
-    assert (await spoken(page))[first:] == ["I have felt calm", "1. Yes", "2. No", "Prefer not to say"]
-    await page.get_by_label("No", exact=True).check()
-    assert (await spoken(page))[-1] == "2. No"
-    assert [text.split() for text in await reading(page)] == [["2", "No"]]
+async def test_repeat_reads_the_screen_again_and_tapping_an_answer_reads_it(kiosk: Page) -> None:
+    await start(kiosk, read_aloud=True)
+    first = len(await spoken(kiosk))
+    await kiosk.get_by_role("button", name="Repeat").click()
+    assert (await spoken(kiosk))[first:] == ["I have felt calm", "1. Yes", "2. No", "Prefer not to say"]
+    await kiosk.get_by_label("No", exact=True).check()
+    assert (await spoken(kiosk))[-1] == "2. No"
+    assert [text.split() for text in await reading(kiosk)] == [["2", "No"]]
 
 
-async def test_without_read_aloud_nothing_is_read_until_asked(
-    browser: Browser, live_server: LiveServer, database_url: str
-) -> None:
-    page = await calm_page(browser, live_server, database_url)
-    await start(page)
-    await page.get_by_label("Yes", exact=True).check()
-    assert await spoken(page) == []
-    await page.get_by_role("button", name="Read aloud").click()
-    assert await spoken(page) == ["I have felt calm", "1. Yes", "2. No", "Prefer not to say"]
+async def test_without_read_aloud_nothing_is_read_until_asked(kiosk: Page) -> None:
+    await start(kiosk)
+    await kiosk.get_by_label("Yes", exact=True).check()
+    assert await spoken(kiosk) == []
+    await kiosk.get_by_role("button", name="Read aloud").click()
+    assert await spoken(kiosk) == ["I have felt calm", "1. Yes", "2. No", "Prefer not to say"]
 
 
-async def test_gendered_forms_are_read_as_both_words(
-    browser: Browser, live_server: LiveServer, database_url: str
-) -> None:
-    page = await calm_page(browser, live_server, database_url)
-    await start(page, "Español", read_aloud=True)
-    await expect(page.get_by_role("heading", name="Me he sentido tranquilo/a")).to_be_visible()
-    assert "Me he sentido tranquilo o tranquila" in await spoken(page)
-    langs = await page.evaluate("window.__spoken.map(u => u.lang)")
+async def test_gendered_forms_are_read_as_both_words(kiosk: Page) -> None:
+    await start(kiosk, "Español", read_aloud=True)
+    await expect(kiosk.get_by_role("heading", name="Me he sentido tranquilo/a")).to_be_visible()
+    assert "Me he sentido tranquilo o tranquila" in await spoken(kiosk)
+    langs = await kiosk.evaluate("window.__spoken.map(u => u.lang)")
     assert set(langs) == {"es"}
 
 
@@ -149,18 +132,15 @@ async def test_continuing_without_a_voice_reads_nothing(
     assert await spoken(page) == []
 
 
-async def test_the_thank_you_reads_the_resources(
-    browser: Browser, live_server: LiveServer, database_url: str
-) -> None:
-    page = await calm_page(browser, live_server, database_url)
-    await start(page, read_aloud=True)
-    await skip_to_the_end(page)
-    await page.get_by_role("button", name="Skip the code").click()
-    await page.get_by_role("button", name="Send my answers").click()
-    await expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
-    resources = await page.locator(".resources").text_content()
+async def test_the_thank_you_reads_the_resources(kiosk: Page) -> None:
+    await start(kiosk, read_aloud=True)
+    await skip_to_the_end(kiosk)
+    await kiosk.get_by_role("button", name="Skip the code").click()
+    await kiosk.get_by_role("button", name="Send my answers").click()
+    await expect(kiosk.get_by_role("heading", name="Thank you")).to_be_visible()
+    resources = await kiosk.locator(".resources").text_content()
     assert resources, "the demo site has resources"
-    said = await spoken(page)
+    said = await spoken(kiosk)
     assert said[said.index("Thank you") :] == [
         "Thank you",
         "Your answers are saved on this tablet and will be sent when the connection comes back.",

@@ -15,7 +15,15 @@ from questions import membership_queries, proposals, queries, versions
 from questions.changes import PublishDraft, QuorumChange
 from survey import accounts, db, migrate
 from tests.questions.support import scalar
-from tests.support import PASSWORD, make_account, make_member, migrations_before, post_form, reword, sign_in
+from tests.support import (
+    PASSWORD,
+    apply_migrations_before,
+    make_account,
+    make_member,
+    post_form,
+    reword,
+    sign_in,
+)
 
 Client = AsyncTestClient[Litestar]
 
@@ -359,37 +367,32 @@ async def test_proposals_about_the_board_stay_about_what_the_board_read(database
 
 
 async def test_migration_0007_splits_admin_from_board_and_keeps_the_voters(
-    empty_database_url: str, tmp_path: Path
+    empty_conn: db.Connection, tmp_path: Path
 ) -> None:
     """Accounts made before 0007: admin+board keeps admin only (audited); active board accounts vote on."""
-    before = migrations_before(7, tmp_path / "before")
-    conn = await db.connect(empty_database_url)
-    try:
-        await migrate.apply_all(conn, before)
-        accounts_made = [
-            ("both", ["admin", "board"], True),
-            ("river", ["board"], True),
-            ("gone", ["board"], False),
-        ]
-        for name, held, active in accounts_made:
-            await conn.execute(
-                "INSERT INTO account (name, name_key, display_name, password_hash, roles, active)"
-                " VALUES ($1, $1, $1, 'x', $2, $3)",
-                name,
-                held,
-                active,
-            )
-        await migrate.apply_all(conn)
-        roles = {row["name"]: row["roles"] for row in await conn.fetch("SELECT name, roles FROM account")}
-        members = await conn.fetch(
-            "SELECT a.name, m.joined, m.after_proposal"
-            " FROM board_membership m JOIN account a ON a.id = m.account_id"
+    await apply_migrations_before(empty_conn, 7, tmp_path / "before")
+    accounts_made = [
+        ("both", ["admin", "board"], True),
+        ("river", ["board"], True),
+        ("gone", ["board"], False),
+    ]
+    for name, held, active in accounts_made:
+        await empty_conn.execute(
+            "INSERT INTO account (name, name_key, display_name, password_hash, roles, active)"
+            " VALUES ($1, $1, $1, 'x', $2, $3)",
+            name,
+            held,
+            active,
         )
-        audited = await conn.fetchval(
-            "SELECT detail FROM audit_event WHERE action = 'account_roles_changed' AND subject = 'both'"
-        )
-    finally:
-        await conn.close()
+    await migrate.apply_all(empty_conn)
+    roles = {row["name"]: row["roles"] for row in await empty_conn.fetch("SELECT name, roles FROM account")}
+    members = await empty_conn.fetch(
+        "SELECT a.name, m.joined, m.after_proposal"
+        " FROM board_membership m JOIN account a ON a.id = m.account_id"
+    )
+    audited = await empty_conn.fetchval(
+        "SELECT detail FROM audit_event WHERE action = 'account_roles_changed' AND subject = 'both'"
+    )
     assert roles == {"both": ["admin"], "river": ["board"], "gone": ["board"]}
     assert [tuple(row) for row in members] == [("river", "before_0007", 0)]
     assert audited["after"] == ["admin"]

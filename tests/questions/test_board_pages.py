@@ -63,6 +63,19 @@ async def vote(
     )
 
 
+async def approved_with(client: AsyncTestClient[Litestar], proposal: str, member: str) -> None:
+    """The signed-in member approves ``proposal``, then ``member`` signs in and approves it too."""
+    assert (await vote(client, proposal, "approve")).status_code == 303
+    await as_member(client, member)
+    assert (await vote(client, proposal, "approve")).status_code == 303
+
+
+def proposal_page(sent: httpx.Response) -> str:
+    """The proposal's page, where sending a confirmed proposal form redirects."""
+    assert sent.status_code == 303, sent.text
+    return sent.headers["location"].split("?")[0]
+
+
 async def propose_wording(client: AsyncTestClient[Litestar], survey_id: int, text: str) -> str:
     got = await client.get(
         f"/board/surveys/{survey_id}/propose/wording?question=naloxone_carried&language=en"
@@ -83,8 +96,7 @@ async def propose_wording(client: AsyncTestClient[Litestar], survey_id: int, tex
     sent = await post_form(
         client, f"/board/surveys/{survey_id}/proposals/wording", {**fields, "confirmed": "true"}
     )
-    assert sent.status_code == 303
-    return sent.headers["location"].split("?")[0]
+    return proposal_page(sent)
 
 
 async def test_a_proposal_goes_from_draft_to_accepted_to_a_published_version(
@@ -93,9 +105,7 @@ async def test_a_proposal_goes_from_draft_to_accepted_to_a_published_version(
     survey_id = await seeded_as_ash(client, database_url)
     proposal = await propose_wording(client, survey_id, "Do you carry naloxone with you?")
     assert (await post_form(client, f"{proposal}/comments", {"body": "Shorter is better"})).status_code == 303
-    assert (await vote(client, proposal, "approve")).status_code == 303
-    await as_member(client, "robin")
-    await vote(client, proposal, "approve")
+    await approved_with(client, proposal, "robin")
     page = soup(await client.get(proposal))
     assert "Accepted" in text_of(page, "#status")
     assert text_of(page, ".comment-body") == "Shorter is better"
@@ -114,10 +124,8 @@ async def test_a_proposal_goes_from_draft_to_accepted_to_a_published_version(
     sent = await post_form(
         client, f"/board/surveys/{survey_id}/proposals/publish", {**ready, "translations_confirmed": "true"}
     )
-    publishing = sent.headers["location"].split("?")[0]
-    await vote(client, publishing, "approve")
-    await as_member(client, "ash")
-    await vote(client, publishing, "approve")
+    publishing = proposal_page(sent)
+    await approved_with(client, publishing, "ash")
 
     survey_page = soup(await client.get(f"/board/surveys/{survey_id}"))
     version_link = survey_page.select_one("a[href^='/board/versions/']")
@@ -386,10 +394,7 @@ async def test_answers_are_added_and_kept_answers_keep_their_codes(
     sent = await post_form(
         client, f"/board/surveys/{survey_id}/proposals/options", {**fields, "confirmed": "true"}
     )
-    proposal = sent.headers["location"].split("?")[0]
-    await vote(client, proposal, "approve")
-    await as_member(client, "robin")
-    await vote(client, proposal, "approve")
+    await approved_with(client, proposal_page(sent), "robin")
     conn = await db.connect(database_url)
     try:
         draft = await queries.draft(conn, survey_id)

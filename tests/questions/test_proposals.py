@@ -19,7 +19,9 @@ async def board_of(database_url: str, size: int) -> list[int]:
     return [(await make_member(database_url, f"member{n}")).id for n in range(size)]
 
 
-async def published_survey(conn: Connection) -> int:
+@pytest.fixture
+async def survey_id(conn: Connection) -> int:
+    """The demo survey, created and published with the demo seed's approval."""
     survey_id = await versions.create_survey(
         conn, name=DEMO_SURVEY_NAME, definition=demo_definition(), actor_id=None
     )
@@ -40,10 +42,24 @@ async def accepted(conn: Connection, survey_id: int, change: Change, voters: lis
     return proposal_id
 
 
+async def draft_after(
+    conn: Connection, survey_id: int, change: Change, voters: list[int]
+) -> SurveyDefinition:
+    """The survey's draft once a proposal of ``change`` is accepted as by :func:`accepted`."""
+    await accepted(conn, survey_id, change, voters)
+    return await current_draft(conn, survey_id)
+
+
 async def propose_publishing(conn: Connection, survey_id: int, draft: SurveyDefinition, actor_id: int) -> int:
     """A publish proposal of ``draft``, its translations confirmed (the tests here are about the gate)."""
     change = PublishDraft(definition=draft, translations_confirmed=True)
     return await proposals.propose(conn, survey_id, change, reason="", actor_id=actor_id)
+
+
+async def stored_proposal(conn: Connection, proposal_id: int) -> proposal_queries.Proposal:
+    found = await proposal_queries.proposal(conn, proposal_id)
+    assert found is not None
+    return found
 
 
 async def current_draft(conn: Connection, survey_id: int) -> SurveyDefinition:
@@ -52,9 +68,10 @@ async def current_draft(conn: Connection, survey_id: int) -> SurveyDefinition:
     return draft
 
 
-async def test_a_wording_change_applies_to_the_draft_at_quorum(conn: Connection, database_url: str) -> None:
+async def test_a_wording_change_applies_to_the_draft_at_quorum(
+    conn: Connection, database_url: str, survey_id: int
+) -> None:
     members = await board_of(database_url, 3)  # default quorum: a majority of 3, i.e. 2
-    survey_id = await published_survey(conn)
     proposal_id = await proposals.propose(
         conn, survey_id, reword("How are you today?"), reason="", actor_id=members[0]
     )
@@ -70,10 +87,9 @@ async def test_a_wording_change_applies_to_the_draft_at_quorum(conn: Connection,
 
 
 async def test_a_standing_objection_holds_a_proposal_open_until_taken_back(
-    conn: Connection, database_url: str
+    conn: Connection, database_url: str, survey_id: int
 ) -> None:
     members = await board_of(database_url, 3)
-    survey_id = await published_survey(conn)
     proposal_id = await proposals.propose(conn, survey_id, reword("Hello?"), reason="", actor_id=members[0])
     await proposals.vote(
         conn, proposal_id, "object", reason="Too short to mean anything", actor_id=members[2]
@@ -87,17 +103,15 @@ async def test_a_standing_objection_holds_a_proposal_open_until_taken_back(
     assert released.status == "accepted"
 
 
-async def test_an_objection_needs_a_reason(conn: Connection, database_url: str) -> None:
+async def test_an_objection_needs_a_reason(conn: Connection, database_url: str, survey_id: int) -> None:
     members = await board_of(database_url, 2)
-    survey_id = await published_survey(conn)
     proposal_id = await proposals.propose(conn, survey_id, reword("Hello?"), reason="", actor_id=members[0])
     with pytest.raises(proposals.ProposalError, match="why"):
         await proposals.vote(conn, proposal_id, "object", reason="  ", actor_id=members[1])
 
 
-async def test_a_quorum_of_objections_rejects(conn: Connection, database_url: str) -> None:
+async def test_a_quorum_of_objections_rejects(conn: Connection, database_url: str, survey_id: int) -> None:
     members = await board_of(database_url, 3)
-    survey_id = await published_survey(conn)
     proposal_id = await proposals.propose(conn, survey_id, reword("Hello?"), reason="", actor_id=members[0])
     await proposals.vote(conn, proposal_id, "object", reason="No", actor_id=members[1])
     rejected = await proposals.vote(conn, proposal_id, "object", reason="Not this", actor_id=members[2])
@@ -106,18 +120,20 @@ async def test_a_quorum_of_objections_rejects(conn: Connection, database_url: st
         await proposals.vote(conn, proposal_id, "approve", actor_id=members[0])
 
 
-async def test_one_member_alone_never_reaches_the_quorum(conn: Connection, database_url: str) -> None:
+async def test_one_member_alone_never_reaches_the_quorum(
+    conn: Connection, database_url: str, survey_id: int
+) -> None:
     (only,) = await board_of(database_url, 1)
-    survey_id = await published_survey(conn)
     proposal_id = await proposals.propose(conn, survey_id, reword("Hi"), reason="", actor_id=only)
     assert (await proposals.vote(conn, proposal_id, "approve", actor_id=only)).status == "open"
 
 
-async def test_the_quorum_an_admin_sets_counts_and_is_audited(conn: Connection, database_url: str) -> None:
+async def test_the_quorum_an_admin_sets_counts_and_is_audited(
+    conn: Connection, database_url: str, survey_id: int
+) -> None:
     admin = await make_account(database_url, "admin1", ["admin"])
     await proposals.set_quorum(conn, 3, actor_id=admin.id)  # while setting up: the board has no members yet
     members = await board_of(database_url, 4)
-    survey_id = await published_survey(conn)
     proposal_id = await proposals.propose(conn, survey_id, reword("Hi there"), reason="", actor_id=members[0])
     for member in members[:2]:
         assert (await proposals.vote(conn, proposal_id, "approve", actor_id=member)).status == "open"
@@ -129,10 +145,9 @@ async def test_the_quorum_an_admin_sets_counts_and_is_audited(conn: Connection, 
 
 
 async def test_an_accepted_change_outdates_open_proposals_on_the_same_question(
-    conn: Connection, database_url: str
+    conn: Connection, database_url: str, survey_id: int
 ) -> None:
     members = await board_of(database_url, 2)
-    survey_id = await published_survey(conn)
     await accepted(conn, survey_id, reword("Zero"), members)
     first = await proposals.propose(conn, survey_id, reword("One"), reason="", actor_id=members[0])
     second = await proposals.propose(conn, survey_id, reword("Two"), reason="", actor_id=members[1])
@@ -141,14 +156,14 @@ async def test_an_accepted_change_outdates_open_proposals_on_the_same_question(
     await approved(conn, first, members)
 
     for overtaken in (second, publishing):
-        found = await proposal_queries.proposal(conn, overtaken)
-        assert found is not None
+        found = await stored_proposal(conn, overtaken)
         assert found.status == "outdated"
 
 
-async def test_add_move_and_retire_change_the_order(conn: Connection, database_url: str) -> None:
+async def test_add_move_and_retire_change_the_order(
+    conn: Connection, database_url: str, survey_id: int
+) -> None:
     members = await board_of(database_url, 2)
-    survey_id = await published_survey(conn)
     keys = [question.key for question in demo_definition().questions]
     new = Question(key="sleep_ok", type="info", text={"en": "Thanks for sleeping on it", "es": "Gracias"})
     changes: list[Change] = [
@@ -158,26 +173,26 @@ async def test_add_move_and_retire_change_the_order(conn: Connection, database_u
     ]
     orders = []
     for change in changes:
-        await accepted(conn, survey_id, change, members)
-        draft = await current_draft(conn, survey_id)
+        draft = await draft_after(conn, survey_id, change, members)
         orders.append([question.key for question in draft.questions])
     assert orders == [[keys[0], "sleep_ok", *keys[1:]], ["sleep_ok", *keys], keys]
 
 
-async def test_a_proposal_that_would_break_the_survey_is_refused(conn: Connection, database_url: str) -> None:
+async def test_a_proposal_that_would_break_the_survey_is_refused(
+    conn: Connection, database_url: str, survey_id: int
+) -> None:
     (member,) = await board_of(database_url, 1)
-    survey_id = await published_survey(conn)
     with pytest.raises(proposals.ProposalError, match="who5"):
         await proposals.propose(
             conn, survey_id, RetireQuestion(question="who5_1"), reason="", actor_id=member
         )
 
 
-async def test_publishing_through_an_accepted_proposal(conn: Connection, database_url: str) -> None:
+async def test_publishing_through_an_accepted_proposal(
+    conn: Connection, database_url: str, survey_id: int
+) -> None:
     members = await board_of(database_url, 2)
-    survey_id = await published_survey(conn)
-    await accepted(conn, survey_id, reword("How have you been?"), members)
-    draft = await current_draft(conn, survey_id)
+    draft = await draft_after(conn, survey_id, reword("How have you been?"), members)
     publishing = await propose_publishing(conn, survey_id, draft, members[1])
     await proposals.vote(conn, publishing, "approve", actor_id=members[0])
     done = await proposals.vote(conn, publishing, "approve", actor_id=members[1])
@@ -195,10 +210,9 @@ async def test_publishing_through_an_accepted_proposal(conn: Connection, databas
 
 
 async def test_the_gate_refuses_every_approval_the_board_has_not_given(
-    conn: Connection, database_url: str
+    conn: Connection, database_url: str, survey_id: int
 ) -> None:
     members = await board_of(database_url, 3)
-    survey_id = await published_survey(conn)
     reworded = await accepted(conn, survey_id, reword("Changed"), members[:2])
     draft = await current_draft(conn, survey_id)
     publishing = await propose_publishing(conn, survey_id, draft, members[0])
@@ -228,9 +242,10 @@ async def test_the_gate_refuses_every_approval_the_board_has_not_given(
     assert await conn.fetchval("SELECT count(*) FROM survey_version WHERE survey_id = $1", survey_id) == 1
 
 
-async def test_undo_comment_vote_and_proposal_while_open(conn: Connection, database_url: str) -> None:
+async def test_undo_comment_vote_and_proposal_while_open(
+    conn: Connection, database_url: str, survey_id: int
+) -> None:
     members = await board_of(database_url, 3)
-    survey_id = await published_survey(conn)
     proposal_id = await proposals.propose(conn, survey_id, reword("Undo me"), reason="", actor_id=members[0])
     comment_id = await proposals.comment(conn, proposal_id, "I like it", actor_id=members[1])
     with pytest.raises(proposals.ProposalError):
@@ -242,10 +257,9 @@ async def test_undo_comment_vote_and_proposal_while_open(conn: Connection, datab
         await proposals.withdraw_proposal(conn, proposal_id, actor_id=members[1])
     await proposals.withdraw_proposal(conn, proposal_id, actor_id=members[0])
 
-    found = await proposal_queries.proposal(conn, proposal_id)
+    found = await stored_proposal(conn, proposal_id)
     history = await proposal_queries.votes(conn, proposal_id)
     comments = await comment_queries.comments(conn, proposal_id)
-    assert found is not None
     assert found.status == "withdrawn"
     assert [vote.choice for vote in history] == ["approve", "withdrawn"]
     assert comments[0].withdrawn_at is not None
@@ -253,25 +267,23 @@ async def test_undo_comment_vote_and_proposal_while_open(conn: Connection, datab
 
 
 async def test_two_publish_proposals_of_one_draft_publish_it_once(
-    conn: Connection, database_url: str
+    conn: Connection, database_url: str, survey_id: int
 ) -> None:
     members = await board_of(database_url, 2)
-    survey_id = await published_survey(conn)
-    await accepted(conn, survey_id, reword("New words"), members)
-    draft = await current_draft(conn, survey_id)
+    draft = await draft_after(conn, survey_id, reword("New words"), members)
     first, second = [await propose_publishing(conn, survey_id, draft, member) for member in members]
     await approved(conn, first, members)
 
-    overtaken = await proposal_queries.proposal(conn, second)
-    assert overtaken is not None
+    overtaken = await stored_proposal(conn, second)
     assert overtaken.status == "outdated"
     assert "version 2" in overtaken.outcome
     assert await conn.fetchval("SELECT count(*) FROM survey_version WHERE survey_id = $1", survey_id) == 2
 
 
-async def test_a_move_is_outdated_when_the_order_changes_first(conn: Connection, database_url: str) -> None:
+async def test_a_move_is_outdated_when_the_order_changes_first(
+    conn: Connection, database_url: str, survey_id: int
+) -> None:
     members = await board_of(database_url, 2)
-    survey_id = await published_survey(conn)
     keys = [question.key for question in demo_definition().questions]
     move = await proposals.propose(
         conn, survey_id, MoveQuestion(question=keys[-1], position=2), reason="", actor_id=members[0]
@@ -281,8 +293,7 @@ async def test_a_move_is_outdated_when_the_order_changes_first(conn: Connection,
     )
     await approved(conn, other_move, members)
 
-    found = await proposal_queries.proposal(conn, move)
-    assert found is not None
+    found = await stored_proposal(conn, move)
     assert found.status == "outdated"
     with pytest.raises(proposals.ProposalError, match="already in place"):
         await proposals.propose(
@@ -299,10 +310,9 @@ async def test_the_demo_seed_publishes_no_other_survey(conn: Connection) -> None
 
 
 async def test_a_publish_the_gate_refuses_at_the_deciding_vote_closes_as_outdated(
-    conn: Connection, database_url: str
+    conn: Connection, database_url: str, survey_id: int
 ) -> None:
     members = await board_of(database_url, 2)
-    survey_id = await published_survey(conn)
     reworded = await accepted(conn, survey_id, reword("Once more"), members)
     draft = await current_draft(conn, survey_id)
     publishing = await propose_publishing(conn, survey_id, draft, members[0])

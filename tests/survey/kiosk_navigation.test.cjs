@@ -21,31 +21,27 @@ test("Start goes to the first question", () => {
   assert.deepEqual(KioskNavigation.next(questions, {}, -1), { screen: "question", index: 0 });
 });
 
-test("Next passes over a question the answers hide", () => {
-  assert.deepEqual(KioskNavigation.next(questions, { overdose_seen: "no" }, at("overdose_seen")),
-    { screen: "question", index: at("supplies") });
-});
+const onQuestion = (key) => ({ screen: "question", index: at(key) });
 
-test("Next shows the follow-up the answers show", () => {
-  assert.deepEqual(KioskNavigation.next(questions, { overdose_seen: "yes" }, at("overdose_seen")),
-    { screen: "question", index: at("overdose_reversed") });
-});
+// One step from a question: [the step, Next or Back, the answers, from the question, to the question].
+const steps = [
+  ["Next passes over a question the answers hide", "next", { overdose_seen: "no" }, "overdose_seen", "supplies"],
+  ["Next shows the follow-up the answers show", "next", { overdose_seen: "yes" }, "overdose_seen", "overdose_reversed"],
+  ["Prefer not to say does not show a follow-up", "next", { overdose_seen: "prefer_not_to_say" }, "overdose_seen", "supplies"],
+  ["Back passes over hidden questions", "previous", { overdose_seen: "no" }, "supplies", "overdose_seen"],
+];
+
+for (const [name, move, answers, from, to] of steps) {
+  test(name, () => {
+    assert.deepEqual(KioskNavigation[move](questions, answers, at(from)), onQuestion(to));
+  });
+}
 
 test("a follow-up of a hidden question stays hidden, whatever its own condition's answer was", () => {
   // The participant answered the chain, then went back and changed the first answer to "no".
   const answers = { overdose_seen: "no", overdose_reversed: "yes" };
   assert.equal(KioskNavigation.visible(questions, answers, at("naloxone_used")), false);
-  assert.deepEqual(KioskNavigation.next(questions, answers, at("overdose_seen")), { screen: "question", index: at("supplies") });
-});
-
-test("Prefer not to say does not show a follow-up", () => {
-  assert.deepEqual(KioskNavigation.next(questions, { overdose_seen: "prefer_not_to_say" }, at("overdose_seen")),
-    { screen: "question", index: at("supplies") });
-});
-
-test("Back passes over hidden questions", () => {
-  assert.deepEqual(KioskNavigation.previous(questions, { overdose_seen: "no" }, at("supplies")),
-    { screen: "question", index: at("overdose_seen") });
+  assert.deepEqual(KioskNavigation.next(questions, answers, at("overdose_seen")), onQuestion("supplies"));
 });
 
 test("Back never goes before the first screen: from the first question it is the consent screen", () => {
@@ -65,9 +61,8 @@ test("after the last question comes the linkage code, even past hidden ones", ()
 
 test("Back from the linkage code is the last question shown", () => {
   const hiddenLast = questions.slice(0, 4);
-  assert.deepEqual(KioskNavigation.previous(hiddenLast, { overdose_seen: "no" }, hiddenLast.length),
-    { screen: "question", index: at("overdose_seen") });
-  assert.deepEqual(KioskNavigation.previous(questions, {}, questions.length), { screen: "question", index: at("supplies") });
+  assert.deepEqual(KioskNavigation.previous(hiddenLast, { overdose_seen: "no" }, hiddenLast.length), onQuestion("overdose_seen"));
+  assert.deepEqual(KioskNavigation.previous(questions, {}, questions.length), onQuestion("supplies"));
 });
 
 test("a survey whose questions are all hidden goes from consent straight to the linkage code", () => {

@@ -6,39 +6,37 @@ const assert = require("node:assert/strict");
 const path = require("node:path");
 const KioskSpeech = require(path.join(__dirname, "..", "..", "survey", "static", "kiosk_speech.js"));
 
-test("a Spanish gendered form is read as both words", () => {
-  assert.equal(KioskSpeech.readable("Me he sentido tranquilo/a y relajado/a", "es"),
-    "Me he sentido tranquilo o tranquila y relajado o relajada");
-});
+// What each language's rules read in full: [text, language, as read].
+const readings = [
+  ["a Spanish gendered form is read as both words", [
+    ["Me he sentido tranquilo/a y relajado/a", "es", "Me he sentido tranquilo o tranquila y relajado o relajada"],
+  ]],
+  ["accents, plurals, a consonant ending and brackets are read in full", [
+    ["activo/a y enérgico/a", "es", "activo o activa y enérgico o enérgica"],
+    ["¿Están cansados/as?", "es", "¿Están cansados o cansadas?"],
+    ["un/a señor/a", "es-MX", "un o una señor o señora"],
+    ["seguro(a)", "es", "seguro o segura"],
+  ]],
+  ["a capital that starts the text is not repeated on the second form", [
+    ["Nervioso/a", "es", "Nervioso o nerviosa"],
+  ]],
+  ["Spanish says 'u' before a word starting with the sound o", [["otro/a", "es", "otro u otra"]]],
+  ["two whole words either side of a slash are read with 'or'; 'y/o' and numbers stay", [
+    ["el/la participante", "es", "el o la participante"],
+    ["sí y/o no, 1/2", "es", "sí y/o no, 1/2"],
+  ]],
+  ["Portuguese uses its own 'or'", [["cansado/a", "pt-BR", "cansado ou cansada"]]],
+  ["languages without this writing are read as written", [
+    ["and/or he/she", "en", "and/or he/she"],
+    ["", "es", ""],
+  ]],
+];
 
-test("accents, plurals, a consonant ending and brackets are read in full", () => {
-  assert.equal(KioskSpeech.readable("activo/a y enérgico/a", "es"), "activo o activa y enérgico o enérgica");
-  assert.equal(KioskSpeech.readable("¿Están cansados/as?", "es"), "¿Están cansados o cansadas?");
-  assert.equal(KioskSpeech.readable("un/a señor/a", "es-MX"), "un o una señor o señora");
-  assert.equal(KioskSpeech.readable("seguro(a)", "es"), "seguro o segura");
-});
-
-test("a capital that starts the text is not repeated on the second form", () => {
-  assert.equal(KioskSpeech.readable("Nervioso/a", "es"), "Nervioso o nerviosa");
-});
-
-test("Spanish says 'u' before a word starting with the sound o", () => {
-  assert.equal(KioskSpeech.readable("otro/a", "es"), "otro u otra");
-});
-
-test("two whole words either side of a slash are read with 'or'; 'y/o' and numbers stay", () => {
-  assert.equal(KioskSpeech.readable("el/la participante", "es"), "el o la participante");
-  assert.equal(KioskSpeech.readable("sí y/o no, 1/2", "es"), "sí y/o no, 1/2");
-});
-
-test("Portuguese uses its own 'or'", () => {
-  assert.equal(KioskSpeech.readable("cansado/a", "pt-BR"), "cansado ou cansada");
-});
-
-test("languages without this writing are read as written", () => {
-  assert.equal(KioskSpeech.readable("and/or he/she", "en"), "and/or he/she");
-  assert.equal(KioskSpeech.readable("", "es"), "");
-});
+for (const [name, cases] of readings) {
+  test(name, () => {
+    for (const [text, language, read] of cases) assert.equal(KioskSpeech.readable(text, language), read);
+  });
+}
 
 const voices = [
   { lang: "en-US", name: "US", localService: true, default: true },

@@ -8,10 +8,10 @@ import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
-from survey import accounts, db, migrate
+from survey import accounts, migrate
 from survey.schemas import account_name_key
 from survey.settings import Settings
-from tests.support import PASSWORD, make_account, migrations_before, post_form
+from tests.support import PASSWORD, apply_migrations_before, make_account, post_form
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -81,18 +81,11 @@ async def test_one_name_cannot_be_taken_twice_in_another_case(conn: Connection) 
         )
 
 
-async def test_existing_accounts_get_their_key_when_migrating(
-    empty_database_url: str, tmp_path: Path
-) -> None:
-    earlier = migrations_before(6, tmp_path / "migrations")
-    conn = await db.connect(empty_database_url)
-    try:
-        await migrate.apply_all(conn, earlier)
-        await conn.execute(
-            "INSERT INTO account (name, display_name, password_hash, roles) VALUES ($1, $1, 'x', '{admin}')",
-            "Old.Admin",
-        )
-        await migrate.apply_all(conn)
-        assert await conn.fetchval("SELECT name_key FROM account") == "old.admin"
-    finally:
-        await conn.close()
+async def test_existing_accounts_get_their_key_when_migrating(empty_conn: Connection, tmp_path: Path) -> None:
+    await apply_migrations_before(empty_conn, 6, tmp_path / "migrations")
+    await empty_conn.execute(
+        "INSERT INTO account (name, display_name, password_hash, roles) VALUES ($1, $1, 'x', '{admin}')",
+        "Old.Admin",
+    )
+    await migrate.apply_all(empty_conn)
+    assert await empty_conn.fetchval("SELECT name_key FROM account") == "old.admin"

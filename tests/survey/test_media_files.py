@@ -7,13 +7,12 @@ import struct
 import wave
 import zlib
 
-import msgspec
 import pytest
 from PIL import Image
 
 from questions import media
 from questions.changes import WordingChange, apply
-from questions.schemas import SurveyDefinition
+from tests.support import single_choice_survey
 
 
 def jpeg_with_gps(size: tuple[int, int] = (2000, 1500)) -> bytes:
@@ -134,24 +133,12 @@ def test_other_files_are_not_recordings(content: bytes, words: str) -> None:
         media.recording(content)
 
 
-SURVEY = msgspec.convert(
-    {
-        "title": {"en": "T", "es": "T"},
-        "languages": ["en", "es"],
-        "questions": [
-            {
-                "key": "safe",
-                "type": "single_choice",
-                "text": {"en": "Did you feel safe?", "es": "¿Se sintió seguro/a?"},
-                "help": {"en": "Think of this week.", "es": "Piense en esta semana."},
-                "options": [
-                    {"code": "yes", "label": {"en": "Yes", "es": "Sí"}},
-                    {"code": "no", "label": {"en": "No", "es": "No"}},
-                ],
-            }
-        ],
-    },
-    SurveyDefinition,
+SURVEY = single_choice_survey(
+    {"en": "T", "es": "T"},
+    "safe",
+    {"en": "Did you feel safe?", "es": "¿Se sintió seguro/a?"},
+    [{"code": "yes", "label": {"en": "Yes", "es": "Sí"}}, {"code": "no", "label": {"en": "No", "es": "No"}}],
+    help={"en": "Think of this week.", "es": "Piense en esta semana."},
 )
 
 

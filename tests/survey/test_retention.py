@@ -165,6 +165,29 @@ async def _add_texts(conn: Connection, period: str, texts: list[str]) -> list[uu
     return ids
 
 
+async def _hold(
+    conn: Connection,
+    period: str,
+    arrived: date,
+    answers: dict[str, Any],
+    scores: list[release_queries.HeldScore] | None = None,
+) -> uuid.UUID:
+    """One response held for the daily release as the kiosk's intake holds it, at the first site."""
+    held = release_queries.HeldResponse(
+        survey_version_id=await conn.fetchval("SELECT max(id) FROM survey_version"),
+        site_id=await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1"),
+        language="en",
+        period=period,
+        linkage=None,
+        answers=answers,
+        scores=scores or [],
+    )
+    response_id = uuid.uuid4()
+    async with conn.transaction():
+        await release_queries.hold(conn, response_id, arrived, response_id.hex, held)
+    return response_id
+
+
 async def _table_bytes(conn: Connection, table: str) -> bytes:
     await conn.execute("CHECKPOINT")
     data_dir = Path(await conn.fetchval("SELECT current_setting('data_directory')"))
@@ -254,23 +277,10 @@ async def test_a_write_open_in_another_database_keeps_no_deleted_text_on_disk(
 async def test_what_remains_keeps_no_order_of_arrival(conn: Connection) -> None:
     """Held one by one in a known order, released, then free text deleted: no order comes back."""
     survey_id = await _survey_id(conn)
-    version_id = await conn.fetchval("SELECT max(id) FROM survey_version")
-    site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
-    sent = []
-    for n in range(60):
-        held = release_queries.HeldResponse(
-            survey_version_id=version_id,
-            site_id=site_id,
-            language="en",
-            period="2026-01",
-            linkage=None,
-            answers={TEXT: f"words {n}", "who5_1": n % 6},
-            scores=[],
-        )
-        response_id = uuid.uuid4()
-        async with conn.transaction():
-            await release_queries.hold(conn, response_id, date(2026, 1, 20), response_id.hex, held)
-        sent.append(response_id)
+    sent = [
+        await _hold(conn, "2026-01", date(2026, 1, 20), {TEXT: f"words {n}", "who5_1": n % 6})
+        for n in range(60)
+    ]
     await _policy(conn, survey_id, months=3)
     outcome = await retention.run(conn, "command line", today=date(2026, 6, 1))  # releases them first
     assert outcome.released == 60
@@ -292,20 +302,9 @@ async def test_a_response_still_held_is_not_deleted_and_its_period_waits_one_day
     all_figure = before.figure("who5", "all", None, "2025-12")
     assert all_figure is not None
     assert all_figure.n == stored
-    version_id = await conn.fetchval("SELECT max(id) FROM survey_version")
-    site_id = await conn.fetchval("SELECT id FROM site ORDER BY id LIMIT 1")
-    held = release_queries.HeldResponse(
-        survey_version_id=version_id,
-        site_id=site_id,
-        language="en",
-        period="2025-12",
-        linkage=None,
-        answers={f"who5_{i}": 4 for i in range(1, 6)},
-        scores=[release_queries.HeldScore("who5", 80.0, None, 0, "who5@1")],
-    )
-    held_id = uuid.uuid4()
-    async with conn.transaction():
-        await release_queries.hold(conn, held_id, LATER, held_id.hex, held)  # arrived today: not released
+    answers = {f"who5_{i}": 4 for i in range(1, 6)}
+    score = release_queries.HeldScore("who5", 80.0, None, 0, "who5@1")
+    await _hold(conn, "2025-12", LATER, answers, [score])  # arrived today: not released
     await _policy(conn, survey_id, years=1)
 
     first = await retention.run(conn, "command line", today=LATER)
