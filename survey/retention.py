@@ -236,9 +236,9 @@ async def run(conn: Connection, run_by: Run, today: date | None = None) -> Reten
         )
         deleted_by = await retention_queries.deleting_xid(conn)
     if outcome.deleted_anything:
-        tables = ["answer"]
+        tables = ["answer", "response"]  # a response whose words went keeps a new content hash
         if any(s.responses for s in outcome.surveys):
-            tables += ["response", "measure_score"]
+            tables += ["measure_score"]
         await _wait_for_older_snapshots(conn, deleted_by)
         await retention_queries.compact(conn, tables)
         logger.info("retention deleted what its policies said was due")

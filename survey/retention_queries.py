@@ -161,10 +161,16 @@ gone AS (
     DELETE FROM answer a USING response r, text_keys t
     WHERE r.id = a.response_id AND t.version_id = r.survey_version_id AND t.key = a.question_key
       AND r.period = ANY($2::text[])
-    RETURNING 1
+    RETURNING a.response_id
+),
+-- A response's content hash covers its words: kept, it would confirm any guess at what was deleted.
+forgotten AS (
+    UPDATE response SET content_hash = $3 WHERE id IN (SELECT response_id FROM gone)
 )
 SELECT count(*) FROM gone
 """
+FORGOTTEN_HASH: Final = "free text deleted"
+"""The content hash of a response whose words went: no SHA-256, so a resend of its id is a conflict."""
 RECORD_DELETED: Final = """
 INSERT INTO retention_deleted (survey_id, period, what) SELECT $1, unnest($2::text[]), $3
 ON CONFLICT DO NOTHING
@@ -197,10 +203,11 @@ WHERE pid <> pg_backend_pid()
   AND (age(backend_xid) >= age($1::xid)
        OR (datname = current_database() AND age(backend_xmin) >= age($1::xid)))
 """
+# ANALYZE too: the statistics sampled before (pg_stats' common values) would keep the deleted words.
 COMPACT: Final = {
-    "answer": "VACUUM FULL answer",
-    "response": "VACUUM FULL response",
-    "measure_score": "VACUUM FULL measure_score",
+    "answer": "VACUUM (FULL, ANALYZE) answer",
+    "response": "VACUUM (FULL, ANALYZE) response",
+    "measure_score": "VACUUM (FULL, ANALYZE) measure_score",
 }
 
 
@@ -279,7 +286,7 @@ async def held_periods(conn: Connection, survey_id: int) -> set[str]:
 
 async def delete_free_text(conn: Connection, survey_id: int, periods: list[str]) -> int:
     """Delete the free-text answers of these periods; how many were deleted."""
-    count: int = await conn.fetchval(DELETE_FREE_TEXT, survey_id, periods)
+    count: int = await conn.fetchval(DELETE_FREE_TEXT, survey_id, periods, FORGOTTEN_HASH)
     await conn.execute(RECORD_DELETED, survey_id, periods, "free_text")
     return count
 
@@ -316,6 +323,6 @@ async def still_seeing(conn: Connection, deleted_by: int) -> int:
 
 
 async def compact(conn: Connection, tables: list[str]) -> None:
-    """Rewrite these tables' files (outside a transaction)."""
+    """Rewrite these tables' files and sample their statistics anew (outside a transaction)."""
     for table in tables:
         await conn.execute(COMPACT[table])

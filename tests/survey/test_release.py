@@ -18,7 +18,7 @@ from scipy.stats import kendalltau
 from survey import db, release, release_queries
 from survey.backup import tool
 from survey.settings import Settings
-from tests.support import tomorrow
+from tests.support import release_sent, tomorrow
 
 if TYPE_CHECKING:
     from litestar import Litestar
@@ -189,3 +189,19 @@ async def test_a_second_process_releasing_at_the_same_time_waits_its_turn(
         assert (await release.release(other, tomorrow())).responses == 2
     finally:
         await other.close()
+
+
+async def test_the_inbox_keeps_no_statistics_to_outlive_the_release(
+    client: AsyncTestClient[Litestar], kiosk: dict[str, Any], conn: Connection
+) -> None:
+    """ANALYZE (autovacuum's too) would copy held answers and ids into pg_stats, which TRUNCATE keeps."""
+    sent = await _send(client, kiosk, 12)
+    analyzed = "SELECT count(*) FROM pg_stats WHERE tablename = $1"
+    await conn.execute("ANALYZE response_inbox, site")
+    assert await conn.fetchval(analyzed, "site") > 0  # ANALYZE does sample other tables
+    assert await conn.fetchval(analyzed, "response_inbox") == 0
+    options = await conn.fetchval("SELECT reloptions FROM pg_class WHERE relname = 'response_inbox'")
+    assert "autovacuum_enabled=false" in options, "autovacuum samples nothing into it either"
+    assert (await release_sent(conn)).responses == len(sent)
+    await conn.execute("ANALYZE response_inbox")
+    assert await conn.fetchval(analyzed, "response_inbox") == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import random
 import uuid
@@ -20,7 +21,7 @@ from analysis import indicator_queries, protected_store
 from analysis.protected import ProtectedSet
 from survey import audit_trail, audit_trail_queries, db, release, release_queries, response_queries, retention
 from survey.settings import DEFAULT_MIN_CELL
-from tests.support import make_account, sign_in, with_database
+from tests.support import make_account, release_sent, sign_in, tomorrow, with_database
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -272,6 +273,51 @@ async def test_a_write_open_in_another_database_keeps_no_deleted_text_on_disk(
     outcome = await asyncio.wait_for(run, timeout=60)
     assert outcome.surveys[0].free_text_answers >= 12
     assert b"zebra-marmalade-3" not in await _table_bytes(conn, "answer")
+
+
+async def test_a_deleted_texts_content_hash_confirms_no_guess_at_it(
+    client: Client, kiosk: dict[str, Any], conn: Connection
+) -> None:
+    """The hash that makes resends idempotent covers the words: once they are deleted it checks no guess."""
+    words = "more naloxone at the van please"
+    response_id = uuid.uuid4()
+    answers = {"who5_1": 4, TEXT: words}
+    body = {"id": str(response_id), "survey_version": kiosk["version"], "language": "en", "answers": answers}
+    assert (await client.post("/api/kiosk/responses", json=body, headers=kiosk["headers"])).status_code == 201
+    await release_sent(conn)
+
+    def hashed(guess: str) -> str:  # what an attacker with the database computes for each guess
+        content = {"survey_version": kiosk["version"], "language": "en", "answers": {**answers, TEXT: guess}}
+        return hashlib.sha256(msgspec.json.encode({**content, "linkage": None}, order="sorted")).hexdigest()
+
+    stored = "SELECT content_hash FROM response WHERE id = $1"
+    assert await conn.fetchval(stored, response_id) == hashed(words)  # so the check below can fail
+    await _policy(conn, await _survey_id(conn), months=3)
+    outcome = await retention.run(conn, "command line", today=tomorrow() + timedelta(days=200))
+
+    assert outcome.surveys[0].free_text_answers > 0
+    assert not await conn.fetchval(
+        "SELECT count(*) FROM answer WHERE response_id = $1 AND question_key = $2", response_id, TEXT
+    )
+    left = await conn.fetchval(stored, response_id)
+    assert left not in {hashed(guess) for guess in (words, "thanks", "more hours", "")}
+    assert hashed(words).encode() not in await _table_bytes(conn, "response"), "no old row version keeps it"
+    resent = await client.post("/api/kiosk/responses", json=body, headers=kiosk["headers"])
+    assert resent.status_code == 409, "a resend months later is refused, not stored again"
+
+
+async def test_the_statistics_keep_none_of_the_deleted_words(conn: Connection) -> None:
+    """ANALYZE samples column values into pg_stats; the rewrite samples anew, without the deleted ones."""
+    survey_id = await _survey_id(conn)
+    await _add_texts(conn, "2026-01", ["zebra-marmalade"] * 40)  # common enough to be a most common value
+    await conn.execute("ANALYZE answer")  # as autovacuum would, some time after a release
+    sampled = (
+        "SELECT coalesce(string_agg(most_common_vals::text, ' '), '') FROM pg_stats WHERE tablename = $1"
+    )
+    assert "zebra-marmalade" in await conn.fetchval(sampled, "answer")  # so the check below can fail
+    await _policy(conn, survey_id, months=3)
+    await retention.run(conn, "command line", today=date(2026, 5, 1))
+    assert "zebra-marmalade" not in await conn.fetchval(sampled, "answer")
 
 
 async def test_what_remains_keeps_no_order_of_arrival(conn: Connection) -> None:
