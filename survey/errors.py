@@ -10,7 +10,7 @@ from litestar.exceptions import HTTPException, InternalServerException, ServiceU
 from litestar.exceptions.responses import create_exception_response
 from litestar.response import Redirect, Response, Template
 
-from survey import outage
+from survey import logs, outage
 from survey.auth import API_PREFIX
 
 if TYPE_CHECKING:
@@ -58,10 +58,17 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
 
 
 def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    """Log an unexpected error (method and path only) and answer without details.
+    """Note an unexpected error and answer without details.
+
+    A staff-side error is logged at once, with method, path and traceback. A kiosk-side one is not: its
+    line's time would say when a participant sent their answers (the tablet keeps them and sends again).
+    It is counted by kind (:func:`survey.logs.error_kind`: no message, no path, no content) into the day's
+    kiosk line, written after midnight (UTC).
 
     An unreachable database is not unexpected: it answers 503 with Retry-After, and only the first such
-    request (and the database's return) is logged, in one line each.
+    request (and the database's return) is logged, in one line each. That line says the database went,
+    not who asked: no method, path or side, one line however many submissions meet the outage, and
+    nothing met by it is stored (the tablet's outbox sends it again later).
     """
     if outage.is_outage(exc):
         request.app.state.outage.noticed(getattr(request.app.state, "pool", None), exc)
@@ -72,5 +79,8 @@ def server_error(request: Request[Any, Any, Any], exc: Exception) -> Response[An
                 headers=outage.retry_headers(),
             ),
         )
-    logger.error("unexpected error on %s %s", request.method, request.scope["path"], exc_info=exc)
+    if logs.is_kiosk_side(request.scope):
+        logs.kiosk_requests.add_error(logs.error_kind(request.scope, exc))
+    else:
+        logger.error("unexpected error on %s %s", request.method, request.scope["path"], exc_info=exc)
     return http_error(request, InternalServerException("Something went wrong on our side. Please try again."))
