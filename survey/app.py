@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         lifespan=[
             db.pool_lifespan,
-            logs.hourly_kiosk_counts,
+            logs.daily_kiosk_counts,
             release.daily_release,
             retention.daily_retention,
         ],

@@ -204,10 +204,6 @@ async def daily_kiosk_counts(_: Litestar) -> AsyncIterator[None]:
         kiosk_requests.drop()
 
 
-hourly_kiosk_counts: Final = daily_kiosk_counts
-"""The name ``survey/app.py`` still lists the lifespan under (it writes daily now)."""
-
-
 def request_log_middleware(app: ASGIApp) -> ASGIApp:
     """ASGI middleware noting when a request began; :func:`log_response` writes its line."""
 
