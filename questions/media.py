@@ -137,6 +137,32 @@ def _without_id3(content: bytes) -> bytes:
     return content
 
 
+WAV_KEPT: Final = (b"fmt ", b"fact", b"data")
+"""The WAV chunks that are the sound; the rest (``LIST``/``INFO``, ``bext``, ``id3 ``, ...) may hold names."""
+
+
+def _wav_sound(content: bytes) -> bytes:
+    """A WAV with only the chunks of its sound, in their order: no tags, no recorder's notes.
+
+    Raises:
+        MediaError: a chunk runs past the end, or there is no ``fmt `` or ``data`` chunk.
+    """
+    kept: list[bytes] = []
+    at = 12
+    while at + 8 <= len(content):
+        tag, size = content[at : at + 4], int.from_bytes(content[at + 4 : at + 8], "little")
+        end = at + 8 + size + (size % 2)  # a chunk of odd size is padded to an even one
+        if at + 8 + size > len(content):
+            raise MediaError("This WAV file is cut short.")
+        if tag in WAV_KEPT:
+            kept.append(content[at:end])
+        at = end
+    if {chunk[:4] for chunk in kept} & {b"fmt ", b"data"} != {b"fmt ", b"data"}:
+        raise MediaError("This WAV file holds no sound.")
+    body = b"WAVE" + b"".join(kept)
+    return b"RIFF" + len(body).to_bytes(4, "little") + body
+
+
 def recording(content: bytes) -> MediaFile:
     """A recording as it is stored, checked by its first bytes.
 
@@ -154,6 +180,8 @@ def recording(content: bytes) -> MediaFile:
         content = _without_id3(content)
         if not content or _audio_type(content) != "audio/mpeg":
             raise MediaError("This MP3 file holds no sound after its tags.")
+    if kind == "audio/wav":
+        content = _wav_sound(content)
     return MediaFile(digest=_digest(content), content_type=kind, content=content)
 
 

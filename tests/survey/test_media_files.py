@@ -107,6 +107,41 @@ def test_recordings_are_known_by_their_first_bytes() -> None:
     assert media.recording(b"\xff\xfb\x90\x64" + b"\x00" * 100).content_type == "audio/mpeg"
 
 
+def _chunk(tag: bytes, data: bytes) -> bytes:
+    return tag + len(data).to_bytes(4, "little") + data + (b"\0" if len(data) % 2 else b"")
+
+
+def test_a_wav_loses_its_tags_and_recorders_notes_and_still_plays() -> None:
+    sound = wav()
+    riff_body = sound[12:]
+    info = b"INFO" + _chunk(b"IART", b"Maria Lopez\0") + _chunk(b"ICRD", b"2026-11-30 21:14\0")
+    notes = _chunk(b"bext", b"Recorded on Maria's phone at 14 Elm St".ljust(602, b"\0"))
+    tagged_body = b"WAVE" + notes + riff_body + _chunk(b"LIST", info) + _chunk(b"id3 ", b"ID3 Maria")
+    tagged = b"RIFF" + len(tagged_body).to_bytes(4, "little") + tagged_body
+    assert b"Maria" in tagged
+    kept = media.recording(tagged)
+    assert kept.content_type == "audio/wav"
+    for personal in (b"Maria", b"Elm St", b"2026-11-30"):
+        assert personal not in kept.content
+    with wave.open(io.BytesIO(kept.content)) as reopened, wave.open(io.BytesIO(sound)) as original:
+        assert reopened.getparams() == original.getparams()
+        assert reopened.readframes(reopened.getnframes()) == original.readframes(original.getnframes())
+    assert kept.content == sound, "a WAV with nothing but its sound is stored as it came"
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (wav()[:-100], "cut short"),
+        (b"RIFF\x04\x00\x00\x00WAVE", "no sound"),
+        (b"RIFF" + (16).to_bytes(4, "little") + b"WAVE" + _chunk(b"LIST", b"INFO"), "no sound"),
+    ],
+)
+def test_a_wav_without_its_sound_is_refused_in_words(content: bytes, words: str) -> None:
+    with pytest.raises(media.MediaError, match=words):
+        media.recording(content)
+
+
 def test_an_mp3_loses_its_id3_tags() -> None:
     tag_body = b"TPE1\x00\x00\x00\x0b\x00\x00\x00Alex Smith"
     size = len(tag_body)
