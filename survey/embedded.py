@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import warnings
 from pathlib import Path
@@ -26,6 +27,28 @@ logger = logging.getLogger(__name__)
 
 PG_FOLDER: Final = "pg"
 _HANDLES_FILE: Final = ".handle_pids.json"
+SETTINGS_FILE: Final = "survey.conf"
+"""The server settings the platform sets, rewritten at each start and included from ``postgresql.conf``."""
+_INCLUDE: Final = f"include_if_exists = '{SETTINGS_FILE}'"
+# Each held response is written to the write-ahead log (pg_wal) at once, next to a commit record with the
+# exact time: these keep that log from outliving the daily release that retires it (survey/release.py).
+SERVER_SETTINGS: Final = {
+    # A segment no longer needed is deleted, not renamed for reuse with its old records still in it.
+    "wal_recycle": "off",
+    # Checkpoint log lines (on by default in 16) say when there were writes, so when someone answered.
+    "log_checkpoints": "off",
+    # Its "checkpoints are occurring too frequently" line would say the same, in busy moments.
+    "checkpoint_warning": "0",
+    # Fewer segments kept in reserve and a checkpoint after about 64 MB of writes instead of 1 GB, so old
+    # segments go within minutes on a busy day too. Both are soft limits: a smaller size costs only more
+    # frequent checkpoints, never data, and a small program writes far less than this in a day.
+    "min_wal_size": "32MB",
+    "max_wal_size": "64MB",
+    # Nothing streams from a server on a Unix socket of its own (no replica, no archive, no pg_basebackup:
+    # backups are pg_dump), so the log need only hold what crash recovery needs. Minimal needs no senders.
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+}
 
 
 class EmbeddedDatabaseError(SetupProblem, RuntimeError):
@@ -61,14 +84,22 @@ def start(data_dir: Path) -> str:
         SettingsError: the data folder cannot be written.
         EmbeddedDatabaseError: PostgreSQL did not start; the message holds the end of its log.
     """
-    pgserver = _pgserver()
+    _pgserver()
     from pgserver.postgres_server import PostgresServer
+
+    class _Server(PostgresServer):
+        def ensure_pgdata_inited(self) -> None:
+            super().ensure_pgdata_inited()
+            _write_settings(self.pgdata)  # after initdb, before the server starts with them
 
     pgdata = ensure_data_dir(data_dir) / PG_FOLDER
     with PostgresServer._lock:
         _forget_exited_processes(pgdata)
     try:
-        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        pgdata.mkdir(exist_ok=True)
+        pgdata = pgdata.resolve()
+        # As pgserver.get_server, with the settings written in between: a joined server keeps its own.
+        server = PostgresServer._instances.get(pgdata) or _Server(pgdata, cleanup_mode="stop")
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, AssertionError) as error:
         raise EmbeddedDatabaseError(
             f"The embedded PostgreSQL in {pgdata} did not start. Last lines of its log:\n{_log_tail(pgdata)}"
@@ -88,6 +119,25 @@ def release(data_dir: Path) -> None:
     server = PostgresServer._instances.get((data_dir / PG_FOLDER).resolve())
     if server is not None:
         server.cleanup()
+
+
+def _write_settings(pgdata: Path) -> None:
+    """Write :data:`SERVER_SETTINGS` to their own file, included from ``postgresql.conf`` (once).
+
+    The include comes last in ``postgresql.conf``, so these win over its lines; ``ALTER SYSTEM`` (in
+    ``postgresql.auto.conf``) still wins over both.
+    """
+    settings = pgdata / SETTINGS_FILE
+    settings.write_text(
+        "# Written by the survey platform at each start (survey/embedded.py): edits here are lost.\n"
+        + "".join(f"{name} = '{value}'\n" for name, value in SERVER_SETTINGS.items())
+    )
+    owner = pgdata.stat()
+    os.chown(settings, owner.st_uid, owner.st_gid)  # running as root, PostgreSQL runs as pgserver's user
+    conf = pgdata / "postgresql.conf"
+    if _INCLUDE not in conf.read_text().splitlines():
+        with conf.open("a") as lines:
+            lines.write(f"\n{_INCLUDE}\n")
 
 
 def _forget_exited_processes(pgdata: Path) -> None:

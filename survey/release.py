@@ -4,9 +4,10 @@ Responses land in the inbox the moment a kiosk sends them (durable and idempoten
 only the day they arrived. A release takes every held response of the days that have ended, shuffles them
 with the operating system's randomness and writes them in one transaction, so they share one ``xmin`` and
 their row order, ``ctid`` and dump order say nothing about the order they were sent in; then it rewrites
-the inbox's files. Analysis reads only released responses, so a dashboard's counts change once a day, not
-the moment someone at a site finishes. The server releases shortly after each midnight (UTC) under a
-lock, so several workers or instances release once; ``survey responses shuffle`` releases now.
+the inbox's files, and after the commit lets the server delete the write-ahead log that held them.
+Analysis reads only released responses, so a dashboard's counts change once a day, not the moment
+someone at a site finishes. The server releases shortly after each midnight (UTC) under a lock, so
+several workers or instances release once; ``survey responses shuffle`` releases now.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Final, Literal
 
+import asyncpg
 import msgspec
 
 from analysis import protected_store
@@ -73,7 +75,23 @@ async def release(conn: Connection, today: date | None = None) -> ReleaseOutcome
     if not rows:
         return ReleaseOutcome("nothing_due", still_held=still_held)
     logger.info("released %d held response(s) in one shuffled batch", len(rows))
+    await _retire_wal(conn)
     return ReleaseOutcome("released", responses=len(rows), still_held=still_held)
+
+
+async def _retire_wal(conn: Connection) -> None:
+    """Let the server delete the WAL that held the released responses next to their arrival times.
+
+    Where it cannot (an external server's ordinary role may not), the release stands, and the log says
+    once per release what is left to the operator (docs/admin.md).
+    """
+    try:
+        await release_queries.retire_wal(conn)
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        logger.warning(
+            "the release could not switch the write-ahead log and checkpoint (may this database role?):"
+            " the WAL keeps the released responses' arrival times; see docs/admin.md, 'Write-ahead log'"
+        )
 
 
 def seconds_until(moment: time, now: datetime) -> float:

@@ -38,6 +38,13 @@ PUT_BACK_HELD: Final = """
 INSERT INTO response_inbox (id, arrived_on, content_hash, held)
 SELECT id, arrived_on, content_hash, held FROM still_held
 """
+# The inbox's rows stay in the write-ahead log after the TRUNCATE, each next to its commit time, until the
+# segment holding them is no longer needed. Closing the segment and checkpointing makes every segment
+# before the release unneeded, and the server then deletes them (renames them for reuse unless
+# wal_recycle is off: survey/embedded.py). Both need a superuser, or pg_checkpoint and EXECUTE on
+# pg_switch_wal (PostgreSQL 15+).
+SWITCH_WAL: Final = "SELECT pg_switch_wal()"
+CHECKPOINT: Final = "CHECKPOINT"
 LAST_RELEASE: Final = "SELECT released_on, responses FROM response_release ORDER BY released_on DESC LIMIT 1"
 RECORD_RELEASE: Final = """
 INSERT INTO response_release (released_on, responses) VALUES ($1, $2)
@@ -117,6 +124,16 @@ async def held_count(conn: Connection) -> int:
     """How many responses wait for release."""
     count: int = await conn.fetchval(HELD_COUNT)
     return count
+
+
+async def retire_wal(conn: Connection) -> None:
+    """Let the server delete the WAL written so far: close the current segment, then checkpoint.
+
+    Raises:
+        asyncpg.InsufficientPrivilegeError: the role may not switch the WAL or may not checkpoint.
+    """
+    await conn.execute(SWITCH_WAL)
+    await conn.execute(CHECKPOINT)
 
 
 async def last_release(conn: Connection) -> Release | None:
