@@ -75,22 +75,27 @@ async def release(conn: Connection, today: date | None = None) -> ReleaseOutcome
     if not rows:
         return ReleaseOutcome("nothing_due", still_held=still_held)
     logger.info("released %d held response(s) in one shuffled batch", len(rows))
-    await _retire_wal(conn)
+    await retire_wal(conn)
     return ReleaseOutcome("released", responses=len(rows), still_held=still_held)
 
 
-async def _retire_wal(conn: Connection) -> None:
-    """Let the server delete the WAL that held the released responses next to their arrival times.
+async def retire_wal(conn: Connection, kept: str = "the released responses' arrival times") -> None:
+    """Let the server delete the WAL that held what was just released (or deleted) with its times.
 
-    Where it cannot (an external server's ordinary role may not), the release stands, and the log says
-    once per release what is left to the operator (docs/admin.md).
+    Where it cannot (an external server's ordinary role may not), the work stands, and the log says
+    once what is left to the operator (docs/admin.md).
+
+    Args:
+        conn: a connection outside any transaction.
+        kept: what the WAL keeps meanwhile, for the log line.
     """
     try:
         await release_queries.retire_wal(conn)
     except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
         logger.warning(
-            "the release could not switch the write-ahead log and checkpoint (may this database role?):"
-            " the WAL keeps the released responses' arrival times; see docs/admin.md, 'Write-ahead log'"
+            "could not switch the write-ahead log and checkpoint (may this database role?): the WAL keeps"
+            " %s; see docs/admin.md, 'Write-ahead log'",
+            kept,
         )
 
 

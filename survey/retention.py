@@ -241,6 +241,7 @@ async def run(conn: Connection, run_by: Run, today: date | None = None) -> Reten
             tables += ["measure_score"]
         await _wait_for_older_snapshots(conn, deleted_by)
         await retention_queries.compact(conn, tables)
+        await release.retire_wal(conn, "the deleted answers")
         logger.info("retention deleted what its policies said was due")
     return outcome
 

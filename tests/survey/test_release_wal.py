@@ -57,7 +57,7 @@ async def _send(client: AsyncTestClient[Litestar], kiosk: dict[str, Any]) -> dic
     return sent
 
 
-async def _wal(conn: Connection) -> bytes:
+async def wal_files(conn: Connection) -> bytes:
     """Every WAL file of the server, read through SQL (a file removed meanwhile reads as nothing).
 
     The run's server commits asynchronously (tests/conftest.py), so first wait until the WAL written so
@@ -80,13 +80,13 @@ async def test_after_the_release_no_wal_file_holds_a_released_response(
     client: AsyncTestClient[Litestar], kiosk: dict[str, Any], conn: Connection
 ) -> None:
     sent = await _send(client, kiosk)
-    assert len(_found(await _wal(conn), sent)) == 2 * SENT  # so the check below can fail
+    assert len(_found(await wal_files(conn), sent)) == 2 * SENT  # so the check below can fail
 
     outcome = await release.release(conn, tomorrow())
 
     assert (outcome.status, outcome.responses) == ("released", SENT)
     # Other tests of the run write WAL meanwhile: only what came after the release may be there.
-    assert _found(await _wal(conn), sent) == []
+    assert _found(await wal_files(conn), sent) == []
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from analysis.protected import ProtectedSet
 from survey import audit_trail, audit_trail_queries, db, release, release_queries, response_queries, retention
 from survey.settings import DEFAULT_MIN_CELL
 from tests.support import make_account, release_sent, sign_in, tomorrow, with_database
+from tests.survey.test_release_wal import wal_files
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -318,6 +319,18 @@ async def test_the_statistics_keep_none_of_the_deleted_words(conn: Connection) -
     await _policy(conn, survey_id, months=3)
     await retention.run(conn, "command line", today=date(2026, 5, 1))
     assert "zebra-marmalade" not in await conn.fetchval(sampled, "answer")
+
+
+async def test_after_the_run_no_wal_file_holds_the_deleted_words(conn: Connection) -> None:
+    """The answers' inserts (and any statistics sampled since) are in the WAL: the run retires it."""
+    survey_id = await _survey_id(conn)
+    await _add_texts(conn, "2026-01", [f"okapi-teacup-{n}" for n in range(12)])
+    assert b"okapi-teacup-3" in await wal_files(conn)  # so the check below can fail
+    await _policy(conn, survey_id, months=3)
+    outcome = await retention.run(conn, "command line", today=date(2026, 5, 1))
+    assert outcome.surveys[0].free_text_answers >= 12
+    # Other tests of the run write WAL meanwhile: only what came after the run may be there.
+    assert b"okapi-teacup-" not in await wal_files(conn)
 
 
 async def test_what_remains_keeps_no_order_of_arrival(conn: Connection) -> None:
