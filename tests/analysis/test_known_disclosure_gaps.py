@@ -306,14 +306,63 @@ def test_a_hidden_answer_count_is_not_narrowed_by_the_measure_s_n() -> None:
     )
 
 
+Cells = dict[tuple[str, str], int]
+GROWTH: Cells = {("A", "2026-01"): 30, ("A", "2026-02"): 6, ("A", "2026-03"): 5}
+RETENTION: Cells = {
+    ("A", "2025-01"): 15,
+    ("A", "2025-03"): 2,
+    ("A", "2025-05"): 1,
+    ("A", "2025-06"): 2,
+    ("B", "2025-01"): 6,
+    ("B", "2025-02"): 9,
+    ("B", "2025-03"): 5,
+    ("B", "2025-04"): 3,
+    ("B", "2025-05"): 1,
+    ("B", "2025-06"): 3,
+}
+
+
+def shown_classes(counts: Cells) -> list[set[tuple[str, str]]]:
+    """The shown cells grouped as an attacker sees their answers: by the set of views showing them."""
+    views = free_text._views(counts, K)
+    classes: dict[frozenset[int], set[tuple[str, str]]] = {}
+    for cell in free_text.showable_cells(counts, K):
+        classes.setdefault(frozenset(i for i, view in enumerate(views) if cell in view), set()).add(cell)
+    return list(classes.values())
+
+
 @known_gap(5, "free-text classes are decided for each state alone; two days' states trace answers")
-def test_free_text_answers_are_not_traced_to_a_small_month_as_another_grows() -> None:
-    """February (6) and March (5) shared a class yesterday; March reaching 11 must not single February out."""
-    yesterday = {("A", "2026-01"): 30, ("A", "2026-02"): 6, ("A", "2026-03"): 5}
-    today = {**yesterday, ("A", "2026-03"): 11}
-    vanished = free_text.showable_cells(yesterday, K) - free_text.showable_cells(today, K)
-    traced = {cell: today[cell] for cell in vanished if 1 <= today[cell] < K}
-    assert not traced, f"answers shown yesterday and not today traced to (cell: responses): {traced}"
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(GROWTH, {**GROWTH, ("A", "2026-03"): 11}, id="march-grows-to-k"),
+        pytest.param(
+            RETENTION, {c: n for c, n in RETENTION.items() if c[1] > "2025-02"}, id="retention-deletes"
+        ),
+    ],
+)
+def test_free_text_answers_are_not_traced_to_a_small_group_across_two_states(
+    before: Cells, after: Cells
+) -> None:
+    """Which answers still show, or newly show, on the second day must not single out fewer than k.
+
+    The attacker reads every view on both days. Answers shown in the same views form a class of at least
+    k; when only part of yesterday's class still shows today (or only part of today's showed yesterday),
+    that part is a group of its own. March growing to 11 singles out February's 6; retention deleting
+    January and February 2025 singles out site B's February (9, in a class with its March yesterday) and
+    B's April to June (7, with March today).
+    """
+    traced = {}
+    shown_before, shown_after = free_text.showable_cells(before, K), free_text.showable_cells(after, K)
+    for classes, other, counts in (
+        (shown_classes(before), shown_after, before),
+        (shown_classes(after), shown_before, after),
+    ):
+        for cells in classes:
+            part = cells - other
+            if part and part != cells and 1 <= sum(counts[c] for c in part) < K:
+                traced[tuple(sorted(part))] = sum(counts[c] for c in part)
+    assert not traced, f"answers shown on one day and not the other traced to (cells: responses): {traced}"
 
 
 @known_gap(6, "the exact p of linked pre/post gives how many scores changed, hidden when fewer than k")
