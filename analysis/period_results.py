@@ -9,7 +9,7 @@ period of each reporting period.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -76,6 +76,12 @@ def linked_row(
     )
 
 
+PRORATED_NOTE: Final = (
+    "No interval: this measure scores a response with a skipped item, and the interval would tell how"
+    " many answered every item."
+)
+
+
 def reliability_row(
     rule: ScoringRule, period: str, moments: list[queries.ItemMoment], k: int
 ) -> ReliabilityRow:
@@ -99,6 +105,10 @@ def reliability_row(
             rule.measure, None, None, None, f"Fewer than {least} complete responses.", period
         )
     result = stats.alpha_from_moments(n, sums, cross)
+    if rule.max_missing:
+        # Feldt's interval depends on n alone beside alpha, so it gives the complete responses' count;
+        # beside the measure's shown n (prorated scores too) that would say how many skipped an item.
+        return ReliabilityRow(rule.measure, result.alpha, None, None, PRORATED_NOTE, period)
     return ReliabilityRow(rule.measure, result.alpha, result.ci_low, result.ci_high, "", period)
 
 
