@@ -28,6 +28,12 @@ def _no_pairs(rule: ScoringRule, period: str, first: str, last: str, note: str) 
     return LinkedRow(rule.measure, first, last, None, None, None, None, None, None, None, None, note, period)
 
 
+CHANGED_NOTE: Final = (
+    "No p: fewer than {k} scores changed, or fewer than {k} stayed the same, and the test's p would tell"
+    " how many."
+)
+
+
 def linked_row(
     rule: ScoringRule,
     period: str,
@@ -59,6 +65,11 @@ def linked_row(
     )
     # The share improved is a count in disguise (share x pairs): shown only when it and the rest are >= k.
     share_shown = result.improved >= k and pairs - result.improved >= k
+    # So is the exact p: the signed-rank test drops unchanged scores, and its null distribution gives
+    # how many changed.
+    changed = sum(1 for b, a in zip(matched.before, matched.after, strict=True) if a != b)
+    unchanged = pairs - changed
+    p_shown = changed >= k and (unchanged == 0 or unchanged >= k)
     return LinkedRow(
         rule.measure,
         first,
@@ -67,11 +78,11 @@ def linked_row(
         result.shift,
         result.shift_ci_low,
         result.shift_ci_high,
-        result.p,
+        result.p if p_shown else None,
         result.share_improved if share_shown else None,
         result.share_improved_ci_low if share_shown else None,
         result.share_improved_ci_high if share_shown else None,
-        "",
+        "" if p_shown else CHANGED_NOTE.format(k=k),
         period,
     )
 
