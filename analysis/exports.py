@@ -39,7 +39,10 @@ METHODS: Final = (
     "(Pearson's chi-square, simulated p when an expected count is below 5, Cramer's V), with "
     "Benjamini-Hochberg adjusted q across the questions. Number questions show a histogram of fixed "
     "ranges (from the question's range, never from the answers), protected like band counts. "
-    "Reliability is Cronbach's alpha with the Feldt interval on every complete response up to 20,000."
+    "Reliability is Cronbach's alpha with the Feldt interval on every complete response up to 20,000; "
+    "a measure that scores a response with a skipped item shows no interval (it would give the count of "
+    "complete responses), and a linked p is shown only when at least k scores changed and none or at "
+    "least k stayed the same."
 )
 SUMMARY_FIELDS: Final = [
     ("measure", "string", "The measure's key (who5, k6)."),
@@ -118,16 +121,16 @@ LINKED_FIELDS: Final = [
     ("shift", "number", "Paired Hodges-Lehmann shift."),
     ("shift_ci_low", "number", "Lower end of its 95% interval."),
     ("shift_ci_high", "number", "Upper end of its 95% interval."),
-    ("p", "number", "Wilcoxon signed-rank p."),
+    ("p", "number", "Wilcoxon signed-rank p (empty when fewer than k changed or stayed the same)."),
     ("share_improved", "number", "Share improved by at least the meaningful change."),
-    ("note", "string", "Why there are no figures, when there are none."),
+    ("note", "string", "Why figures are missing, when some are."),
 ]
 RELIABILITY_FIELDS: Final = [
     ("measure", "string", "The measure's key."),
     ("alpha", "number", "Cronbach's alpha."),
-    ("ci_low", "number", "Lower end of the Feldt 95% interval."),
+    ("ci_low", "number", "Lower end of the Feldt 95% interval (empty for a prorating measure)."),
     ("ci_high", "number", "Upper end of the Feldt 95% interval."),
-    ("note", "string", "Why there is no alpha, when there is none."),
+    ("note", "string", "Why alpha or its interval is missing, when one is."),
 ]
 ITEM_COMPARISON_FIELDS: Final = [
     ("question", "string", "The question's key."),

@@ -144,23 +144,34 @@ WAV_KEPT: Final = (b"fmt ", b"fact", b"data")
 def _wav_sound(content: bytes) -> bytes:
     """A WAV with only the chunks of its sound, in their order: no tags, no recorder's notes.
 
+    What follows the RIFF chunk (an ID3 tag some tools append, padding) is left out. A ``data`` chunk
+    whose size a streaming recorder left at 0 or 0xFFFFFFFF, or that runs past the end, keeps the bytes
+    that are there, with their real size; a missing pad byte after an odd-sized chunk is tolerated.
+
     Raises:
-        MediaError: a chunk runs past the end, or there is no ``fmt `` or ``data`` chunk.
+        MediaError: another chunk runs past the end, or there is no ``fmt `` or ``data`` chunk.
     """
+    riff_size = int.from_bytes(content[4:8], "little")
+    end_of_riff = 8 + riff_size if 4 <= riff_size <= len(content) - 8 else len(content)
     kept: list[bytes] = []
     at = 12
-    while at + 8 <= len(content):
+    while at + 8 <= end_of_riff:
         tag, size = content[at : at + 4], int.from_bytes(content[at + 4 : at + 8], "little")
-        end = at + 8 + size + (size % 2)  # a chunk of odd size is padded to an even one
-        if at + 8 + size > len(content):
+        body_at = at + 8
+        if tag == b"data" and (size in {0, 0xFFFFFFFF} or body_at + size > end_of_riff):
+            size = end_of_riff - body_at  # a streamed recording: the sound is the rest
+        elif body_at + size > end_of_riff:
             raise MediaError("This WAV file is cut short.")
         if tag in WAV_KEPT:
-            kept.append(content[at:end])
-        at = end
+            body = content[body_at : body_at + size]
+            kept.append(tag + size.to_bytes(4, "little") + body + (b"\0" if size % 2 else b""))
+        at = body_at + size
+        if size % 2 and content[at : at + 1] == b"\0":  # the pad byte, where the writer put one
+            at += 1
     if {chunk[:4] for chunk in kept} & {b"fmt ", b"data"} != {b"fmt ", b"data"}:
         raise MediaError("This WAV file holds no sound.")
-    body = b"WAVE" + b"".join(kept)
-    return b"RIFF" + len(body).to_bytes(4, "little") + body
+    whole = b"WAVE" + b"".join(kept)
+    return b"RIFF" + len(whole).to_bytes(4, "little") + whole
 
 
 def recording(content: bytes) -> MediaFile:

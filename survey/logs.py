@@ -172,7 +172,11 @@ class KioskRequestCount:
             )
 
     def drop(self) -> None:
-        """Forget the day so far (at shutdown), writing only a line that holds no count."""
+        """Write the days that have ended, then forget the day so far (at shutdown), saying so in one line.
+
+        A shutdown just after midnight, before the daily line was written, must not lose a whole day.
+        """
+        self.flush(self.clock())
         self.days.clear()
         request_logger.info(SHUTDOWN_LINE)
 

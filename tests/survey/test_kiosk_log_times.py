@@ -149,6 +149,19 @@ async def test_at_shutdown_the_day_so_far_is_not_written(
     assert [record.getMessage() for record in _records(caplog)] == [logs.SHUTDOWN_LINE]
 
 
+async def test_a_shutdown_just_after_midnight_still_writes_the_day_that_ended(
+    client: AsyncTestClient[Litestar], kiosk: dict[str, Any], clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock.now = DAY_ONE.replace(hour=9)
+    caplog.set_level(logging.INFO, logger="survey.requests")
+    body = _submission(kiosk, who5_1=3)
+    assert (await client.post("/api/kiosk/responses", json=body, headers=kiosk["headers"])).status_code == 201
+    clock.now = DAY_ONE + timedelta(days=1, microseconds=500_000)  # before the daily line's second
+    logs.kiosk_requests.drop()
+    lines = [record.getMessage() for record in _records(caplog)]
+    assert lines == ["kiosk requests on 2026-03-01 (UTC): 1 (201: 1)", logs.SHUTDOWN_LINE]
+
+
 async def test_the_day_a_server_starts_in_is_not_counted(
     client: AsyncTestClient[Litestar], kiosk: dict[str, Any], clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:

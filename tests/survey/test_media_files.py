@@ -129,10 +129,48 @@ def test_a_wav_loses_its_tags_and_recorders_notes_and_still_plays() -> None:
     assert kept.content == sound, "a WAV with nothing but its sound is stored as it came"
 
 
+def _sizes(sound: bytes, riff: int, data: int) -> bytes:
+    """The WAV with its RIFF and data sizes as a streaming recorder may leave them."""
+    at = sound.index(b"data")
+    return (
+        b"RIFF"
+        + riff.to_bytes(4, "little")
+        + sound[8 : at + 4]
+        + data.to_bytes(4, "little")
+        + sound[at + 8 :]
+    )
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        pytest.param(_sizes(wav(), 0xFFFFFFFF, 0xFFFFFFFF), id="streamed, sizes left at 0xFFFFFFFF"),
+        pytest.param(_sizes(wav(), len(wav()) - 8, 0), id="streamed, data size left at 0"),
+        pytest.param(wav() + b"ID3\x04\x00\x00\x00\x00\x00\x05Maria", id="an ID3 tag after the RIFF chunk"),
+        pytest.param(wav() + b"\x00" * 9, id="padding after the RIFF chunk"),
+    ],
+)
+def test_a_wav_as_recorders_really_write_it_keeps_its_sound_and_nothing_else(sent: bytes) -> None:
+    kept = media.recording(sent)
+    assert b"Maria" not in kept.content
+    with wave.open(io.BytesIO(kept.content)) as reopened, wave.open(io.BytesIO(wav())) as original:
+        assert reopened.getparams() == original.getparams()
+        assert reopened.readframes(reopened.getnframes()) == original.readframes(original.getnframes())
+
+
+def test_an_odd_sized_tag_without_its_pad_byte_is_still_left_out() -> None:
+    sound = wav()
+    odd = b"LIST" + (9).to_bytes(4, "little") + b"INFOMaria"  # no pad byte after the 9 bytes
+    body = b"WAVE" + odd + sound[12:]
+    kept = media.recording(b"RIFF" + len(body).to_bytes(4, "little") + body)
+    assert b"Maria" not in kept.content
+    assert kept.content == sound
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        (wav()[:-100], "cut short"),
+        (wav()[:36] + b"LIST" + (100).to_bytes(4, "little") + b"INFO", "cut short"),
         (b"RIFF\x04\x00\x00\x00WAVE", "no sound"),
         (b"RIFF" + (16).to_bytes(4, "little") + b"WAVE" + _chunk(b"LIST", b"INFO"), "no sound"),
     ],
