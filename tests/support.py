@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -286,3 +287,18 @@ def tomorrow() -> date:
 async def release_sent(conn: db.Connection) -> release.ReleaseOutcome:
     """Release every response sent so far (today's too), as the night's release will."""
     return await release.release(conn, tomorrow())
+
+
+async def wal_files(conn: db.Connection) -> bytes:
+    """Every WAL file of the server, read through SQL (a file removed meanwhile reads as nothing).
+
+    The run's server commits asynchronously (tests/conftest.py), so first wait until the WAL written so
+    far has reached its files, as the server's WAL writer sees to within a second.
+    """
+    inserted = await conn.fetchval("SELECT pg_current_wal_insert_lsn()")
+    while await conn.fetchval("SELECT pg_current_wal_lsn() < $1", inserted):  # noqa: ASYNC110 - no event to wait on
+        await asyncio.sleep(0.05)
+    files = await conn.fetch(
+        "SELECT pg_read_binary_file('pg_wal/' || name, true) AS content FROM pg_ls_waldir() ORDER BY name"
+    )
+    return b"".join(row["content"] or b"" for row in files)

@@ -6,7 +6,6 @@ after the release no WAL file may still hold a released response's id or its wor
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ import pytest
 
 from survey import release
 from survey.settings import Settings
-from tests.support import tomorrow
+from tests.support import tomorrow, wal_files
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -55,21 +54,6 @@ async def _send(client: AsyncTestClient[Litestar], kiosk: dict[str, Any]) -> dic
         assert stored.status_code == 201, stored.text
         sent[response_id] = words.encode()
     return sent
-
-
-async def wal_files(conn: Connection) -> bytes:
-    """Every WAL file of the server, read through SQL (a file removed meanwhile reads as nothing).
-
-    The run's server commits asynchronously (tests/conftest.py), so first wait until the WAL written so
-    far has reached its files, as the server's WAL writer sees to within a second.
-    """
-    inserted = await conn.fetchval("SELECT pg_current_wal_insert_lsn()")
-    while await conn.fetchval("SELECT pg_current_wal_lsn() < $1", inserted):  # noqa: ASYNC110 - no event to wait on
-        await asyncio.sleep(0.05)
-    files = await conn.fetch(
-        "SELECT pg_read_binary_file('pg_wal/' || name, true) AS content FROM pg_ls_waldir() ORDER BY name"
-    )
-    return b"".join(row["content"] or b"" for row in files)
 
 
 def _found(wal: bytes, sent: dict[uuid.UUID, bytes]) -> list[str]:

@@ -21,8 +21,7 @@ from analysis import indicator_queries, protected_store
 from analysis.protected import ProtectedSet
 from survey import audit_trail, audit_trail_queries, db, release, release_queries, response_queries, retention
 from survey.settings import DEFAULT_MIN_CELL
-from tests.support import make_account, release_sent, sign_in, tomorrow, with_database
-from tests.survey.test_release_wal import wal_files
+from tests.support import make_account, release_sent, sign_in, tomorrow, wal_files, with_database
 
 if TYPE_CHECKING:
     from survey.db import Connection
@@ -224,6 +223,33 @@ async def test_free_text_is_deleted_when_due_and_leaves_no_copy_on_disk(conn: Co
     assert b"zebra-marmalade-3" not in await _table_bytes(conn, "answer")
 
 
+async def _texts_due(conn: Connection) -> None:
+    """Twelve free-text answers of 2026-01 under a three-month policy: due on 2026-05-01."""
+    survey_id = await _survey_id(conn)
+    await _add_texts(conn, "2026-01", [f"zebra-marmalade-{n}" for n in range(12)])
+    await _policy(conn, survey_id, months=3)
+
+
+Run = asyncio.Task[retention.RetentionOutcome]
+"""A retention run going on in the background."""
+
+
+async def _run_while_open(conn: Connection) -> Run:
+    """Start the run that deletes them, and give it time to reach its rewrite."""
+    run = asyncio.create_task(retention.run(conn, "command line", today=date(2026, 5, 1)))
+    await asyncio.sleep(1.5)
+    return run
+
+
+async def _rewritten_without_the_texts(
+    conn: Connection, run: asyncio.Task[retention.RetentionOutcome]
+) -> None:
+    """The run ends, having deleted the texts, and the table's files hold none of them."""
+    outcome = await asyncio.wait_for(run, timeout=60)
+    assert outcome.surveys[0].free_text_answers >= 12
+    assert b"zebra-marmalade-3" not in await _table_bytes(conn, "answer")
+
+
 async def test_a_snapshot_open_elsewhere_during_the_run_keeps_no_deleted_text_on_disk(
     conn: Connection, database_url: str
 ) -> None:
@@ -232,23 +258,18 @@ async def test_a_snapshot_open_elsewhere_during_the_run_keeps_no_deleted_text_on
     The reader has not read ``answer`` yet, so it holds no lock the rewrite would wait on: only its
     snapshot, which may still see the deleted answers.
     """
-    survey_id = await _survey_id(conn)
-    await _add_texts(conn, "2026-01", [f"zebra-marmalade-{n}" for n in range(12)])
-    await _policy(conn, survey_id, months=3)
+    await _texts_due(conn)
     reader = await db.connect(database_url)
     reading = reader.transaction(isolation="repeatable_read", readonly=True)
     await reading.start()
     assert await reader.fetchval("SELECT count(*) FROM response WHERE period = '2026-01'") >= 12
-    run = asyncio.create_task(retention.run(conn, "command line", today=date(2026, 5, 1)))
-    await asyncio.sleep(1.5)
+    run = await _run_while_open(conn)
     assert not run.done(), "the rewrite ran while a snapshot that sees the deleted rows was open"
     # The export's snapshot still reads what it began with, then ends.
     assert await reader.fetchval("SELECT count(*) FROM answer WHERE value #>> '{}' LIKE 'zebra%'") == 12
     await reading.commit()
     await reader.close()
-    outcome = await asyncio.wait_for(run, timeout=60)
-    assert outcome.surveys[0].free_text_answers >= 12
-    assert b"zebra-marmalade-3" not in await _table_bytes(conn, "answer")
+    await _rewritten_without_the_texts(conn, run)
 
 
 async def test_a_write_open_in_another_database_keeps_no_deleted_text_on_disk(
@@ -259,21 +280,16 @@ async def test_a_write_open_in_another_database_keeps_no_deleted_text_on_disk(
     The rewrite's own snapshot starts at the oldest transaction running anywhere on the server, so a write
     begun before the deletion in any database keeps the deleted rows as "recently dead" in the new files.
     """
-    survey_id = await _survey_id(conn)
-    await _add_texts(conn, "2026-01", [f"zebra-marmalade-{n}" for n in range(12)])
-    await _policy(conn, survey_id, months=3)
+    await _texts_due(conn)
     elsewhere = await db.connect(with_database(database_url, "postgres"))
     writing = elsewhere.transaction()
     await writing.start()
     assert await elsewhere.fetchval("SELECT pg_current_xact_id()") is not None  # it holds a transaction id
-    run = asyncio.create_task(retention.run(conn, "command line", today=date(2026, 5, 1)))
-    await asyncio.sleep(1.5)
+    run = await _run_while_open(conn)
     assert not run.done(), "the rewrite ran while a write older than the deletion was open elsewhere"
     await writing.rollback()
     await elsewhere.close()
-    outcome = await asyncio.wait_for(run, timeout=60)
-    assert outcome.surveys[0].free_text_answers >= 12
-    assert b"zebra-marmalade-3" not in await _table_bytes(conn, "answer")
+    await _rewritten_without_the_texts(conn, run)
 
 
 async def test_a_deleted_texts_content_hash_confirms_no_guess_at_it(
